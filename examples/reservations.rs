@@ -1,0 +1,99 @@
+//! The restaurant-reservations app of `examples/reservations.yaml`, written in Rust.
+//!
+//! `cargo run --example reservations -- synth` writes the same cloud assembly as
+//! `cargo run synth` (a test checks they are byte-identical).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use tributary::constructs::{
+    Attribute, EventPattern, Function, FunctionProps, HttpApi, HttpApiProps, HttpMethod, RuleProps,
+    TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
+};
+use tributary::core::{App, Environment, StackName};
+use tributary::patterns::{StreamToBus, StreamToBusProps};
+
+/// Builds the app. Handler crates are found under `<root>/handlers`.
+pub fn app(root: &Path) -> Result<App, Box<dyn std::error::Error>> {
+    let mut app = App::new(root);
+
+    let stack = app.add_stack(StackName::new("Reservations")?, Environment::agnostic());
+    stack.set_description("Restaurant reservations - API, table, stream publisher and event bus");
+    let path = stack.construct("Alerts");
+    let alerts = Topic::new(
+        stack,
+        path,
+        &TopicProps {
+            email_subscriptions: vec!["oncall@example.com".into()],
+            ..Default::default()
+        },
+    );
+    let path = stack.construct("CreateReservation");
+    let create = Function::new(
+        stack,
+        path,
+        &FunctionProps {
+            description: Some("Validates a reservation request and writes it to the table".into()),
+            ..FunctionProps::new("create-reservation")
+        },
+    );
+    let path = stack.construct("Reservations");
+    let mut props = StreamToBusProps::new(
+        TableProps::new(Attribute::string("reservationId")),
+        FunctionProps {
+            description: Some("Publishes table changes as business events".into()),
+            timeout_seconds: 30,
+            ..FunctionProps::new("stream-publisher")
+        },
+    );
+    props.stream.batch_size = 100;
+    let reservations = StreamToBus::new(stack, path, &props, Some(&alerts));
+    reservations.add_writer(stack, &create);
+    let path = stack.construct("Api");
+    let api = HttpApi::new(stack, path, &HttpApiProps::default());
+    api.add_route(stack, HttpMethod::Post, "/reservations", &create);
+
+    let stack = app.add_stack(
+        StackName::new("StaffNotifications")?,
+        Environment::agnostic(),
+    );
+    stack.set_description("Tells the restaurant's staff about new reservations");
+    let path = stack.construct("NotifyStaff");
+    let notify = Function::new(
+        stack,
+        path,
+        &FunctionProps {
+            description: Some("Notifies the restaurant of a new reservation".into()),
+            ..FunctionProps::new("notify-staff")
+        },
+    );
+    let path = stack.construct("OnReservationCreated");
+    reservations.add_rule(
+        stack,
+        path,
+        &RuleProps {
+            pattern: EventPattern::of("reservations", "ReservationCreated"),
+            description: Some("New reservations go to NotifyStaff".into()),
+            enabled: true,
+        },
+        &[Target {
+            kind: TargetKind::Function(notify),
+            retry: TargetRetry {
+                max_attempts: 10,
+                max_event_age_seconds: 3600,
+            },
+        }],
+    );
+    Ok(app)
+}
+
+#[allow(dead_code)]
+fn main() -> ExitCode {
+    match app(Path::new(env!("CARGO_MANIFEST_DIR"))) {
+        Ok(app) => tributary::cli::run(app),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

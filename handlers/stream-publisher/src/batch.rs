@@ -1,0 +1,365 @@
+//! One invocation: map the batch's records in stream order, PutEvents in chunks, report the first failure.
+//!
+//! Lambda checkpoints a stream batch at the LOWEST reported sequence number and re-sends everything after it, so
+//! processing stops at the first record that cannot be mapped or published, and only that record is reported.
+//! Records after it are not published now (they come back in the retry), which keeps events in stream order.
+//! Entries that PutEvents accepted after a rejected one in the same request are published again on the retry:
+//! delivery is at least once, as it is with EventBridge anyway, so consumers key on `reservationId`.
+
+use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::bus::{Bus, EntryStatus, MAX_ENTRIES_PER_REQUEST};
+use crate::events::Entry;
+use crate::mapping;
+
+/// A DynamoDB stream event whose records are parsed one by one, so one odd record fails alone.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StreamBatch {
+    #[serde(rename = "Records")]
+    pub records: Vec<Value>,
+}
+
+/// The first record that failed, by its `SequenceNumber` (if it has one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Failed(Option<String>);
+
+/// Publishes the batch's events; the response names the first failed record, if any.
+///
+/// `Err` (the whole batch is retried) only when a failed record has no sequence number to report.
+pub async fn process<B: Bus>(
+    bus: &B,
+    batch: StreamBatch,
+) -> Result<DynamoDbEventResponse, lambda_runtime::Error> {
+    let mut sequence_numbers = Vec::new();
+    let mut entries = Vec::new();
+    let mut failed = None;
+    for raw in batch.records {
+        let sequence_number = raw
+            .pointer("/dynamodb/SequenceNumber")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        match mapping::entry(raw) {
+            Ok(Some(entry)) => {
+                sequence_numbers.push(sequence_number);
+                entries.push(entry);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(error = %e, ?sequence_number, "stream record cannot be mapped to an event");
+                failed = Some(Failed(sequence_number));
+                break;
+            }
+        }
+    }
+    // Everything queued precedes the unmappable record, so a publishing failure is the earlier one.
+    if let Some(publish_failure) = publish(bus, &sequence_numbers, &entries).await {
+        failed = Some(publish_failure);
+    }
+    let mut response = DynamoDbEventResponse::default();
+    match failed {
+        None => {}
+        Some(Failed(Some(sequence_number))) => {
+            let mut failure = DynamoDbBatchItemFailure::default();
+            failure.item_identifier = Some(sequence_number);
+            response.batch_item_failures.push(failure);
+        }
+        Some(Failed(None)) => {
+            return Err(
+                "a record without a SequenceNumber failed: retrying the whole batch".into(),
+            );
+        }
+    }
+    Ok(response)
+}
+
+/// PutEvents in order, [`MAX_ENTRIES_PER_REQUEST`] at a time, stopping at the first failed entry or request.
+async fn publish<B: Bus>(
+    bus: &B,
+    sequence_numbers: &[Option<String>],
+    entries: &[Entry],
+) -> Option<Failed> {
+    let chunks = sequence_numbers
+        .chunks(MAX_ENTRIES_PER_REQUEST)
+        .zip(entries.chunks(MAX_ENTRIES_PER_REQUEST));
+    for (sequence_numbers, entries) in chunks {
+        let statuses = match bus.put_events(entries).await {
+            Ok(statuses) => statuses,
+            Err(e) => {
+                tracing::error!(error = %e, entries = entries.len(), "PutEvents failed");
+                return Some(Failed(sequence_numbers.first().cloned().flatten()));
+            }
+        };
+        for (i, sequence_number) in sequence_numbers.iter().enumerate() {
+            match statuses.get(i) {
+                Some(EntryStatus::Accepted) => {}
+                Some(EntryStatus::Failed { code, message }) => {
+                    tracing::error!(%code, %message, ?sequence_number, "PutEvents rejected an entry");
+                    return Some(Failed(sequence_number.clone()));
+                }
+                None => {
+                    tracing::error!(
+                        ?sequence_number,
+                        "PutEvents returned no result for an entry"
+                    );
+                    return Some(Failed(sequence_number.clone()));
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::sync::Mutex;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::events::{
+        DETAIL_TYPE_CREATED, DETAIL_TYPE_REMOVED, DETAIL_TYPE_STATUS_CHANGED, SOURCE,
+    };
+
+    const THREE_INSERTS: &str = include_str!("fixtures/three_inserts.json");
+    const UNMAPPABLE: &str = include_str!("fixtures/unmappable_record.json");
+    const INSERT_MODIFY_REMOVE: &str = include_str!("fixtures/insert_modify_remove.json");
+
+    /// An in-memory bus: records every request; can reject one entry or a whole request.
+    #[derive(Debug, Default)]
+    struct FakeBus {
+        calls: Mutex<Vec<Vec<Entry>>>,
+        /// (request index, entry index) answered with an `ErrorCode`.
+        reject_entry: Option<(usize, usize)>,
+        /// Request index that fails as a whole.
+        fail_request: Option<usize>,
+        /// Answer with one status fewer than entries.
+        short_answer: bool,
+    }
+
+    impl Bus for FakeBus {
+        async fn put_events(
+            &self,
+            entries: &[Entry],
+        ) -> Result<Vec<EntryStatus>, lambda_runtime::Error> {
+            assert!(entries.len() <= MAX_ENTRIES_PER_REQUEST);
+            let mut calls = self.calls.lock().unwrap();
+            let call = calls.len();
+            calls.push(entries.to_vec());
+            if self.fail_request == Some(call) {
+                return Err("ThrottlingException".into());
+            }
+            let mut statuses: Vec<_> = (0..entries.len())
+                .map(|i| match self.reject_entry {
+                    Some(rejected) if rejected == (call, i) => EntryStatus::Failed {
+                        code: "InternalFailure".to_owned(),
+                        message: "try again".to_owned(),
+                    },
+                    _ => EntryStatus::Accepted,
+                })
+                .collect();
+            if self.short_answer {
+                statuses.pop();
+            }
+            Ok(statuses)
+        }
+    }
+
+    impl FakeBus {
+        fn calls(&self) -> Vec<Vec<Entry>> {
+            self.calls.lock().unwrap().clone()
+        }
+
+        fn published_ids(&self) -> Vec<String> {
+            self.calls()
+                .concat()
+                .iter()
+                .map(|e| detail(e)["reservationId"].as_str().unwrap().to_owned())
+                .collect()
+        }
+    }
+
+    fn batch(fixture: &str) -> StreamBatch {
+        serde_json::from_str(fixture).unwrap()
+    }
+
+    fn detail(entry: &Entry) -> Value {
+        serde_json::from_str(&entry.detail).unwrap()
+    }
+
+    fn failures(response: &DynamoDbEventResponse) -> Vec<&str> {
+        response
+            .batch_item_failures
+            .iter()
+            .map(|f| f.item_identifier.as_deref().unwrap())
+            .collect()
+    }
+
+    /// `n` INSERT records built from the first record of [`THREE_INSERTS`], numbered from 1.
+    fn inserts(n: u64) -> StreamBatch {
+        let template = batch(THREE_INSERTS).records.remove(0);
+        let records = (1..=n)
+            .map(|i| {
+                let mut record = template.clone();
+                record["dynamodb"]["SequenceNumber"] = json!(format!("{}", 5000 + i));
+                record["dynamodb"]["NewImage"]["reservationId"]["S"] = json!(format!("res-{i:04}"));
+                record
+            })
+            .collect();
+        StreamBatch { records }
+    }
+
+    #[tokio::test]
+    async fn three_inserts_become_three_created_events_in_order() {
+        let bus = FakeBus::default();
+        let response = process(&bus, batch(THREE_INSERTS)).await.unwrap();
+
+        assert!(response.batch_item_failures.is_empty());
+        let calls = bus.calls();
+        assert_eq!(calls.len(), 1);
+        assert!(
+            calls[0]
+                .iter()
+                .all(|e| e.source == SOURCE && e.detail_type == DETAIL_TYPE_CREATED)
+        );
+        assert_eq!(bus.published_ids(), ["res-0001", "res-0002", "res-0003"]);
+        assert_eq!(
+            detail(&calls[0][0]),
+            json!({
+                "reservationId": "res-0001",
+                "restaurantId": "trattoria-42",
+                "customerName": "Guest 1",
+                "partySize": 3,
+                "time": "2026-03-14T19:30:00+01:00",
+                "status": "PENDING",
+                "createdAt": "2026-03-01T18:40:01Z",
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn rejected_second_entry_reports_the_second_record() {
+        let bus = FakeBus {
+            reject_entry: Some((0, 1)),
+            ..FakeBus::default()
+        };
+        let response = process(&bus, batch(THREE_INSERTS)).await.unwrap();
+
+        assert_eq!(failures(&response), ["4000000000000000000002"]);
+        assert_eq!(
+            serde_json::to_value(&response).unwrap(),
+            json!({ "batchItemFailures": [{ "itemIdentifier": "4000000000000000000002" }] })
+        );
+    }
+
+    #[tokio::test]
+    async fn unmappable_record_is_reported_and_nothing_after_it_is_published() {
+        let bus = FakeBus::default();
+        let response = process(&bus, batch(UNMAPPABLE)).await.unwrap();
+
+        assert_eq!(failures(&response), ["4000000000000000000002"]);
+        assert_eq!(bus.published_ids(), ["res-0001"]);
+    }
+
+    #[tokio::test]
+    async fn bad_attribute_types_and_odd_records_are_reported_not_dropped() {
+        let cases = [
+            ("/dynamodb/NewImage/partySize", json!({ "S": "four" })),
+            ("/dynamodb/NewImage", json!({})),
+            ("/eventName", json!("UPSERT")),
+            ("/dynamodb/SizeBytes", json!("big")),
+        ];
+        for (pointer, value) in cases {
+            let mut records = batch(THREE_INSERTS);
+            *records.records[0].pointer_mut(pointer).unwrap() = value;
+            let bus = FakeBus::default();
+            let response = process(&bus, records).await.unwrap();
+            assert_eq!(failures(&response), ["4000000000000000000001"], "{pointer}");
+            assert!(bus.calls().is_empty(), "{pointer}");
+        }
+    }
+
+    #[tokio::test]
+    async fn failure_without_sequence_number_fails_the_whole_batch() {
+        let mut records = batch(THREE_INSERTS);
+        records.records[1] = json!({ "eventName": "INSERT" });
+        let bus = FakeBus::default();
+        assert!(process(&bus, records).await.is_err());
+        assert_eq!(bus.published_ids(), ["res-0001"]);
+    }
+
+    #[tokio::test]
+    async fn twenty_five_records_take_three_requests_of_10_10_5() {
+        let bus = FakeBus::default();
+        let response = process(&bus, inserts(25)).await.unwrap();
+
+        assert!(response.batch_item_failures.is_empty());
+        let sizes: Vec<_> = bus.calls().iter().map(Vec::len).collect();
+        assert_eq!(sizes, [10, 10, 5]);
+        let expected: Vec<_> = (1..=25).map(|i| format!("res-{i:04}")).collect();
+        assert_eq!(bus.published_ids(), expected);
+    }
+
+    #[tokio::test]
+    async fn failed_request_reports_its_first_record_and_stops() {
+        let bus = FakeBus {
+            fail_request: Some(1),
+            ..FakeBus::default()
+        };
+        let response = process(&bus, inserts(25)).await.unwrap();
+
+        assert_eq!(failures(&response), ["5011"]);
+        assert_eq!(bus.calls().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn missing_entry_results_count_as_failed() {
+        let bus = FakeBus {
+            short_answer: true,
+            ..FakeBus::default()
+        };
+        let response = process(&bus, batch(THREE_INSERTS)).await.unwrap();
+
+        assert_eq!(failures(&response), ["4000000000000000000003"]);
+    }
+
+    #[tokio::test]
+    async fn modify_publishes_only_status_changes_and_remove_publishes_removed() {
+        let bus = FakeBus::default();
+        let response = process(&bus, batch(INSERT_MODIFY_REMOVE)).await.unwrap();
+
+        assert!(response.batch_item_failures.is_empty());
+        let entries = bus.calls().concat();
+        let kinds: Vec<_> = entries.iter().map(|e| e.detail_type).collect();
+        assert_eq!(
+            kinds,
+            [
+                DETAIL_TYPE_CREATED,
+                DETAIL_TYPE_STATUS_CHANGED,
+                DETAIL_TYPE_REMOVED
+            ]
+        );
+        let changed = detail(&entries[1]);
+        assert_eq!(changed["status"], "CONFIRMED");
+        assert_eq!(changed["previousStatus"], "PENDING");
+        assert_eq!(detail(&entries[2])["status"], "CANCELLED");
+    }
+
+    #[tokio::test]
+    async fn empty_batch_publishes_nothing() {
+        let bus = FakeBus::default();
+        let response = process(
+            &bus,
+            StreamBatch {
+                records: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+        assert!(response.batch_item_failures.is_empty());
+        assert!(bus.calls().is_empty());
+    }
+}

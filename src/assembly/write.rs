@@ -1,0 +1,227 @@
+//! Rendering templates and writing the assembly directory atomically.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::manifest::{StackFiles, asset_manifest, asset_path, assets_file, manifest};
+use crate::assets::AssetUse;
+use crate::core::{StackName, Synthesized, SynthesizedStack};
+
+/// The template file format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TemplateFormat {
+    #[default]
+    Json,
+    Yaml,
+}
+
+impl TemplateFormat {
+    fn extension(self) -> &'static str {
+        match self {
+            TemplateFormat::Json => "json",
+            TemplateFormat::Yaml => "yaml",
+        }
+    }
+}
+
+/// Why the assembly could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum AssemblyError {
+    #[error("{context}: {source}")]
+    Io { context: String, source: io::Error },
+    #[error("cannot render template of stack `{stack}`: {message}")]
+    Render { stack: String, message: String },
+    #[error("no zip for the asset of handler `{0}`")]
+    MissingAsset(String),
+}
+
+fn io_err(context: impl Into<String>) -> impl FnOnce(io::Error) -> AssemblyError {
+    let context = context.into();
+    move |source| AssemblyError::Io { context, source }
+}
+
+/// What was written for one stack.
+#[derive(Debug, Clone)]
+pub struct WrittenStack {
+    pub name: StackName,
+    pub template_file: String,
+    pub resources: usize,
+    pub template_bytes: usize,
+}
+
+/// Renders a stack's template: JSON with one-space indentation (as the CDK writes it) or YAML.
+pub fn render_template(
+    stack: &SynthesizedStack,
+    format: TemplateFormat,
+) -> Result<Vec<u8>, AssemblyError> {
+    let rendered = stack.template.render(&stack.name);
+    let err = |message: String| AssemblyError::Render {
+        stack: stack.name.to_string(),
+        message,
+    };
+    match format {
+        TemplateFormat::Json => {
+            let mut out = Vec::with_capacity(16 * 1024);
+            let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+            rendered
+                .serialize(&mut ser)
+                .map_err(|e| err(e.to_string()))?;
+            out.push(b'\n');
+            Ok(out)
+        }
+        TemplateFormat::Yaml => crate::yaml::to_string(&rendered)
+            .map(String::into_bytes)
+            .map_err(|e| err(e.to_string())),
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    crate::assets::hex_digest(&Sha256::digest(bytes))
+}
+
+fn json_bytes(value: &serde_json::Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    // Serializing a serde_json::Value into a Vec cannot fail.
+    let _ = value.serialize(&mut ser);
+    out.push(b'\n');
+    out
+}
+
+/// Writes the assembly of `synth` to `out`: first into a temporary directory next to it, then
+/// swapped in with renames, so a failure at any point leaves the previous `out` as it was.
+/// `zips` maps asset hashes to built zips; `None` writes templates and manifests only.
+pub fn write_assembly(
+    out: &Path,
+    synth: &Synthesized,
+    zips: Option<&BTreeMap<String, PathBuf>>,
+    format: TemplateFormat,
+) -> Result<Vec<WrittenStack>, AssemblyError> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(io_err(format!("creating {}", parent.display())))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".tributary-out-")
+        .tempdir_in(&parent)
+        .map_err(io_err(format!(
+            "creating a temporary directory in {}",
+            parent.display()
+        )))?;
+    let written = fill(tmp.path(), synth, zips, format)?;
+    swap_in(tmp, out)?;
+    Ok(written)
+}
+
+fn fill(
+    dir: &Path,
+    synth: &Synthesized,
+    zips: Option<&BTreeMap<String, PathBuf>>,
+    format: TemplateFormat,
+) -> Result<Vec<WrittenStack>, AssemblyError> {
+    let write = |name: &str, bytes: &[u8]| {
+        fs::write(dir.join(name), bytes).map_err(io_err(format!("writing {name}")))
+    };
+    let names: Vec<&StackName> = synth.stacks.iter().map(|s| &s.name).collect();
+    let mut files = Vec::with_capacity(synth.stacks.len());
+    let mut written = Vec::with_capacity(synth.stacks.len());
+    let mut copied: BTreeMap<&str, ()> = BTreeMap::new();
+    for stack in &synth.stacks {
+        let template = render_template(stack, format)?;
+        let template_file = format!("{}.template.{}", stack.name, format.extension());
+        write(&template_file, &template)?;
+        let stack_files = StackFiles {
+            stack,
+            template_file: template_file.clone(),
+            template_hash: sha256_hex(&template),
+            dependencies: stack
+                .dependencies
+                .iter()
+                .filter(|d| names.contains(d))
+                .map(ToString::to_string)
+                .collect(),
+        };
+        write(
+            &assets_file(stack.name.as_str()),
+            &json_bytes(&asset_manifest(&stack_files)),
+        )?;
+        if let Some(zips) = zips {
+            for asset in &stack.assets {
+                if copied.insert(&asset.hash, ()).is_some() {
+                    continue;
+                }
+                copy_asset(dir, asset, zips)?;
+            }
+        }
+        written.push(WrittenStack {
+            name: stack.name.clone(),
+            template_file,
+            resources: stack.template.resources.len(),
+            template_bytes: template.len(),
+        });
+        files.push(stack_files);
+    }
+    write("manifest.json", &json_bytes(&manifest(&files)))?;
+    write(
+        "cdk.out",
+        &json_bytes(&serde_json::json!({ "version": super::ASSEMBLY_VERSION })),
+    )?;
+    Ok(written)
+}
+
+fn copy_asset(
+    dir: &Path,
+    asset: &AssetUse,
+    zips: &BTreeMap<String, PathBuf>,
+) -> Result<(), AssemblyError> {
+    let src = zips
+        .get(&asset.hash)
+        .ok_or_else(|| AssemblyError::MissingAsset(asset.handler.clone()))?;
+    let dest = dir.join(asset_path(asset));
+    if fs::hard_link(src, &dest).is_err() {
+        fs::copy(src, &dest).map_err(io_err(format!("copying {}", src.display())))?;
+    }
+    Ok(())
+}
+
+/// Moves the finished `tmp` to `out`, keeping the old `out` until the new one is in place.
+fn swap_in(tmp: tempfile::TempDir, out: &Path) -> Result<(), AssemblyError> {
+    let new = tmp.keep();
+    let backup = if out.exists() {
+        let backup = new.with_file_name(format!(
+            "{}.old",
+            new.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or(".tributary-out")
+        ));
+        fs::rename(out, &backup).map_err(io_err(format!(
+            "moving the previous {} aside",
+            out.display()
+        )))?;
+        Some(backup)
+    } else {
+        None
+    };
+    if let Err(e) = fs::rename(&new, out) {
+        if let Some(backup) = &backup {
+            let _ = fs::rename(backup, out);
+        }
+        let _ = fs::remove_dir_all(&new);
+        return Err(io_err(format!(
+            "moving the new assembly to {}",
+            out.display()
+        ))(e));
+    }
+    if let Some(backup) = backup {
+        let _ = fs::remove_dir_all(backup);
+    }
+    Ok(())
+}

@@ -1,0 +1,252 @@
+//! The handler crates of a project (`handlers/<name>`, package and binary named `<name>`) and the
+//! hashes of their build inputs.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The cargo profile assets are built with (defined in the workspace's root `Cargo.toml`).
+pub const LAMBDA_PROFILE: &str = "lambda";
+
+/// Where handler crates live, relative to the project root.
+pub const HANDLERS_DIR: &str = "handlers";
+
+/// The instruction set a function runs on.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Architecture {
+    /// `x86_64`: the default, built natively on x86_64 build machines.
+    #[default]
+    X86_64,
+    /// `arm64` (Graviton): cheaper per GB-second; needs the `aarch64-unknown-linux-gnu` Rust
+    /// target and a cross linker on the build machine.
+    Arm64,
+}
+
+impl Architecture {
+    /// The name Lambda uses in `Architectures`.
+    pub fn lambda_name(self) -> &'static str {
+        match self {
+            Architecture::X86_64 => "x86_64",
+            Architecture::Arm64 => "arm64",
+        }
+    }
+
+    /// The Rust target triple assets are built for.
+    pub fn target_triple(self) -> &'static str {
+        match self {
+            Architecture::X86_64 => "x86_64-unknown-linux-gnu",
+            Architecture::Arm64 => "aarch64-unknown-linux-gnu",
+        }
+    }
+}
+
+impl fmt::Display for Architecture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.lambda_name())
+    }
+}
+
+/// One handler binary for one architecture, identified by the hash of its build inputs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AssetUse {
+    /// Hex SHA-256 of the build inputs, handler name, target and profile.
+    pub hash: String,
+    /// The handler crate (package and binary name).
+    pub handler: String,
+    pub arch: Architecture,
+}
+
+impl AssetUse {
+    /// The zip's file name in the cloud assembly and its S3 object key.
+    pub fn file_name(&self) -> String {
+        format!("{}.zip", self.hash)
+    }
+}
+
+/// Why a handler could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssetError {
+    #[error("handler crate `{name}` not found under {dir}/{hint}")]
+    UnknownHandler {
+        name: String,
+        dir: String,
+        hint: String,
+    },
+    #[error("cannot read the handler crates: {0}")]
+    Io(String),
+}
+
+/// The handler crates of one project and the hash of everything their binaries are built from.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    root: PathBuf,
+    handlers: BTreeMap<String, PathBuf>,
+    inputs: Result<[u8; 32], String>,
+}
+
+impl Catalog {
+    /// Finds the handler crates under `root/handlers` and hashes their build inputs.
+    pub fn discover(root: &Path) -> Self {
+        let dir = root.join(HANDLERS_DIR);
+        let mut handlers = BTreeMap::new();
+        if let Ok(entries) = fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.join("Cargo.toml").is_file() && path.join("src/main.rs").is_file() {
+                    if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+                        handlers.insert(name.to_owned(), path.clone());
+                    }
+                }
+            }
+        }
+        let inputs = hash_inputs(root).map_err(|e| e.to_string());
+        Self {
+            root: root.to_owned(),
+            handlers,
+            inputs,
+        }
+    }
+
+    /// The project root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The names of every handler crate (all are built together; see [`super::build_assets`]).
+    pub fn handler_names(&self) -> impl Iterator<Item = &str> {
+        self.handlers.keys().map(String::as_str)
+    }
+
+    /// The asset of a handler crate for an architecture.
+    pub fn handler(&self, name: &str, arch: Architecture) -> Result<AssetUse, AssetError> {
+        if !self.handlers.contains_key(name) {
+            let hint = match strsim_closest(name, self.handlers.keys()) {
+                Some(close) => format!("; did you mean `{close}`?"),
+                None if self.handlers.is_empty() => {
+                    "; there are no handler crates there".to_owned()
+                }
+                None => format!(
+                    "; the handler crates are: {}",
+                    self.handlers.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            };
+            return Err(AssetError::UnknownHandler {
+                name: name.to_owned(),
+                dir: self.root.join(HANDLERS_DIR).display().to_string(),
+                hint,
+            });
+        }
+        let inputs = self
+            .inputs
+            .as_ref()
+            .map_err(|e| AssetError::Io(e.clone()))?;
+        let mut h = Sha256::new();
+        h.update(inputs);
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(arch.target_triple().as_bytes());
+        h.update([0]);
+        h.update(LAMBDA_PROFILE.as_bytes());
+        Ok(AssetUse {
+            hash: hex_digest(&h.finalize()),
+            handler: name.to_owned(),
+            arch,
+        })
+    }
+}
+
+/// The closest name within edit distance 3, if any.
+pub(crate) fn strsim_closest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a String>,
+) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|(d, _)| *d <= 3)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.as_str())
+}
+
+/// Hashes what every handler binary is built from: the workspace manifest (profile, workspace
+/// dependencies), `Cargo.lock`, and every file of every handler crate (they are built together,
+/// and feature unification makes each binary depend on the whole set).
+fn hash_inputs(root: &Path) -> std::io::Result<[u8; 32]> {
+    let mut h = Sha256::new();
+    h.update(b"tributary-asset-inputs-v1\0");
+    for name in ["Cargo.toml", "Cargo.lock"] {
+        let path = root.join(name);
+        if path.is_file() {
+            hash_file(&mut h, name, &path)?;
+        }
+    }
+    let mut files = Vec::new();
+    let dir = root.join(HANDLERS_DIR);
+    if dir.is_dir() {
+        collect_files(&dir, &mut files)?;
+    }
+    files.sort();
+    for path in files {
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        hash_file(&mut h, &rel, &path)?;
+    }
+    Ok(h.finalize().into())
+}
+
+fn hash_file(h: &mut Sha256, rel: &str, path: &Path) -> std::io::Result<()> {
+    let bytes = fs::read(path)?;
+    h.update(rel.as_bytes());
+    h.update([0]);
+    h.update((bytes.len() as u64).to_le_bytes());
+    h.update(&bytes);
+    Ok(())
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name == "target" {
+            continue;
+        }
+        let ty = entry.file_type()?;
+        if ty.is_dir() {
+            collect_files(&entry.path(), out)?;
+        } else if ty.is_file() {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
+pub fn hex_digest(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}

@@ -1,0 +1,134 @@
+//! `tributary synth`: validate, build the handler assets (cached by input hash), and write the
+//! cloud assembly atomically.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+
+use super::{AppArg, Failure, Source};
+use crate::assembly::{TemplateFormat, write_assembly};
+use crate::assets::{BuildOptions, build_assets};
+use crate::core::{Severity, StackName, Synthesized};
+
+/// The format templates are written in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// JSON (what the CDK writes).
+    #[default]
+    Json,
+    /// YAML.
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SynthArgs {
+    #[command(flatten)]
+    app: AppArg,
+    /// The cloud assembly directory; replaced as a whole only when the synth succeeds.
+    #[arg(long, short, value_name = "DIR", default_value = "cdk.out")]
+    out: PathBuf,
+    /// Template format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+    /// Only these stacks (repeatable). Default: every stack.
+    #[arg(long = "stack", value_name = "NAME")]
+    stacks: Vec<String>,
+    /// Do not show cargo's output while handlers build.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
+    let started = Instant::now();
+    let app = args.app.load(source)?;
+    let catalog = app.catalog().clone();
+    let mut synth = app.synth().map_err(|d| {
+        for diagnostic in &d.0 {
+            eprintln!("{diagnostic}");
+        }
+        let errors = d.errors().count();
+        eprintln!(
+            "error: the app is invalid ({errors} error{})",
+            if errors == 1 { "" } else { "s" }
+        );
+        Failure::Invalid
+    })?;
+    print_warnings(&synth);
+    select_stacks(&mut synth, &args.stacks)?;
+
+    let uses: Vec<_> = synth
+        .stacks
+        .iter()
+        .flat_map(|s| s.assets.iter().cloned())
+        .collect();
+    let zips = build_assets(
+        &catalog,
+        &uses,
+        &BuildOptions {
+            verbose: !args.quiet,
+        },
+    )
+    .context("building the handler assets")?;
+    let format = match args.format {
+        Format::Json => TemplateFormat::Json,
+        Format::Yaml => TemplateFormat::Yaml,
+    };
+    let written = write_assembly(&args.out, &synth, Some(&zips), format)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    for w in &written {
+        eprintln!(
+            "  {:<28} {:>4} resources  {:>7} bytes  {}",
+            w.name.as_str(),
+            w.resources,
+            w.template_bytes,
+            args.out.join(&w.template_file).display()
+        );
+    }
+    eprintln!(
+        "synthesized {} stack{} to {} in {:.2?}",
+        written.len(),
+        if written.len() == 1 { "" } else { "s" },
+        args.out.display(),
+        started.elapsed()
+    );
+    Ok(())
+}
+
+fn print_warnings(synth: &Synthesized) {
+    for w in synth
+        .warnings
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+    {
+        eprintln!("{w}");
+    }
+}
+
+/// Keeps only the named stacks (in deployment order); an unknown name is a usage error.
+pub(crate) fn select_stacks(synth: &mut Synthesized, names: &[String]) -> Result<(), Failure> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    let known: Vec<&str> = synth.stacks.iter().map(|s| s.name.as_str()).collect();
+    for name in names {
+        if !known.contains(&name.as_str()) {
+            let hint = known
+                .iter()
+                .map(|k| (strsim::damerau_levenshtein(name, k), *k))
+                .filter(|(d, _)| *d <= 3)
+                .min_by_key(|(d, _)| *d)
+                .map_or_else(
+                    || format!(" (stacks: {})", known.join(", ")),
+                    |(_, k)| format!("; did you mean `{k}`?"),
+                );
+            return Err(Failure::Usage(format!("there is no stack `{name}`{hint}")));
+        }
+    }
+    synth
+        .stacks
+        .retain(|s| names.iter().any(|n| n == s.name.as_str()));
+    let _: Vec<StackName> = Vec::new();
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! CloudWatch alarms for the failure signals of the pattern, with actions to a topic.
+
+use super::function::Function;
+use super::queue::Queue;
+use super::rule::Rule;
+use super::topic::Topic;
+use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
+
+/// A metric an alarm watches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metric {
+    pub namespace: &'static str,
+    pub name: &'static str,
+    pub dimensions: Vec<(&'static str, Value)>,
+    pub statistic: &'static str,
+}
+
+/// When an alarm fires.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmProps {
+    pub description: String,
+    pub metric: Metric,
+    /// Fires when the statistic is >= this.
+    pub threshold: i64,
+    pub period_seconds: u32,
+    pub evaluation_periods: u32,
+}
+
+/// An alarm handle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alarm {
+    pub path: ConstructPath,
+    pub reference: Reference,
+}
+
+impl Alarm {
+    /// Adds an alarm notifying `topic` when it fires and when it recovers. Missing data (no
+    /// messages, no invocations) is not breaching.
+    pub fn new(stack: &mut Stack, path: ConstructPath, props: AlarmProps, topic: &Topic) -> Self {
+        let dimensions = props
+            .metric
+            .dimensions
+            .into_iter()
+            .map(|(name, value)| Value::map([("Name", name.into()), ("Value", value)]))
+            .collect();
+        let r = Resource::new("AWS::CloudWatch::Alarm")
+            .prop("AlarmDescription", props.description)
+            .prop("Namespace", props.metric.namespace)
+            .prop("MetricName", props.metric.name)
+            .prop("Dimensions", Value::List(dimensions))
+            .prop("Statistic", props.metric.statistic)
+            .prop("Period", props.period_seconds)
+            .prop("EvaluationPeriods", props.evaluation_periods)
+            .prop("Threshold", props.threshold)
+            .prop("ComparisonOperator", "GreaterThanOrEqualToThreshold")
+            .prop("TreatMissingData", "notBreaching")
+            .prop("AlarmActions", Value::List(vec![topic.arn()]))
+            .prop("OKActions", Value::List(vec![topic.arn()]));
+        let resource = stack.child(&path, "Resource");
+        let reference = stack.add(&resource, r);
+        Self { path, reference }
+    }
+
+    /// Any message in a dead-letter queue: something failed for good and needs a human.
+    pub fn dlq_depth(stack: &mut Stack, path: ConstructPath, queue: &Queue, topic: &Topic) -> Self {
+        let props = AlarmProps {
+            description: format!(
+                "Messages are waiting in the dead-letter queue {}",
+                queue.path
+            ),
+            metric: Metric {
+                namespace: "AWS/SQS",
+                name: "ApproximateNumberOfMessagesVisible",
+                dimensions: vec![("QueueName", queue.name())],
+                statistic: "Maximum",
+            },
+            threshold: 1,
+            period_seconds: 60,
+            evaluation_periods: 1,
+        };
+        Self::new(stack, path, props, topic)
+    }
+
+    /// Stream records waiting too long: the consumer is failing or too slow, and records expire
+    /// from the stream after 24 h.
+    pub fn iterator_age(
+        stack: &mut Stack,
+        path: ConstructPath,
+        function: &Function,
+        threshold_ms: i64,
+        topic: &Topic,
+    ) -> Self {
+        let props = AlarmProps {
+            description: format!(
+                "Stream records wait more than {} s for {} (records expire after 24 h)",
+                threshold_ms / 1000,
+                function.path
+            ),
+            metric: Metric {
+                namespace: "AWS/Lambda",
+                name: "IteratorAge",
+                dimensions: vec![("FunctionName", function.name())],
+                statistic: "Maximum",
+            },
+            threshold: threshold_ms,
+            period_seconds: 60,
+            evaluation_periods: 5,
+        };
+        Self::new(stack, path, props, topic)
+    }
+
+    /// Any function error.
+    pub fn function_errors(
+        stack: &mut Stack,
+        path: ConstructPath,
+        function: &Function,
+        topic: &Topic,
+    ) -> Self {
+        let props = AlarmProps {
+            description: format!("{} returned errors", function.path),
+            metric: Metric {
+                namespace: "AWS/Lambda",
+                name: "Errors",
+                dimensions: vec![("FunctionName", function.name())],
+                statistic: "Sum",
+            },
+            threshold: 1,
+            period_seconds: 300,
+            evaluation_periods: 1,
+        };
+        Self::new(stack, path, props, topic)
+    }
+
+    /// Any event a rule failed to deliver to a target (after retries).
+    pub fn rule_failed_invocations(
+        stack: &mut Stack,
+        path: ConstructPath,
+        rule: &Rule,
+        topic: &Topic,
+    ) -> Self {
+        let props = AlarmProps {
+            description: format!("{} failed to deliver events to its targets", rule.path),
+            metric: Metric {
+                namespace: "AWS/Events",
+                name: "FailedInvocations",
+                dimensions: vec![("RuleName", rule.name.as_str().into())],
+                statistic: "Sum",
+            },
+            threshold: 1,
+            period_seconds: 300,
+            evaluation_periods: 1,
+        };
+        Self::new(stack, path, props, topic)
+    }
+}

@@ -1,0 +1,85 @@
+//! S3 bucket: encrypted, public access blocked, TLS enforced, versioned, retained.
+
+use crate::core::{ConstructPath, Reference, RemovalPolicy, Resource, Stack, Statement, Value};
+
+/// A bucket handle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bucket {
+    pub path: ConstructPath,
+    pub reference: Reference,
+}
+
+impl Bucket {
+    /// Adds a private, encrypted, versioned bucket that refuses plain-HTTP requests.
+    pub fn new(stack: &mut Stack, path: ConstructPath) -> Self {
+        let r = Resource::new("AWS::S3::Bucket")
+            .prop(
+                "BucketEncryption",
+                Value::map([(
+                    "ServerSideEncryptionConfiguration",
+                    Value::List(vec![Value::map([(
+                        "ServerSideEncryptionByDefault",
+                        Value::map([("SSEAlgorithm", "AES256".into())]),
+                    )])]),
+                )]),
+            )
+            .prop(
+                "PublicAccessBlockConfiguration",
+                Value::map([
+                    ("BlockPublicAcls", true.into()),
+                    ("BlockPublicPolicy", true.into()),
+                    ("IgnorePublicAcls", true.into()),
+                    ("RestrictPublicBuckets", true.into()),
+                ]),
+            )
+            .prop(
+                "OwnershipControls",
+                Value::map([(
+                    "Rules",
+                    Value::List(vec![Value::map([(
+                        "ObjectOwnership",
+                        "BucketOwnerEnforced".into(),
+                    )])]),
+                )]),
+            )
+            .prop(
+                "VersioningConfiguration",
+                Value::map([("Status", "Enabled".into())]),
+            )
+            .retain(RemovalPolicy::Retain);
+        let resource = stack.child(&path, "Resource");
+        let reference = stack.add(&resource, r);
+        let bucket = Self { path, reference };
+        let policy_path = stack.child(&bucket.path, "Policy");
+        let mut policy = Resource::new("AWS::S3::BucketPolicy")
+            .with_policy_document()
+            .prop("Bucket", bucket.name());
+        if let Some(doc) = policy.policy_document.as_mut() {
+            doc.add(Statement::deny_anyone(
+                &["s3:*"],
+                vec![bucket.arn(), bucket.objects_arn()],
+                Value::map([(
+                    "Bool",
+                    Value::map([("aws:SecureTransport", "false".into())]),
+                )]),
+            ));
+        }
+        stack.add(&policy_path, policy);
+        bucket
+    }
+
+    /// The bucket name (`Ref`).
+    pub fn name(&self) -> Value {
+        Value::Ref(self.reference.clone())
+    }
+
+    /// The bucket ARN.
+    pub fn arn(&self) -> Value {
+        Value::GetAtt(self.reference.clone(), "Arn")
+    }
+
+    /// The ARN of every object in the bucket (`<arn>/*`).
+    pub fn objects_arn(&self) -> Value {
+        Value::Join(String::new(), vec![self.arn(), "/*".into()])
+    }
+}

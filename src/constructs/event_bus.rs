@@ -1,0 +1,107 @@
+//! EventBridge custom bus with an archive for replay.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::limits::ARCHIVE_RETENTION_DAYS;
+use crate::core::{ConstructPath, LogicalId, Reference, Resource, Stack, Statement, Value};
+
+fn archive_days() -> Option<u32> {
+    Some(30)
+}
+
+/// Bus props.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EventBusProps {
+    /// The bus name: 1..=256 of `[A-Za-z0-9._-/]`. Default: `<stack>-<logical ID>`. Changing it
+    /// REPLACES the bus (rules and archives of other teams point at the name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Days the archive keeps every event for replay (0 = forever), or `null` for no archive.
+    /// Default: 30.
+    #[serde(default = "archive_days")]
+    pub archive_retention_days: Option<u32>,
+    /// A description. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl Default for EventBusProps {
+    fn default() -> Self {
+        Self {
+            name: None,
+            archive_retention_days: archive_days(),
+            description: None,
+        }
+    }
+}
+
+/// A bus handle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventBus {
+    pub path: ConstructPath,
+    pub reference: Reference,
+}
+
+impl EventBus {
+    /// Adds a custom bus (and its archive).
+    pub fn new(stack: &mut Stack, path: ConstructPath, props: &EventBusProps) -> Self {
+        let name = props.name.clone().unwrap_or_else(|| {
+            let id = LogicalId::from_path(&path)
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            format!("{}-{id}", stack.name())
+        });
+        let valid = !name.is_empty()
+            && name.len() <= 256
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/'));
+        if !valid {
+            stack.error(
+                &path,
+                format!("bus name `{name}` must be 1..=256 characters of A-Z a-z 0-9 . - _ /"),
+            );
+        }
+        if name == "default" {
+            stack.error(
+                &path,
+                "`default` is the account's default bus; a custom bus needs another name",
+            );
+        }
+        let r = Resource::new("AWS::Events::EventBus")
+            .prop("Name", name)
+            .prop_opt("Description", props.description.as_deref());
+        let resource = stack.child(&path, "Resource");
+        let reference = stack.add(&resource, r);
+        let bus = Self { path, reference };
+        if let Some(days) = props.archive_retention_days {
+            ARCHIVE_RETENTION_DAYS.check(stack, &bus.path, "archiveRetentionDays", days.into());
+            let archive = stack.child(&bus.path, "Archive");
+            stack.add(
+                &archive,
+                Resource::new("AWS::Events::Archive")
+                    .prop("SourceArn", bus.arn())
+                    .prop("RetentionDays", days)
+                    .prop("Description", "Every event of the bus, for replay"),
+            );
+        }
+        bus
+    }
+
+    /// The bus name (`Ref`).
+    pub fn name(&self) -> Value {
+        Value::Ref(self.reference.clone())
+    }
+
+    /// The bus ARN.
+    pub fn arn(&self) -> Value {
+        Value::GetAtt(self.reference.clone(), "Arn")
+    }
+
+    /// The statement that lets a function put events on this bus.
+    pub fn put_events(&self) -> Statement {
+        Statement::allow(super::iam::BUS_PUT_EVENTS, vec![self.arn()])
+    }
+}

@@ -1,0 +1,260 @@
+//! Lambda function from a Rust handler crate: `provided.al2023`, handler `bootstrap`, its own log
+//! group with retention, and an execution role whose one policy grants append to.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::iam::{LAMBDA_SERVICE, LOGS_WRITE, XRAY_WRITE};
+use super::limits::{MEMORY_SIZE_MB, TIMEOUT_SECONDS, check_log_retention};
+use crate::assets::Architecture;
+use crate::core::{
+    ConstructPath, Reference, RemovalPolicy, Resource, Stack, Statement, Value, bootstrap,
+};
+
+/// The runtime every Rust handler runs on.
+pub const RUNTIME: &str = "provided.al2023";
+/// The executable name custom runtimes start.
+pub const HANDLER: &str = "bootstrap";
+
+fn memory() -> u32 {
+    256
+}
+fn timeout() -> u32 {
+    10
+}
+fn retention() -> u32 {
+    30
+}
+
+/// Function props.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FunctionProps {
+    /// The handler crate under `handlers/` (package and binary of that name).
+    pub handler: String,
+    /// Instruction set. Default: `x86_64`.
+    #[serde(default)]
+    pub architecture: Architecture,
+    /// Memory in MB: 128..=10,240. Default: 256 (Rust handlers are small; CPU scales with memory).
+    #[serde(default = "memory")]
+    pub memory_size: u32,
+    /// Timeout in seconds: 1..=900. Default: 10. For a stream consumer this bounds how long one
+    /// batch can hold up its shard.
+    #[serde(default = "timeout")]
+    pub timeout_seconds: u32,
+    /// Extra environment variables. Default: none (bindings add the names of what they bind).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub environment: IndexMap<String, String>,
+    /// Days the function's log group keeps logs (a CloudWatch Logs retention value). Default: 30.
+    #[serde(default = "retention")]
+    pub log_retention_days: u32,
+    /// Active X-Ray tracing. Default: off.
+    #[serde(default)]
+    pub tracing: bool,
+    /// Reserved concurrency. Default: none (the account's unreserved pool).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved_concurrency: Option<u32>,
+    /// A description shown in the console. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl FunctionProps {
+    /// Props for a handler crate with every default.
+    pub fn new(handler: &str) -> Self {
+        Self {
+            handler: handler.to_owned(),
+            architecture: Architecture::default(),
+            memory_size: memory(),
+            timeout_seconds: timeout(),
+            environment: IndexMap::new(),
+            log_retention_days: retention(),
+            tracing: false,
+            reserved_concurrency: None,
+            description: None,
+        }
+    }
+}
+
+/// A function handle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    pub path: ConstructPath,
+    pub reference: Reference,
+    /// The execution role.
+    pub role: Reference,
+    /// The role's policy, which grants append to.
+    pub policy: Reference,
+    pub timeout_seconds: u32,
+}
+
+impl Function {
+    /// Adds a function, its log group, execution role and role policy.
+    pub fn new(stack: &mut Stack, path: ConstructPath, props: &FunctionProps) -> Self {
+        MEMORY_SIZE_MB.check(stack, &path, "memorySize", props.memory_size.into());
+        TIMEOUT_SECONDS.check(stack, &path, "timeoutSeconds", props.timeout_seconds.into());
+        check_log_retention(stack, &path, "logRetentionDays", props.log_retention_days);
+        for name in props.environment.keys() {
+            if !is_env_name(name) {
+                stack.error(
+                    &path,
+                    format!("environment variable name `{name}` must match [A-Za-z][A-Za-z0-9_]*"),
+                );
+            }
+        }
+        let asset = stack.handler_asset(&path, &props.handler, props.architecture);
+
+        let log_path = stack.child(&path, "LogGroup");
+        let log_group = stack.add(
+            &log_path,
+            Resource::new("AWS::Logs::LogGroup")
+                .prop("RetentionInDays", props.log_retention_days)
+                .retain(RemovalPolicy::Retain),
+        );
+
+        let role_path = stack.child(&path, "ServiceRole");
+        let role = stack.add(
+            &role_path,
+            Resource::new("AWS::IAM::Role").prop(
+                "AssumeRolePolicyDocument",
+                crate::core::PolicyDocument::default().to_value_with(vec![
+                    Statement::allow_service(LAMBDA_SERVICE, &["sts:AssumeRole"], Vec::new(), None),
+                ]),
+            ),
+        );
+        let policy_path = stack.child(&role_path, "DefaultPolicy");
+        let policy_name = crate::core::LogicalId::from_path(&policy_path)
+            .map(|id| id.to_string())
+            .unwrap_or_default();
+        let policy = stack.add(
+            &policy_path,
+            Resource::new("AWS::IAM::Policy")
+                .with_policy_document()
+                .prop("PolicyName", policy_name)
+                .prop("Roles", Value::List(vec![Value::Ref(role.clone())])),
+        );
+
+        let code = match &asset {
+            Some(asset) => Value::map([
+                ("S3Bucket", bootstrap::asset_bucket()),
+                ("S3Key", asset.file_name().into()),
+            ]),
+            None => Value::Null,
+        };
+        let mut variables: IndexMap<String, Value> = IndexMap::new();
+        for (k, v) in &props.environment {
+            variables.insert(k.clone(), v.as_str().into());
+        }
+        let mut r = Resource::new("AWS::Lambda::Function")
+            .prop("Code", code)
+            .prop("Handler", HANDLER)
+            .prop("Runtime", RUNTIME)
+            .prop(
+                "Architectures",
+                Value::strs([props.architecture.lambda_name()]),
+            )
+            .prop("MemorySize", props.memory_size)
+            .prop("Timeout", props.timeout_seconds)
+            .prop("Role", Value::GetAtt(role.clone(), "Arn"))
+            .prop(
+                "LoggingConfig",
+                Value::map([
+                    ("LogFormat", "JSON".into()),
+                    ("LogGroup", Value::Ref(log_group.clone())),
+                ]),
+            )
+            .prop_opt("Description", props.description.as_deref())
+            .prop_opt("ReservedConcurrentExecutions", props.reserved_concurrency);
+        if !variables.is_empty() {
+            r = r.prop(
+                "Environment",
+                Value::map([("Variables", Value::Map(variables))]),
+            );
+        }
+        if props.tracing {
+            r = r.prop("TracingConfig", Value::map([("Mode", "Active".into())]));
+        }
+        r.depends_on = vec![policy.logical_id.clone()];
+        let resource = stack.child(&path, "Resource");
+        let reference = stack.add(&resource, r);
+        let function = Self {
+            path,
+            reference,
+            role,
+            policy,
+            timeout_seconds: props.timeout_seconds,
+        };
+        function.grant(
+            stack,
+            Statement::allow(LOGS_WRITE, vec![Value::GetAtt(log_group, "Arn")]),
+        );
+        if props.tracing {
+            function.grant(stack, Statement::allow(XRAY_WRITE, vec!["*".into()]));
+        }
+        function
+    }
+
+    /// The function name (`Ref`).
+    pub fn name(&self) -> Value {
+        Value::Ref(self.reference.clone())
+    }
+
+    /// The function ARN.
+    pub fn arn(&self) -> Value {
+        Value::GetAtt(self.reference.clone(), "Arn")
+    }
+
+    /// Adds a statement to the execution role's policy. The function must be in `stack`.
+    pub fn grant(&self, stack: &mut Stack, statement: Statement) {
+        match stack
+            .resource_mut(&self.policy)
+            .and_then(|r| r.policy_document.as_mut())
+        {
+            Some(doc) => doc.add(statement),
+            None => {
+                let path = self.path.clone();
+                stack.error(
+                    &path,
+                    format!(
+                        "cannot grant to this function from stack `{}`: wire it in its own stack",
+                        stack.name()
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Sets an environment variable (e.g. the name of a bound table).
+    pub fn set_environment(&self, stack: &mut Stack, name: &str, value: Value) {
+        if !is_env_name(name) {
+            let path = self.path.clone();
+            stack.error(
+                &path,
+                format!("environment variable name `{name}` must match [A-Za-z][A-Za-z0-9_]*"),
+            );
+        }
+        let Some(r) = stack.resource_mut(&self.reference) else {
+            let path = self.path.clone();
+            stack.error(
+                &path,
+                "cannot set the environment of a function of another stack",
+            );
+            return;
+        };
+        let env = r
+            .properties
+            .entry("Environment")
+            .or_insert_with(|| Value::map([("Variables", Value::Map(IndexMap::new()))]));
+        if let Value::Map(env) = env {
+            if let Some(Value::Map(vars)) = env.get_mut("Variables") {
+                vars.insert(name.to_owned(), value);
+            }
+        }
+    }
+}
+
+fn is_env_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}

@@ -1,0 +1,255 @@
+//! HTTP API (API Gateway v2): routes to functions, the `$default` stage with auto-deploy,
+//! throttling and JSON access logs.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::function::Function;
+use super::iam::{APIGATEWAY_SERVICE, LAMBDA_INVOKE};
+use super::limits::check_log_retention;
+use crate::core::{
+    ConstructPath, Output, Pseudo, Reference, RemovalPolicy, Resource, Stack, Value,
+};
+
+/// An HTTP method of a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Any,
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Any => "ANY",
+        })
+    }
+}
+
+fn burst() -> u32 {
+    100
+}
+fn rate() -> u32 {
+    50
+}
+fn retention() -> u32 {
+    30
+}
+
+/// Stage throttling: requests beyond it get 429 before they reach a function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Throttling {
+    /// Burst of concurrent requests. Default: 100.
+    #[serde(default = "burst")]
+    pub burst_limit: u32,
+    /// Steady requests per second. Default: 50.
+    #[serde(default = "rate")]
+    pub rate_limit: u32,
+}
+
+impl Default for Throttling {
+    fn default() -> Self {
+        Self {
+            burst_limit: burst(),
+            rate_limit: rate(),
+        }
+    }
+}
+
+/// HTTP API props.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HttpApiProps {
+    /// Stage throttling. Default: burst 100, rate 50/s (bounded cost if a client misbehaves).
+    #[serde(default)]
+    pub throttling: Throttling,
+    /// Days the access log group keeps logs. Default: 30.
+    #[serde(default = "retention")]
+    pub access_log_retention_days: u32,
+    /// A description. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl Default for HttpApiProps {
+    fn default() -> Self {
+        Self {
+            throttling: Throttling::default(),
+            access_log_retention_days: retention(),
+            description: None,
+        }
+    }
+}
+
+/// An HTTP API handle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpApi {
+    pub path: ConstructPath,
+    pub reference: Reference,
+}
+
+const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","routeKey":"$context.routeKey","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","integrationError":"$context.integrationErrorMessage"}"#;
+
+impl HttpApi {
+    /// Adds the API, its `$default` stage and access log group.
+    pub fn new(stack: &mut Stack, path: ConstructPath, props: &HttpApiProps) -> Self {
+        check_log_retention(
+            stack,
+            &path,
+            "accessLogRetentionDays",
+            props.access_log_retention_days,
+        );
+        let resource = stack.child(&path, "Resource");
+        let reference = stack.add(
+            &resource,
+            Resource::new("AWS::ApiGatewayV2::Api")
+                .prop("Name", format!("{}-{}", stack.name(), path.leaf()))
+                .prop("ProtocolType", "HTTP")
+                .prop_opt("Description", props.description.as_deref()),
+        );
+        let api = Self { path, reference };
+        let logs_path = stack.child(&api.path, "AccessLogs");
+        let logs = stack.add(
+            &logs_path,
+            Resource::new("AWS::Logs::LogGroup")
+                .prop("RetentionInDays", props.access_log_retention_days)
+                .retain(RemovalPolicy::Retain),
+        );
+        let stage_path = stack.child(&api.path, "DefaultStage");
+        stack.add(
+            &stage_path,
+            Resource::new("AWS::ApiGatewayV2::Stage")
+                .prop("ApiId", api.id())
+                .prop("StageName", "$default")
+                .prop("AutoDeploy", true)
+                .prop(
+                    "DefaultRouteSettings",
+                    Value::map([
+                        ("ThrottlingBurstLimit", props.throttling.burst_limit.into()),
+                        ("ThrottlingRateLimit", props.throttling.rate_limit.into()),
+                    ]),
+                )
+                .prop(
+                    "AccessLogSettings",
+                    Value::map([
+                        ("DestinationArn", Value::GetAtt(logs, "Arn")),
+                        ("Format", ACCESS_LOG_FORMAT.into()),
+                    ]),
+                ),
+        );
+        stack.add_output(
+            &format!(
+                "{}Url",
+                crate::core::LogicalId::from_path(&api.path)
+                    .map(|i| i.to_string())
+                    .unwrap_or_default()
+            ),
+            Output {
+                description: Some(format!("The URL of {}", api.path)),
+                value: Value::sub_with(
+                    "https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/",
+                    [("Api", api.id())],
+                ),
+                export_name: None,
+            },
+        );
+        api
+    }
+
+    /// The API id (`Ref`).
+    pub fn id(&self) -> Value {
+        Value::Ref(self.reference.clone())
+    }
+
+    /// Routes `method path` to `function` (Lambda proxy, payload format 2.0) and lets this API,
+    /// and only this route of it, invoke the function.
+    pub fn add_route(
+        &self,
+        stack: &mut Stack,
+        method: HttpMethod,
+        route_path: &str,
+        function: &Function,
+    ) {
+        let valid_path = route_path.starts_with('/')
+            && !route_path.contains("//")
+            && route_path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/-_.{}+".contains(c));
+        if !valid_path {
+            stack.error(&self.path, format!("route path `{route_path}` must start with `/` and use A-Z a-z 0-9 - _ . {{param}}"));
+        }
+        let route_id: String = format!("{method}{route_path}")
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                let mut c = s.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let route = stack.child(&self.path, &route_id);
+        let integration_path = stack.child(&route, "Integration");
+        let integration = stack.add(
+            &integration_path,
+            Resource::new("AWS::ApiGatewayV2::Integration")
+                .prop("ApiId", self.id())
+                .prop("IntegrationType", "AWS_PROXY")
+                .prop("IntegrationUri", function.arn())
+                .prop("PayloadFormatVersion", "2.0"),
+        );
+        let route_resource = stack.child(&route, "Resource");
+        stack.add(
+            &route_resource,
+            Resource::new("AWS::ApiGatewayV2::Route")
+                .prop("ApiId", self.id())
+                .prop("RouteKey", format!("{method} {route_path}"))
+                .prop("AuthorizationType", "NONE")
+                .prop(
+                    "Target",
+                    Value::Join(
+                        String::new(),
+                        vec!["integrations/".into(), Value::Ref(integration)],
+                    ),
+                ),
+        );
+        let method_arn = if method == HttpMethod::Any {
+            "*".to_owned()
+        } else {
+            method.to_string()
+        };
+        let permission = stack.child(&route, "Permission");
+        stack.add(
+            &permission,
+            Resource::new("AWS::Lambda::Permission")
+                .prop("Action", LAMBDA_INVOKE)
+                .prop("FunctionName", function.arn())
+                .prop("Principal", APIGATEWAY_SERVICE)
+                .prop(
+                    "SourceArn",
+                    Value::sub_with(
+                        format!(
+                            "arn:${{{p}}}:execute-api:${{{r}}}:${{{a}}}:${{Api}}/*/{method_arn}{route_path}",
+                            p = Pseudo::Partition.name(),
+                            r = Pseudo::Region.name(),
+                            a = Pseudo::AccountId.name()
+                        ),
+                        [("Api", self.id())],
+                    ),
+                ),
+        );
+    }
+}

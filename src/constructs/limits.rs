@@ -1,0 +1,228 @@
+//! AWS limits in ONE table: each `const` is used by the construct that checks it and quoted by the
+//! doc comment of the prop it bounds, so documentation and validation cannot drift. CI checks the
+//! table against the CloudFormation registry schemas that cfn-lint ships (`tests/limits.rs`).
+
+use crate::core::{ConstructPath, Stack};
+
+/// An inclusive range a property must be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// The CloudFormation resource type the property belongs to.
+    pub resource: &'static str,
+    /// The property (a `.`-path for nested ones).
+    pub property: &'static str,
+    pub min: i64,
+    pub max: i64,
+}
+
+impl Limit {
+    /// Whether `value` is allowed.
+    pub fn contains(&self, value: i64) -> bool {
+        (self.min..=self.max).contains(&value)
+    }
+
+    /// Reports an error at `path` unless `value` is in range; `field` names the prop.
+    pub fn check(&self, stack: &mut Stack, path: &ConstructPath, field: &str, value: i64) -> bool {
+        if self.contains(value) {
+            return true;
+        }
+        stack.error(
+            path,
+            format!(
+                "{field} = {value} is out of range: {} {} allows {}..={}",
+                self.resource, self.property, self.min, self.max
+            ),
+        );
+        false
+    }
+}
+
+const ESM: &str = "AWS::Lambda::EventSourceMapping";
+const SQS: &str = "AWS::SQS::Queue";
+const LAMBDA: &str = "AWS::Lambda::Function";
+const RULE: &str = "AWS::Events::Rule";
+
+/// Records per batch a stream mapping reads: 1..=10,000 (AWS default 100).
+pub const BATCH_SIZE: Limit = Limit {
+    resource: ESM,
+    property: "BatchSize",
+    min: 1,
+    max: 10_000,
+};
+/// Retries of a failed batch: 0..=10,000 (-1, infinite, is AWS's default and refused here).
+pub const MAXIMUM_RETRY_ATTEMPTS: Limit = Limit {
+    resource: ESM,
+    property: "MaximumRetryAttempts",
+    min: 0,
+    max: 10_000,
+};
+/// The oldest record a mapping still sends: 60..=604,800 s (-1, unlimited, is AWS's default).
+pub const MAXIMUM_RECORD_AGE_SECONDS: Limit = Limit {
+    resource: ESM,
+    property: "MaximumRecordAgeInSeconds",
+    min: 60,
+    max: 604_800,
+};
+/// Concurrent batches per shard: 1..=10 (AWS default 1).
+pub const PARALLELIZATION_FACTOR: Limit = Limit {
+    resource: ESM,
+    property: "ParallelizationFactor",
+    min: 1,
+    max: 10,
+};
+/// Tumbling window: 0..=900 s.
+pub const TUMBLING_WINDOW_SECONDS: Limit = Limit {
+    resource: ESM,
+    property: "TumblingWindowInSeconds",
+    min: 0,
+    max: 900,
+};
+/// How long a mapping gathers records before invoking: 0..=300 s (AWS default 0).
+pub const MAXIMUM_BATCHING_WINDOW_SECONDS: Limit = Limit {
+    resource: ESM,
+    property: "MaximumBatchingWindowInSeconds",
+    min: 0,
+    max: 300,
+};
+/// Filters per mapping: 1..=20.
+pub const FILTERS: Limit = Limit {
+    resource: ESM,
+    property: "FilterCriteria.Filters",
+    min: 1,
+    max: 20,
+};
+/// Characters in one filter pattern: at most 4,096.
+pub const FILTER_PATTERN_CHARS: Limit = Limit {
+    resource: ESM,
+    property: "FilterCriteria.Filters.Pattern",
+    min: 1,
+    max: 4_096,
+};
+
+/// How long a queue keeps a message: 60..=1,209,600 s (14 days; AWS default 4 days).
+pub const MESSAGE_RETENTION_SECONDS: Limit = Limit {
+    resource: SQS,
+    property: "MessageRetentionPeriod",
+    min: 60,
+    max: 1_209_600,
+};
+/// Largest message: 1,024..=1,048,576 bytes.
+pub const MAXIMUM_MESSAGE_SIZE: Limit = Limit {
+    resource: SQS,
+    property: "MaximumMessageSize",
+    min: 1_024,
+    max: 1_048_576,
+};
+/// Visibility timeout: 0..=43,200 s (AWS default 30).
+pub const VISIBILITY_TIMEOUT_SECONDS: Limit = Limit {
+    resource: SQS,
+    property: "VisibilityTimeout",
+    min: 0,
+    max: 43_200,
+};
+
+/// Function memory: 128..=10,240 MB.
+pub const MEMORY_SIZE_MB: Limit = Limit {
+    resource: LAMBDA,
+    property: "MemorySize",
+    min: 128,
+    max: 10_240,
+};
+/// Function timeout: 1..=900 s.
+pub const TIMEOUT_SECONDS: Limit = Limit {
+    resource: LAMBDA,
+    property: "Timeout",
+    min: 1,
+    max: 900,
+};
+
+/// Targets per rule: at most 5.
+pub const RULE_TARGETS: Limit = Limit {
+    resource: RULE,
+    property: "Targets",
+    min: 1,
+    max: 5,
+};
+/// Retries of a rule target: 0..=185 (EventBridge default 185).
+pub const TARGET_RETRY_ATTEMPTS: Limit = Limit {
+    resource: RULE,
+    property: "Targets.RetryPolicy.MaximumRetryAttempts",
+    min: 0,
+    max: 185,
+};
+/// Age after which a rule target stops retrying: 60..=86,400 s (EventBridge default 86,400).
+pub const TARGET_EVENT_AGE_SECONDS: Limit = Limit {
+    resource: RULE,
+    property: "Targets.RetryPolicy.MaximumEventAgeInSeconds",
+    min: 60,
+    max: 86_400,
+};
+/// Characters in a rule name or target id: 1..=64.
+pub const RULE_NAME_CHARS: Limit = Limit {
+    resource: RULE,
+    property: "Name",
+    min: 1,
+    max: 64,
+};
+/// Characters in an event pattern (JSON): at most 4,096.
+pub const EVENT_PATTERN_CHARS: Limit = Limit {
+    resource: RULE,
+    property: "EventPattern",
+    min: 1,
+    max: 4_096,
+};
+
+/// Days an event archive keeps events (0 = forever).
+pub const ARCHIVE_RETENTION_DAYS: Limit = Limit {
+    resource: "AWS::Events::Archive",
+    property: "RetentionDays",
+    min: 0,
+    max: 2_147_483_647,
+};
+
+/// The retention periods CloudWatch Logs accepts, in days.
+pub const LOG_RETENTION_DAYS: &[u32] = &[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+/// Checks a log retention against [`LOG_RETENTION_DAYS`].
+pub fn check_log_retention(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    field: &str,
+    days: u32,
+) -> bool {
+    if LOG_RETENTION_DAYS.contains(&days) {
+        return true;
+    }
+    let allowed: Vec<String> = LOG_RETENTION_DAYS.iter().map(u32::to_string).collect();
+    stack.error(
+        path,
+        format!(
+            "{field} = {days} is not a retention CloudWatch Logs accepts; use one of {}",
+            allowed.join(", ")
+        ),
+    );
+    false
+}
+
+/// Every range of the table, for the check against cfn-lint's schemas.
+pub const ALL: &[Limit] = &[
+    BATCH_SIZE,
+    MAXIMUM_RETRY_ATTEMPTS,
+    MAXIMUM_RECORD_AGE_SECONDS,
+    PARALLELIZATION_FACTOR,
+    TUMBLING_WINDOW_SECONDS,
+    MAXIMUM_BATCHING_WINDOW_SECONDS,
+    MESSAGE_RETENTION_SECONDS,
+    MAXIMUM_MESSAGE_SIZE,
+    VISIBILITY_TIMEOUT_SECONDS,
+    MEMORY_SIZE_MB,
+    TIMEOUT_SECONDS,
+];
+
+/// Resources per stack: CloudFormation refuses more than 500.
+pub const STACK_RESOURCES: usize = 500;
+/// Resources per stack from which a warning is given.
+pub const STACK_RESOURCES_WARN: usize = 400;

@@ -1,0 +1,29 @@
+//! L2 constructs: typed props with documented defaults and ranges, handles whose methods return
+//! intrinsics, and wiring that emits the IAM it needs.
+
+pub mod alarm;
+pub mod bucket;
+pub mod event_bus;
+pub mod function;
+pub mod http_api;
+pub mod iam;
+pub mod limits;
+pub mod queue;
+pub mod rule;
+pub mod stream_source;
+pub mod table;
+pub mod topic;
+
+pub use alarm::Alarm;
+pub use bucket::Bucket;
+pub use event_bus::{EventBus, EventBusProps};
+pub use function::{Function, FunctionProps};
+pub use http_api::{HttpApi, HttpApiProps, HttpMethod, Throttling};
+pub use queue::{Queue, QueueProps};
+pub use rule::{EventPattern, Matcher, Rule, RuleProps, Target, TargetKind, TargetRetry};
+pub use stream_source::{
+    OnFailure, OptOut, RecordAge, Retries, SafetyCheck, StartingPosition, StreamSource,
+    StreamSourceProps,
+};
+pub use table::{Attribute, AttributeType, Billing, StreamViewType, Table, TableProps};
+pub use topic::{Topic, TopicProps};

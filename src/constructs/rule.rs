@@ -1,0 +1,279 @@
+//! EventBridge rule with a typed event pattern and up to 5 targets (Lambda, SQS), each with a
+//! dead-letter queue and retry policy, plus the permissions the targets need.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::event_bus::EventBus;
+use super::function::Function;
+use super::iam::{EVENTS_SERVICE, LAMBDA_INVOKE, QUEUE_SEND};
+use super::limits::{
+    EVENT_PATTERN_CHARS, RULE_NAME_CHARS, RULE_TARGETS, TARGET_EVENT_AGE_SECONDS,
+    TARGET_RETRY_ATTEMPTS,
+};
+use super::queue::Queue;
+use crate::core::{ConstructPath, LogicalId, Reference, Resource, Stack, Statement, Value};
+
+/// One matcher of an event pattern field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Matcher {
+    /// Matches any of these exact values.
+    Values(Vec<serde_json::Value>),
+    /// Nested fields of an object.
+    Fields(IndexMap<String, Matcher>),
+}
+
+/// A typed event pattern: every leaf is an array, as EventBridge requires.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EventPattern {
+    /// Event sources to match, e.g. `[reservations]`. Default: any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub source: Vec<String>,
+    /// Detail types to match, e.g. `[ReservationCreated]`. Default: any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub detail_type: Vec<String>,
+    /// Matchers on the event's detail. Default: any.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub detail: IndexMap<String, Matcher>,
+}
+
+impl EventPattern {
+    /// A pattern matching one source and detail type.
+    pub fn of(source: &str, detail_type: &str) -> Self {
+        Self {
+            source: vec![source.to_owned()],
+            detail_type: vec![detail_type.to_owned()],
+            detail: IndexMap::new(),
+        }
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        if !self.source.is_empty() {
+            m.insert("source".into(), self.source.clone().into());
+        }
+        if !self.detail_type.is_empty() {
+            m.insert("detail-type".into(), self.detail_type.clone().into());
+        }
+        if !self.detail.is_empty() {
+            m.insert("detail".into(), matchers_json(&self.detail));
+        }
+        serde_json::Value::Object(m)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.source.is_empty() && self.detail_type.is_empty() && self.detail.is_empty()
+    }
+}
+
+fn matchers_json(fields: &IndexMap<String, Matcher>) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for (k, v) in fields {
+        let v = match v {
+            Matcher::Values(values) => serde_json::Value::Array(values.clone()),
+            Matcher::Fields(nested) => matchers_json(nested),
+        };
+        m.insert(k.clone(), v);
+    }
+    serde_json::Value::Object(m)
+}
+
+fn retry_attempts() -> u32 {
+    185
+}
+fn event_age() -> u32 {
+    86_400
+}
+
+/// How EventBridge retries delivery to a target before sending the event to its DLQ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TargetRetry {
+    /// Retries: 0..=185. Default: 185 (EventBridge's default, made explicit for reviewers).
+    #[serde(default = "retry_attempts")]
+    pub max_attempts: u32,
+    /// Give up after this many seconds: 60..=86,400. Default: 86,400 (24 h).
+    #[serde(default = "event_age")]
+    pub max_event_age_seconds: u32,
+}
+
+impl Default for TargetRetry {
+    fn default() -> Self {
+        Self {
+            max_attempts: retry_attempts(),
+            max_event_age_seconds: event_age(),
+        }
+    }
+}
+
+/// What a target delivers to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetKind {
+    Function(Function),
+    Queue(Queue),
+}
+
+/// A rule target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub kind: TargetKind,
+    pub retry: TargetRetry,
+}
+
+fn enabled() -> bool {
+    true
+}
+
+/// Rule props.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RuleProps {
+    /// Which events the rule matches (at most 4,096 characters as JSON).
+    pub pattern: EventPattern,
+    /// A description. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether the rule is enabled. Default: on.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+}
+
+/// A rule handle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub path: ConstructPath,
+    pub reference: Reference,
+    /// The rule name (explicit, so alarms can name it).
+    pub name: String,
+}
+
+impl Rule {
+    /// Adds a rule on `bus` delivering to `targets`; failed deliveries go to `dead_letter_queue`
+    /// (which must be in the rule's stack: its queue policy lets only this rule send).
+    pub fn new(
+        stack: &mut Stack,
+        path: ConstructPath,
+        bus: &EventBus,
+        props: &RuleProps,
+        targets: &[Target],
+        dead_letter_queue: &Queue,
+    ) -> Self {
+        if props.pattern.is_empty() {
+            stack.error(
+                &path,
+                "the event pattern matches every event; name at least a source or detail type",
+            );
+        }
+        let pattern = props.pattern.to_json();
+        let pattern_len = pattern.to_string().chars().count();
+        EVENT_PATTERN_CHARS.check(stack, &path, "pattern length", pattern_len as i64);
+        RULE_TARGETS.check(stack, &path, "targets", targets.len() as i64);
+        let id = LogicalId::from_path(&path)
+            .map(|i| i.to_string())
+            .unwrap_or_default();
+        let mut name = format!("{}-{id}", stack.name());
+        if name.len() > RULE_NAME_CHARS.max as usize {
+            name.truncate(RULE_NAME_CHARS.max as usize);
+        }
+        let resource_path = stack.child(&path, "Resource");
+        // Targets reference the rule only through permissions, so the rule is added first.
+        let mut rendered = Vec::new();
+        let reference = stack.add(
+            &resource_path,
+            Resource::new("AWS::Events::Rule")
+                .prop("Name", name.as_str())
+                .prop("EventBusName", bus.name())
+                .prop("EventPattern", Value::Json(pattern))
+                .prop("State", if props.enabled { "ENABLED" } else { "DISABLED" })
+                .prop_opt("Description", props.description.as_deref()),
+        );
+        let rule = Self {
+            path,
+            reference,
+            name,
+        };
+        let dlq_policy = dead_letter_queue.policy(stack);
+        add_queue_statement(stack, &dlq_policy, dead_letter_queue, &rule);
+        for (i, target) in targets.iter().enumerate() {
+            TARGET_RETRY_ATTEMPTS.check(
+                stack,
+                &rule.path,
+                &format!("targets[{i}].retry.maxAttempts"),
+                target.retry.max_attempts.into(),
+            );
+            TARGET_EVENT_AGE_SECONDS.check(
+                stack,
+                &rule.path,
+                &format!("targets[{i}].retry.maxEventAgeSeconds"),
+                target.retry.max_event_age_seconds.into(),
+            );
+            let arn = match &target.kind {
+                TargetKind::Function(f) => {
+                    let permission = stack.child(&rule.path, &format!("AllowInvokeTarget{i}"));
+                    stack.add(
+                        &permission,
+                        Resource::new("AWS::Lambda::Permission")
+                            .prop("Action", LAMBDA_INVOKE)
+                            .prop("FunctionName", f.arn())
+                            .prop("Principal", EVENTS_SERVICE)
+                            .prop("SourceArn", rule.arn()),
+                    );
+                    f.arn()
+                }
+                TargetKind::Queue(q) => {
+                    let policy = q.policy(stack);
+                    add_queue_statement(stack, &policy, q, &rule);
+                    q.arn()
+                }
+            };
+            rendered.push(Value::map([
+                ("Id", format!("Target{i}").into()),
+                ("Arn", arn),
+                (
+                    "DeadLetterConfig",
+                    Value::map([("Arn", dead_letter_queue.arn())]),
+                ),
+                (
+                    "RetryPolicy",
+                    Value::map([
+                        ("MaximumRetryAttempts", target.retry.max_attempts.into()),
+                        (
+                            "MaximumEventAgeInSeconds",
+                            target.retry.max_event_age_seconds.into(),
+                        ),
+                    ]),
+                ),
+            ]));
+        }
+        if let Some(r) = stack.resource_mut(&rule.reference) {
+            r.properties.insert("Targets", Value::List(rendered));
+        }
+        rule
+    }
+
+    /// The rule ARN.
+    pub fn arn(&self) -> Value {
+        Value::GetAtt(self.reference.clone(), "Arn")
+    }
+}
+
+fn add_queue_statement(stack: &mut Stack, policy: &Reference, queue: &Queue, rule: &Rule) {
+    let statement = Statement::allow_service(
+        EVENTS_SERVICE,
+        QUEUE_SEND,
+        vec![queue.arn()],
+        Some(Value::map([(
+            "ArnEquals",
+            Value::map([("aws:SourceArn", rule.arn())]),
+        )])),
+    );
+    if let Some(doc) = stack
+        .resource_mut(policy)
+        .and_then(|r| r.policy_document.as_mut())
+    {
+        doc.add(statement);
+    }
+}

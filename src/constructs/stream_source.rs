@@ -1,0 +1,468 @@
+//! The event source mapping from a table's stream to a function, with every property of LIMITS.md,
+//! an on-failure destination as an enum over queue/topic/bucket, and exactly the grants it needs.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::bucket::Bucket;
+use super::function::Function;
+use super::iam::{BUCKET_LIST, BUCKET_PUT, QUEUE_SEND, STREAM_LIST, STREAM_READ, TOPIC_PUBLISH};
+use super::limits::{
+    BATCH_SIZE, FILTER_PATTERN_CHARS, FILTERS, MAXIMUM_BATCHING_WINDOW_SECONDS,
+    MAXIMUM_RECORD_AGE_SECONDS, MAXIMUM_RETRY_ATTEMPTS, PARALLELIZATION_FACTOR,
+    TUMBLING_WINDOW_SECONDS,
+};
+use super::queue::Queue;
+use super::table::Table;
+use super::topic::Topic;
+use crate::core::{ConstructPath, Reference, Resource, Stack, Statement, Value};
+
+/// Where a mapping starts reading a stream. Changing it REPLACES the mapping.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StartingPosition {
+    /// The oldest record still in the stream: nothing written before the mapping exists is lost.
+    #[default]
+    TrimHorizon,
+    /// Only records written after the mapping is enabled.
+    Latest,
+}
+
+impl StartingPosition {
+    fn as_str(self) -> &'static str {
+        match self {
+            StartingPosition::TrimHorizon => "TRIM_HORIZON",
+            StartingPosition::Latest => "LATEST",
+        }
+    }
+}
+
+/// How often a failing batch is retried. Written as a number or `infinite`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retries {
+    /// At most this many retries: 0..=10,000.
+    Attempts(u32),
+    /// Until the record expires from the stream (24 h): one poison record blocks its shard that
+    /// long. Refused unless opted out.
+    Infinite,
+}
+
+/// How old a record may get before it goes to the on-failure destination. A number of seconds
+/// or `unlimited`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordAge {
+    /// At most this many seconds: 60..=604,800.
+    Seconds(u32),
+    /// No limit (the record still expires from the stream after 24 h).
+    Unlimited,
+}
+
+/// A safety check that an app may knowingly switch off, with a reason kept in the template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SafetyCheck {
+    /// Allow `retries: infinite`.
+    InfiniteRetries,
+    /// Allow a mapping without on-failure destination (failed records are then dropped silently).
+    NoOnFailureDestination,
+}
+
+impl fmt::Display for SafetyCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SafetyCheck::InfiniteRetries => "infinite-retries",
+            SafetyCheck::NoOnFailureDestination => "no-on-failure-destination",
+        })
+    }
+}
+
+/// An explicit, documented opt-out of a safety check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OptOut {
+    /// The check switched off.
+    pub check: SafetyCheck,
+    /// Why: recorded in the template's metadata for reviewers.
+    pub reason: String,
+}
+
+fn yes() -> bool {
+    true
+}
+fn batch_size() -> u32 {
+    100
+}
+fn retries() -> Retries {
+    Retries::Attempts(3)
+}
+fn record_age() -> RecordAge {
+    RecordAge::Seconds(3_600)
+}
+fn parallelization() -> u32 {
+    1
+}
+
+/// Stream mapping options (everything but the ends it connects).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StreamSourceProps {
+    /// Where reading starts. Default: `TRIM_HORIZON` (nothing already written is skipped).
+    #[serde(default)]
+    pub starting_position: StartingPosition,
+    /// Records per invocation: 1..=10,000. Default: 100 (AWS's default).
+    #[serde(default = "batch_size")]
+    pub batch_size: u32,
+    /// Seconds to gather records before invoking: 0..=300. Default: 0 (lowest latency).
+    #[serde(default)]
+    pub max_batching_window_seconds: u32,
+    /// Retries of a failing batch: 0..=10,000 or `infinite`. Default: 3 — bisection splits do not
+    /// use up retries, so 3 isolates a poison record and moves on instead of blocking the shard.
+    #[serde(default = "retries")]
+    pub retries: Retries,
+    /// Oldest record still sent, in seconds: 60..=604,800 or `unlimited`. Default: 3,600 (1 h): a
+    /// record that cannot be published within an hour goes to the on-failure destination while it
+    /// is still readable from the stream for 23 more hours.
+    #[serde(default = "record_age")]
+    pub max_record_age: RecordAge,
+    /// Split a failing batch in two and retry each half. Default: on (isolates poison records).
+    #[serde(default = "yes")]
+    pub bisect_on_error: bool,
+    /// Concurrent batches per shard: 1..=10. Default: 1 (strict order per shard).
+    #[serde(default = "parallelization")]
+    pub parallelization_factor: u32,
+    /// Tumbling window in seconds: 0..=900. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tumbling_window_seconds: Option<u32>,
+    /// Let the function report the failed records of a batch (`batchItemFailures`) so only they
+    /// and what follows them are retried. Default: on.
+    #[serde(default = "yes")]
+    pub report_batch_item_failures: bool,
+    /// Event filter patterns (JSON objects): 1..=20, each at most 4,096 characters. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<serde_json::Value>,
+    /// Whether the mapping polls. Default: on.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Safety checks knowingly switched off, each with its reason. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub opt_outs: Vec<OptOut>,
+}
+
+impl Default for StreamSourceProps {
+    fn default() -> Self {
+        Self {
+            starting_position: StartingPosition::TrimHorizon,
+            batch_size: batch_size(),
+            max_batching_window_seconds: 0,
+            retries: retries(),
+            max_record_age: record_age(),
+            bisect_on_error: true,
+            parallelization_factor: 1,
+            tumbling_window_seconds: None,
+            report_batch_item_failures: true,
+            filters: Vec::new(),
+            enabled: true,
+            opt_outs: Vec::new(),
+        }
+    }
+}
+
+/// Where a batch goes after its retries run out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OnFailure {
+    /// A standard queue: receives the batch's METADATA only (shard, sequence numbers).
+    Queue(Queue),
+    /// A standard topic: receives METADATA only.
+    Topic(Topic),
+    /// A bucket: receives the full invocation record, bodies included.
+    Bucket(Bucket),
+    /// Nowhere: failed records are dropped. Needs the `no-on-failure-destination` opt-out.
+    None,
+}
+
+/// A mapping handle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamSource {
+    pub path: ConstructPath,
+    pub reference: Reference,
+}
+
+impl StreamSource {
+    /// Maps `table`'s stream to `function`, granting the function exactly what the mapping needs.
+    pub fn new(
+        stack: &mut Stack,
+        path: ConstructPath,
+        table: &Table,
+        function: &Function,
+        on_failure: &OnFailure,
+        props: &StreamSourceProps,
+    ) -> Self {
+        let opted_out = |check| props.opt_outs.iter().any(|o| o.check == check);
+        for o in &props.opt_outs {
+            if o.reason.trim().is_empty() {
+                stack.error(
+                    &path,
+                    format!("the opt-out of `{}` needs a reason", o.check),
+                );
+            }
+        }
+        if table.stream.is_none() {
+            stack.error(
+                &path,
+                format!(
+                    "table `{}` has no stream: set its `stream` (e.g. NEW_AND_OLD_IMAGES)",
+                    table.path
+                ),
+            );
+        }
+        BATCH_SIZE.check(stack, &path, "batchSize", props.batch_size.into());
+        MAXIMUM_BATCHING_WINDOW_SECONDS.check(
+            stack,
+            &path,
+            "maxBatchingWindowSeconds",
+            props.max_batching_window_seconds.into(),
+        );
+        let retries = match props.retries {
+            Retries::Attempts(n) => {
+                MAXIMUM_RETRY_ATTEMPTS.check(stack, &path, "retries", n.into());
+                i64::from(n)
+            }
+            Retries::Infinite => {
+                if !opted_out(SafetyCheck::InfiniteRetries) {
+                    stack.error(
+                        &path,
+                        "retries = infinite lets one poison record block its shard until it expires (24 h); \
+                         set a finite number (default 3) or add the opt-out `infinite-retries` with a reason",
+                    );
+                }
+                -1
+            }
+        };
+        let age = match props.max_record_age {
+            RecordAge::Seconds(s) => {
+                MAXIMUM_RECORD_AGE_SECONDS.check(stack, &path, "maxRecordAge", s.into());
+                i64::from(s)
+            }
+            RecordAge::Unlimited => {
+                stack.warn(
+                    &path,
+                    "maxRecordAge = unlimited: records can reach the on-failure destination after they expired from the stream",
+                );
+                -1
+            }
+        };
+        if !props.bisect_on_error {
+            stack.warn(&path, "bisectOnError is off: one poison record fails its whole batch until retries run out");
+        }
+        PARALLELIZATION_FACTOR.check(
+            stack,
+            &path,
+            "parallelizationFactor",
+            props.parallelization_factor.into(),
+        );
+        if let Some(w) = props.tumbling_window_seconds {
+            TUMBLING_WINDOW_SECONDS.check(stack, &path, "tumblingWindowSeconds", w.into());
+        }
+        if !props.filters.is_empty() {
+            FILTERS.check(stack, &path, "filters", props.filters.len() as i64);
+        }
+        let mut filters = Vec::new();
+        for (i, f) in props.filters.iter().enumerate() {
+            if !f.is_object() {
+                stack.error(
+                    &path,
+                    format!("filters[{i}] must be a JSON object (an event pattern)"),
+                );
+            }
+            let pattern = f.to_string();
+            FILTER_PATTERN_CHARS.check(
+                stack,
+                &path,
+                &format!("filters[{i}] length"),
+                pattern.chars().count() as i64,
+            );
+            filters.push(Value::map([("Pattern", pattern.into())]));
+        }
+        if function.timeout_seconds > 300 {
+            stack.warn(
+                &path,
+                format!(
+                    "the function's timeout ({} s) lets one batch block its shard that long",
+                    function.timeout_seconds
+                ),
+            );
+        }
+
+        function.grant(
+            stack,
+            Statement::allow(STREAM_READ, vec![table.stream_arn()]),
+        );
+        function.grant(stack, Statement::allow(STREAM_LIST, vec!["*".into()]));
+        let destination = match on_failure {
+            OnFailure::Queue(q) => {
+                function.grant(stack, Statement::allow(QUEUE_SEND, vec![q.arn()]));
+                Some(q.arn())
+            }
+            OnFailure::Topic(t) => {
+                function.grant(stack, Statement::allow(TOPIC_PUBLISH, vec![t.arn()]));
+                Some(t.arn())
+            }
+            OnFailure::Bucket(b) => {
+                function.grant(stack, Statement::allow(BUCKET_PUT, vec![b.objects_arn()]));
+                function.grant(stack, Statement::allow(BUCKET_LIST, vec![b.arn()]));
+                Some(b.arn())
+            }
+            OnFailure::None => {
+                if !opted_out(SafetyCheck::NoOnFailureDestination) {
+                    stack.error(
+                        &path,
+                        "a mapping without on-failure destination drops failed records silently; \
+                         give it a queue, topic or bucket, or add the opt-out `no-on-failure-destination` with a reason",
+                    );
+                }
+                None
+            }
+        };
+
+        let mut r = Resource::new("AWS::Lambda::EventSourceMapping")
+            .prop("FunctionName", function.name())
+            .prop("EventSourceArn", table.stream_arn())
+            .prop("StartingPosition", props.starting_position.as_str())
+            .prop("BatchSize", props.batch_size)
+            .prop(
+                "MaximumBatchingWindowInSeconds",
+                props.max_batching_window_seconds,
+            )
+            .prop("MaximumRetryAttempts", retries)
+            .prop("MaximumRecordAgeInSeconds", age)
+            .prop("BisectBatchOnFunctionError", props.bisect_on_error)
+            .prop("ParallelizationFactor", props.parallelization_factor)
+            .prop_opt("TumblingWindowInSeconds", props.tumbling_window_seconds)
+            .prop("Enabled", props.enabled);
+        if props.report_batch_item_failures {
+            r = r.prop(
+                "FunctionResponseTypes",
+                Value::strs(["ReportBatchItemFailures"]),
+            );
+        }
+        if !filters.is_empty() {
+            r = r.prop(
+                "FilterCriteria",
+                Value::map([("Filters", Value::List(filters))]),
+            );
+        }
+        if let Some(arn) = destination {
+            r = r.prop(
+                "DestinationConfig",
+                Value::map([("OnFailure", Value::map([("Destination", arn)]))]),
+            );
+        }
+        if !props.opt_outs.is_empty() {
+            let opt_outs: Vec<serde_json::Value> = props
+                .opt_outs
+                .iter()
+                .map(|o| serde_json::json!({"check": o.check.to_string(), "reason": o.reason}))
+                .collect();
+            r.metadata.insert(
+                "tributary:opt-outs".to_owned(),
+                serde_json::Value::Array(opt_outs),
+            );
+        }
+        // The role must hold the stream permissions before the mapping is created.
+        if function.policy.stack == *stack.name() {
+            r.depends_on.push(function.policy.logical_id.clone());
+        }
+        let resource = stack.child(&path, "Resource");
+        let reference = stack.add(&resource, r);
+        Self { path, reference }
+    }
+}
+
+impl Serialize for Retries {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Retries::Attempts(n) => s.serialize_u32(*n),
+            Retries::Infinite => s.serialize_str("infinite"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Retries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match NumberOr::deserialize(d)? {
+            NumberOr::Number(n) => u32::try_from(n).map(Retries::Attempts).map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "retries must be 0..=10000 or `infinite`, not {n}"
+                ))
+            }),
+            NumberOr::Word(w) if w == "infinite" => Ok(Retries::Infinite),
+            NumberOr::Word(w) => Err(serde::de::Error::custom(format!(
+                "retries must be a number or `infinite`, not `{w}`"
+            ))),
+        }
+    }
+}
+
+impl JsonSchema for Retries {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Retries".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Retries of a failing batch: 0..=10000, or `infinite` (refused without an opt-out).",
+            "oneOf": [
+                {"type": "integer", "minimum": MAXIMUM_RETRY_ATTEMPTS.min, "maximum": MAXIMUM_RETRY_ATTEMPTS.max},
+                {"const": "infinite"}
+            ]
+        })
+    }
+}
+
+impl Serialize for RecordAge {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RecordAge::Seconds(n) => s.serialize_u32(*n),
+            RecordAge::Unlimited => s.serialize_str("unlimited"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordAge {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match NumberOr::deserialize(d)? {
+            NumberOr::Number(n) => u32::try_from(n).map(RecordAge::Seconds).map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "maxRecordAge must be 60..=604800 seconds or `unlimited`, not {n}"
+                ))
+            }),
+            NumberOr::Word(w) if w == "unlimited" => Ok(RecordAge::Unlimited),
+            NumberOr::Word(w) => Err(serde::de::Error::custom(format!(
+                "maxRecordAge must be a number of seconds or `unlimited`, not `{w}`"
+            ))),
+        }
+    }
+}
+
+impl JsonSchema for RecordAge {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RecordAge".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Oldest record still sent, in seconds: 60..=604800, or `unlimited`.",
+            "oneOf": [
+                {"type": "integer", "minimum": MAXIMUM_RECORD_AGE_SECONDS.min, "maximum": MAXIMUM_RECORD_AGE_SECONDS.max},
+                {"const": "unlimited"}
+            ]
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NumberOr {
+    Number(i64),
+    Word(String),
+}

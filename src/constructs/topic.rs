@@ -1,0 +1,71 @@
+//! SNS topic with email subscriptions: where alarms go.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
+
+/// Topic props.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TopicProps {
+    /// The name shown as the sender of SMS/email. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Email addresses subscribed to the topic (each must confirm). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub email_subscriptions: Vec<String>,
+}
+
+/// A topic handle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topic {
+    pub path: ConstructPath,
+    pub reference: Reference,
+}
+
+impl Topic {
+    /// Adds a topic and its email subscriptions.
+    pub fn new(stack: &mut Stack, path: ConstructPath, props: &TopicProps) -> Self {
+        let r =
+            Resource::new("AWS::SNS::Topic").prop_opt("DisplayName", props.display_name.as_deref());
+        let resource = stack.child(&path, "Resource");
+        let reference = stack.add(&resource, r);
+        let topic = Self { path, reference };
+        for (i, email) in props.email_subscriptions.iter().enumerate() {
+            if !is_email(email) {
+                stack.error(
+                    &topic.path,
+                    format!("emailSubscriptions[{i}] = `{email}` is not an email address"),
+                );
+            }
+            let sub = stack.child(&topic.path, &format!("Email{i}"));
+            stack.add(
+                &sub,
+                Resource::new("AWS::SNS::Subscription")
+                    .prop("Protocol", "email")
+                    .prop("Endpoint", email.as_str())
+                    .prop("TopicArn", topic.arn()),
+            );
+        }
+        topic
+    }
+
+    /// The topic ARN (`Ref`).
+    pub fn arn(&self) -> Value {
+        Value::Ref(self.reference.clone())
+    }
+}
+
+fn is_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,283 @@
+//! The app: its stacks, and the synth step that resolves cross-stack references, orders stacks by
+//! dependency and collects every diagnostic.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use super::bootstrap;
+use super::diagnostic::{Diagnostic, Diagnostics, Severity};
+use super::env::Environment;
+use super::id::StackName;
+use super::stack::{Stack, StackParts};
+use super::template::{Output, Template};
+use super::value::{Reference, Value, export_name, export_output_id};
+use crate::assets::{AssetUse, Catalog};
+
+/// An app: one or more stacks, synthesized together.
+#[derive(Debug)]
+pub struct App {
+    stacks: IndexMap<StackName, Stack>,
+    catalog: Arc<Catalog>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// One synthesized stack.
+#[derive(Debug, Clone)]
+pub struct SynthesizedStack {
+    pub name: StackName,
+    pub env: Environment,
+    pub template: Template,
+    /// Stacks that must deploy first (cross-stack references and explicit dependencies).
+    pub dependencies: Vec<StackName>,
+    /// The handler assets the stack's functions use.
+    pub assets: Vec<AssetUse>,
+    pub termination_protection: bool,
+}
+
+/// A synthesized app: stacks in deployment order, plus the warnings found.
+#[derive(Debug, Clone)]
+pub struct Synthesized {
+    pub stacks: Vec<SynthesizedStack>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl App {
+    /// An app whose handler crates live under `root/handlers`.
+    pub fn new(root: &Path) -> Self {
+        Self::with_catalog(Arc::new(Catalog::discover(root)))
+    }
+
+    /// An app over an existing asset catalog (shared between apps, e.g. in benchmarks).
+    pub fn with_catalog(catalog: Arc<Catalog>) -> Self {
+        Self {
+            stacks: IndexMap::new(),
+            catalog,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The asset catalog.
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    /// Adds a stack (or returns the existing one of that name, reporting the duplicate).
+    pub fn add_stack(&mut self, name: StackName, env: Environment) -> &mut Stack {
+        if self.stacks.contains_key(&name) {
+            self.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                path: None,
+                message: format!("there are two stacks named `{name}`"),
+            });
+        }
+        let catalog = self.catalog.clone();
+        self.stacks
+            .entry(name.clone())
+            .or_insert_with(|| Stack::new(name, env, catalog))
+    }
+
+    /// A stack by name.
+    pub fn stack_mut(&mut self, name: &StackName) -> Option<&mut Stack> {
+        self.stacks.get_mut(name)
+    }
+
+    /// The stacks, in the order they were added.
+    pub fn stacks(&self) -> impl Iterator<Item = &Stack> {
+        self.stacks.values()
+    }
+
+    /// Validates the app and produces its templates; every error is reported, not just the first.
+    pub fn synth(self) -> Result<Synthesized, Diagnostics> {
+        let mut diagnostics = self.diagnostics;
+        if self.stacks.is_empty() {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                path: None,
+                message: "the app has no stacks".to_owned(),
+            });
+        }
+        let mut parts: IndexMap<StackName, StackParts> = IndexMap::new();
+        for (name, stack) in self.stacks {
+            let p = stack.into_parts();
+            diagnostics.extend(p.diagnostics.iter().cloned());
+            parts.insert(name, p);
+        }
+
+        resolve_references(&mut parts, &mut diagnostics);
+        let order = deployment_order(&parts, &mut diagnostics);
+
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return Err(Diagnostics(diagnostics));
+        }
+        let mut stacks = Vec::with_capacity(parts.len());
+        for name in order {
+            let Some(mut p) = parts.shift_remove(&name) else {
+                continue;
+            };
+            bootstrap::add_version_check(&mut p.template);
+            stacks.push(SynthesizedStack {
+                name: p.name,
+                env: p.env,
+                template: p.template,
+                dependencies: p.dependencies.into_iter().collect(),
+                assets: p.assets,
+                termination_protection: p.termination_protection,
+            });
+        }
+        Ok(Synthesized {
+            stacks,
+            warnings: diagnostics,
+        })
+    }
+}
+
+/// Checks every reference and turns cross-stack ones into exports plus stack dependencies.
+fn resolve_references(
+    parts: &mut IndexMap<StackName, StackParts>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    // (consumer, reference, attribute), collected first so producers can be edited after.
+    let mut found: Vec<(StackName, Reference, Option<&'static str>)> = Vec::new();
+    for (name, p) in parts.iter() {
+        let mut visit = |r: &Reference, attr: Option<&'static str>| {
+            found.push((name.clone(), r.clone(), attr));
+        };
+        for resource in p.template.resources.values() {
+            for v in resource.properties.values() {
+                v.for_each_reference(&mut visit);
+            }
+            if let Some(doc) = &resource.policy_document {
+                doc.to_value().for_each_reference(&mut visit);
+            }
+        }
+        for o in p.template.outputs.values() {
+            o.value.for_each_reference(&mut visit);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (consumer, r, attr) in found {
+        if !seen.insert((consumer.clone(), r.clone(), attr)) {
+            continue;
+        }
+        let Some(producer) = parts.get_mut(&r.stack) else {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                path: None,
+                message: format!(
+                    "stack `{consumer}` references `{}` in stack `{}`, which is not part of this app",
+                    r.logical_id, r.stack
+                ),
+            });
+            continue;
+        };
+        if !producer.template.resources.contains_key(&r.logical_id) {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                path: None,
+                message: format!(
+                    "stack `{consumer}` references `{}`, which does not exist in stack `{}`",
+                    r.logical_id, r.stack
+                ),
+            });
+            continue;
+        }
+        if r.stack == consumer {
+            continue;
+        }
+        let producer_env = producer.env.clone();
+        let output = Output {
+            description: None,
+            value: match attr {
+                None => Value::Ref(r.clone()),
+                Some(attr) => Value::GetAtt(r.clone(), attr),
+            },
+            export_name: Some(export_name(&r, attr)),
+        };
+        producer
+            .template
+            .outputs
+            .insert(export_output_id(&r, attr), output);
+        if let Some(c) = parts.get_mut(&consumer) {
+            if c.env != producer_env {
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    path: None,
+                    message: format!(
+                        "stack `{consumer}` ({}) references stack `{}` ({producer_env}); cross-stack references only work within one account and region",
+                        c.env, r.stack
+                    ),
+                });
+            }
+            c.dependencies.insert(r.stack.clone());
+        }
+    }
+}
+
+/// Orders stacks so that every stack comes after the stacks it depends on (stable: ties keep the
+/// order stacks were added in); a dependency cycle is an error naming the stacks in it.
+fn deployment_order(
+    parts: &IndexMap<StackName, StackParts>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<StackName> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Visiting,
+        Done,
+    }
+    fn visit(
+        name: &StackName,
+        parts: &IndexMap<StackName, StackParts>,
+        marks: &mut BTreeMap<StackName, Mark>,
+        trail: &mut Vec<StackName>,
+        order: &mut Vec<StackName>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        match marks.get(name) {
+            Some(Mark::Done) => return,
+            Some(Mark::Visiting) => {
+                let start = trail.iter().position(|n| n == name).unwrap_or(0);
+                let mut cycle: Vec<String> =
+                    trail[start..].iter().map(ToString::to_string).collect();
+                cycle.push(name.to_string());
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    path: None,
+                    message: format!(
+                        "stacks depend on each other in a cycle: {}; move the shared resources into one stack",
+                        cycle.join(" -> ")
+                    ),
+                });
+                return;
+            }
+            None => {}
+        }
+        marks.insert(name.clone(), Mark::Visiting);
+        trail.push(name.clone());
+        if let Some(p) = parts.get(name) {
+            for dep in &p.dependencies {
+                if parts.contains_key(dep) {
+                    visit(dep, parts, marks, trail, order, diagnostics);
+                }
+            }
+        }
+        trail.pop();
+        marks.insert(name.clone(), Mark::Done);
+        order.push(name.clone());
+    }
+    let mut marks = BTreeMap::new();
+    let mut order = Vec::with_capacity(parts.len());
+    for name in parts.keys() {
+        visit(
+            name,
+            parts,
+            &mut marks,
+            &mut Vec::new(),
+            &mut order,
+            diagnostics,
+        );
+    }
+    order
+}

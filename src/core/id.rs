@@ -1,0 +1,294 @@
+//! Names that must be valid before they exist: stack names, construct ids and paths, logical IDs.
+//!
+//! Each is a newtype with a private field whose constructor validates; `Deserialize` goes through the
+//! same check, so an invalid name cannot travel past the edge of the program.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The longest logical ID CloudFormation accepts.
+pub const LOGICAL_ID_MAX_LEN: usize = 255;
+/// The longest stack name CloudFormation accepts.
+pub const STACK_NAME_MAX_LEN: usize = 128;
+
+/// Why a name was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("must not be empty")]
+    Empty,
+    #[error("is {len} characters long; at most {max} are allowed")]
+    TooLong { len: usize, max: usize },
+    #[error("contains `{ch}`; {allowed}")]
+    BadChar { ch: char, allowed: &'static str },
+    #[error("must start with a letter")]
+    BadStart,
+}
+
+macro_rules! string_newtype {
+    ($name:ident, $check:path) => {
+        impl $name {
+            /// Validates and wraps a name.
+            pub fn new(s: impl Into<String>) -> Result<Self, NameError> {
+                let s = s.into();
+                $check(&s)?;
+                Ok(Self(s))
+            }
+
+            /// The name as a string.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = NameError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::new(s)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                Self::new(s.clone()).map_err(|e| serde::de::Error::custom(format!("`{s}` {e}")))
+            }
+        }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                Self::schema()
+            }
+        }
+    };
+}
+
+/// A CloudFormation logical ID: `[A-Za-z0-9]+`, at most 255 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LogicalId(String);
+string_newtype!(LogicalId, check_logical_id);
+
+fn check_logical_id(s: &str) -> Result<(), NameError> {
+    check_len(s, LOGICAL_ID_MAX_LEN)?;
+    check_chars(
+        s,
+        |c| c.is_ascii_alphanumeric(),
+        "only A-Z, a-z and 0-9 are allowed",
+    )
+}
+
+impl LogicalId {
+    fn schema() -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[A-Za-z0-9]{1,255}$",
+            "description": "A CloudFormation logical ID: letters and digits, at most 255."
+        })
+    }
+
+    /// A stand-in for a resource whose path gave no valid ID (the synth fails with an error).
+    pub(crate) fn placeholder(n: usize) -> Self {
+        Self(format!("Invalid{n}"))
+    }
+
+    /// Derives the logical ID of a construct path: its segments in PascalCase with everything but
+    /// letters and digits removed; `Resource` segments (the main resource of a construct) are dropped.
+    /// `Orders/Publisher/Resource` -> `OrdersPublisher`.
+    pub fn from_path(path: &ConstructPath) -> Result<Self, NameError> {
+        let mut id = String::with_capacity(path.as_str().len());
+        for segment in path.segments().filter(|s| *s != "Resource") {
+            let mut upper = true;
+            for c in segment.chars() {
+                if c.is_ascii_alphanumeric() {
+                    if upper {
+                        id.push(c.to_ascii_uppercase());
+                    } else {
+                        id.push(c);
+                    }
+                    upper = false;
+                } else {
+                    upper = true;
+                }
+            }
+        }
+        Self::new(id)
+    }
+}
+
+/// A CloudFormation stack name: a letter, then letters, digits and `-`; at most 128 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StackName(String);
+string_newtype!(StackName, check_stack_name);
+
+fn check_stack_name(s: &str) -> Result<(), NameError> {
+    check_len(s, STACK_NAME_MAX_LEN)?;
+    if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(NameError::BadStart);
+    }
+    check_chars(
+        s,
+        |c| c.is_ascii_alphanumeric() || c == '-',
+        "only A-Z, a-z, 0-9 and - are allowed",
+    )
+}
+
+impl StackName {
+    fn schema() -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[A-Za-z][A-Za-z0-9-]{0,127}$",
+            "description": "A CloudFormation stack name: a letter, then letters, digits and -; at most 128."
+        })
+    }
+}
+
+/// The id of a construct within its parent: letters, digits, `-`, `_` and `.`; at most 64 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConstructId(String);
+string_newtype!(ConstructId, check_construct_id);
+
+/// The longest construct id.
+pub const CONSTRUCT_ID_MAX_LEN: usize = 64;
+
+fn check_construct_id(s: &str) -> Result<(), NameError> {
+    check_len(s, CONSTRUCT_ID_MAX_LEN)?;
+    if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(NameError::BadStart);
+    }
+    check_chars(
+        s,
+        |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'),
+        "only A-Z, a-z, 0-9, -, _ and . are allowed",
+    )
+}
+
+impl ConstructId {
+    fn schema() -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[A-Za-z][A-Za-z0-9._-]{0,63}$",
+            "description": "A construct id: a letter, then letters, digits, '.', '_' and '-'; at most 64."
+        })
+    }
+}
+
+/// The path of a construct from its stack: `Stack/Parent/Child`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConstructPath(String);
+
+impl ConstructPath {
+    /// The path of a stack (the root of its constructs).
+    pub fn root(stack: &StackName) -> Self {
+        Self(stack.as_str().to_owned())
+    }
+
+    /// The path of a child construct.
+    pub fn child(&self, id: &str) -> Self {
+        Self(format!("{}/{}", self.0, id))
+    }
+
+    /// The path as `Stack/A/B`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The segments below the stack (the stack name itself is not part of logical IDs).
+    pub fn segments(&self) -> impl Iterator<Item = &str> {
+        self.0.split('/').skip(1)
+    }
+
+    /// The last segment.
+    pub fn leaf(&self) -> &str {
+        self.0.rsplit('/').next().unwrap_or(&self.0)
+    }
+}
+
+impl fmt::Display for ConstructPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn check_len(s: &str, max: usize) -> Result<(), NameError> {
+    if s.is_empty() {
+        return Err(NameError::Empty);
+    }
+    let len = s.chars().count();
+    if len > max {
+        return Err(NameError::TooLong { len, max });
+    }
+    Ok(())
+}
+
+fn check_chars(s: &str, ok: impl Fn(char) -> bool, allowed: &'static str) -> Result<(), NameError> {
+    match s.chars().find(|c| !ok(*c)) {
+        Some(ch) => Err(NameError::BadChar { ch, allowed }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(s: &str) -> ConstructPath {
+        ConstructPath(s.to_owned())
+    }
+
+    #[test]
+    fn logical_ids_are_pascal_case_paths_without_resource() {
+        let id = LogicalId::from_path(&path("App/orders-table/Resource")).unwrap();
+        assert_eq!(id.as_str(), "OrdersTable");
+        let id = LogicalId::from_path(&path("App/Publisher/ServiceRole/DefaultPolicy")).unwrap();
+        assert_eq!(id.as_str(), "PublisherServiceRoleDefaultPolicy");
+        let id = LogicalId::from_path(&path("App/a.b_c/Resource")).unwrap();
+        assert_eq!(id.as_str(), "ABC");
+    }
+
+    #[test]
+    fn logical_id_edges() {
+        assert!(LogicalId::new("A".repeat(255)).is_ok());
+        assert_eq!(
+            LogicalId::new("A".repeat(256)),
+            Err(NameError::TooLong { len: 256, max: 255 })
+        );
+        assert_eq!(LogicalId::new(""), Err(NameError::Empty));
+        assert!(matches!(
+            LogicalId::new("a-b"),
+            Err(NameError::BadChar { ch: '-', .. })
+        ));
+    }
+
+    #[test]
+    fn stack_name_edges() {
+        assert!(StackName::new("A".repeat(128)).is_ok());
+        assert!(StackName::new("A".repeat(129)).is_err());
+        assert_eq!(StackName::new("1abc"), Err(NameError::BadStart));
+        assert!(StackName::new("Orders-prod").is_ok());
+        assert!(StackName::new("Orders_prod").is_err());
+    }
+
+    #[test]
+    fn names_deserialize_through_validation() {
+        let ok: Result<StackName, _> = serde_json::from_str("\"Orders\"");
+        assert!(ok.is_ok());
+        let err = serde_json::from_str::<StackName>("\"Or ders\"").unwrap_err();
+        assert!(err.to_string().contains("`Or ders` contains ` `"), "{err}");
+    }
+}

@@ -1,0 +1,20 @@
+//! The core model: app, stacks, construct paths, logical IDs, intrinsics, templates, diagnostics.
+
+mod app;
+pub mod bootstrap;
+mod diagnostic;
+mod env;
+mod id;
+mod policy;
+mod stack;
+mod template;
+mod value;
+
+pub use app::{App, Synthesized, SynthesizedStack};
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use env::{AccountId, EnvError, Environment, Region};
+pub use id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
+pub use policy::{Effect, PolicyDocument, Principal, Statement};
+pub use stack::Stack;
+pub use template::{Output, Parameter, RemovalPolicy, Rendered, Resource, Template, TemplateRule};
+pub use value::{Pseudo, Reference, Value, export_name};

@@ -1,0 +1,155 @@
+//! IAM policy documents as types: statements are added by grants, never written by apps.
+
+use super::value::Value;
+
+/// The version every policy document carries.
+pub const POLICY_VERSION: &str = "2012-10-17";
+
+/// Who a resource policy statement is about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Principal {
+    /// An AWS service principal, e.g. `events.amazonaws.com`.
+    Service(&'static str),
+    /// Everyone (only in Deny statements, e.g. refusing plain-HTTP access to a bucket).
+    Anyone,
+}
+
+/// Allow or Deny.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// One statement: effect, principal (resource policies only), actions, resources, condition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub effect: Effect,
+    pub principal: Option<Principal>,
+    pub actions: Vec<&'static str>,
+    pub resources: Vec<Value>,
+    pub condition: Option<Value>,
+}
+
+impl Statement {
+    /// An identity-policy statement allowing `actions` on `resources`.
+    pub fn allow(actions: &[&'static str], resources: Vec<Value>) -> Self {
+        Self {
+            effect: Effect::Allow,
+            principal: None,
+            actions: actions.to_vec(),
+            resources,
+            condition: None,
+        }
+    }
+
+    /// A resource-policy statement allowing a service principal.
+    pub fn allow_service(
+        service: &'static str,
+        actions: &[&'static str],
+        resources: Vec<Value>,
+        condition: Option<Value>,
+    ) -> Self {
+        Self {
+            effect: Effect::Allow,
+            principal: Some(Principal::Service(service)),
+            actions: actions.to_vec(),
+            resources,
+            condition,
+        }
+    }
+
+    /// A resource-policy statement denying everyone `actions` under `condition`.
+    pub fn deny_anyone(actions: &[&'static str], resources: Vec<Value>, condition: Value) -> Self {
+        Self {
+            effect: Effect::Deny,
+            principal: Some(Principal::Anyone),
+            actions: actions.to_vec(),
+            resources,
+            condition: Some(condition),
+        }
+    }
+
+    /// The statement as a template value.
+    pub fn to_value(&self) -> Value {
+        let effect = match self.effect {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        };
+        let mut entries = vec![("Effect", Value::from(effect))];
+        match &self.principal {
+            Some(Principal::Service(service)) => {
+                entries.push((
+                    "Principal",
+                    Value::map([("Service", Value::from(*service))]),
+                ));
+            }
+            Some(Principal::Anyone) => {
+                entries.push(("Principal", Value::map([("AWS", Value::from("*"))])));
+            }
+            None => {}
+        }
+        entries.push((
+            "Action",
+            one_or_many(self.actions.iter().map(|a| Value::from(*a)).collect()),
+        ));
+        if !self.resources.is_empty() {
+            entries.push(("Resource", one_or_many(self.resources.clone())));
+        }
+        if let Some(condition) = &self.condition {
+            entries.push(("Condition", condition.clone()));
+        }
+        Value::map(entries)
+    }
+}
+
+fn one_or_many(mut items: Vec<Value>) -> Value {
+    if items.len() == 1 {
+        items.remove(0)
+    } else {
+        Value::List(items)
+    }
+}
+
+/// A policy document that grants append to; identical statements are kept once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyDocument {
+    statements: Vec<Statement>,
+}
+
+impl PolicyDocument {
+    /// Adds a statement unless an identical one is already there.
+    pub fn add(&mut self, statement: Statement) {
+        if !self.statements.contains(&statement) {
+            self.statements.push(statement);
+        }
+    }
+
+    /// The statements, in the order they were granted.
+    pub fn statements(&self) -> &[Statement] {
+        &self.statements
+    }
+
+    /// Whether nothing has been granted.
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+
+    /// A document of the given statements as a template value.
+    pub fn to_value_with(&self, statements: Vec<Statement>) -> Value {
+        let mut doc = self.clone();
+        statements.into_iter().for_each(|s| doc.add(s));
+        doc.to_value()
+    }
+
+    /// The document as a template value.
+    pub fn to_value(&self) -> Value {
+        Value::map([
+            ("Version", Value::from(POLICY_VERSION)),
+            (
+                "Statement",
+                Value::List(self.statements.iter().map(Statement::to_value).collect()),
+            ),
+        ])
+    }
+}

@@ -1,0 +1,265 @@
+//! A stack: the resources of one CloudFormation template, the construct paths they came from, and
+//! the diagnostics its constructs reported.
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use super::diagnostic::{Diagnostic, Severity};
+use super::env::Environment;
+use super::id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
+use super::template::{Output, Resource, Template};
+use super::value::Reference;
+use crate::assets::{Architecture, AssetUse, Catalog};
+
+/// One stack of an app. Constructs add resources to it; grants edit the resources they own.
+#[derive(Debug)]
+pub struct Stack {
+    name: StackName,
+    env: Environment,
+    root: ConstructPath,
+    template: Template,
+    origins: IndexMap<LogicalId, ConstructPath>,
+    constructs: HashSet<ConstructPath>,
+    overrides: IndexMap<String, (LogicalId, bool)>,
+    diagnostics: Vec<Diagnostic>,
+    dependencies: BTreeSet<StackName>,
+    catalog: Arc<Catalog>,
+    assets: IndexMap<String, AssetUse>,
+    attached: IndexMap<(Reference, &'static str), Reference>,
+    termination_protection: bool,
+}
+
+impl Stack {
+    pub(crate) fn new(name: StackName, env: Environment, catalog: Arc<Catalog>) -> Self {
+        Self {
+            root: ConstructPath::root(&name),
+            name,
+            env,
+            template: Template::default(),
+            origins: IndexMap::new(),
+            constructs: HashSet::new(),
+            overrides: IndexMap::new(),
+            diagnostics: Vec::new(),
+            dependencies: BTreeSet::new(),
+            catalog,
+            assets: IndexMap::new(),
+            attached: IndexMap::new(),
+            termination_protection: false,
+        }
+    }
+
+    /// The stack's name.
+    pub fn name(&self) -> &StackName {
+        &self.name
+    }
+
+    /// Where the stack deploys.
+    pub fn env(&self) -> &Environment {
+        &self.env
+    }
+
+    /// The template built so far.
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// Sets the template's description.
+    pub fn set_description(&mut self, description: impl Into<String>) {
+        self.template.description = Some(description.into());
+    }
+
+    /// Protects the deployed stack from deletion (`cdk destroy` and the console refuse).
+    pub fn set_termination_protection(&mut self, on: bool) {
+        self.termination_protection = on;
+    }
+
+    /// Claims the path of a top-level construct with this id.
+    pub fn construct(&mut self, id: &str) -> ConstructPath {
+        let root = self.root.clone();
+        self.child(&root, id)
+    }
+
+    /// Whether a construct already claimed `path`.
+    pub fn has_construct(&self, path: &ConstructPath) -> bool {
+        self.constructs.contains(path)
+    }
+
+    /// Claims the path of a child construct; a duplicate or invalid id is reported.
+    pub fn child(&mut self, parent: &ConstructPath, id: &str) -> ConstructPath {
+        let path = parent.child(id);
+        if let Err(e) = ConstructId::new(id) {
+            self.error(&path, format!("construct id `{id}` {e}"));
+        }
+        if !self.constructs.insert(path.clone()) {
+            self.error(
+                &path,
+                "there is already a construct with this path; give each construct a unique id",
+            );
+        }
+        path
+    }
+
+    /// Keeps a resource's logical ID when code is refactored: the resource created at `path`
+    /// (a construct's main resource is at `<construct>/Resource`) gets `logical_id` instead of
+    /// the ID derived from its path. Declare overrides before creating the construct; an override
+    /// that matches no resource is an error at synth.
+    pub fn override_logical_id(&mut self, path: &str, logical_id: &str) -> Result<(), NameError> {
+        let id = LogicalId::new(logical_id)?;
+        let full = format!("{}/{}", self.name, path.trim_start_matches('/'));
+        self.overrides.insert(full, (id, false));
+        Ok(())
+    }
+
+    /// Adds a resource at `path` and returns its reference. A logical ID collision is reported
+    /// with both construct paths.
+    pub fn add(&mut self, path: &ConstructPath, resource: Resource) -> Reference {
+        let logical_id = match self.overrides.get_mut(path.as_str()) {
+            Some((id, used)) => {
+                *used = true;
+                id.clone()
+            }
+            None => match LogicalId::from_path(path) {
+                Ok(id) => id,
+                Err(e) => {
+                    self.error(
+                        path,
+                        format!("cannot derive a logical ID from this path: it {e}"),
+                    );
+                    LogicalId::placeholder(self.origins.len())
+                }
+            },
+        };
+        if let Some(other) = self.origins.get(&logical_id) {
+            let other = other.clone();
+            self.error(
+                path,
+                format!(
+                    "logical ID `{logical_id}` is also derived from `{other}`; rename one of the constructs or override its logical ID"
+                ),
+            );
+        } else {
+            self.origins.insert(logical_id.clone(), path.clone());
+        }
+        self.template.resources.insert(logical_id.clone(), resource);
+        Reference {
+            stack: self.name.clone(),
+            logical_id,
+        }
+    }
+
+    /// The resource a reference points at, when it lives in this stack.
+    pub fn resource_mut(&mut self, reference: &Reference) -> Option<&mut Resource> {
+        if reference.stack != self.name {
+            return None;
+        }
+        self.template.resources.get_mut(&reference.logical_id)
+    }
+
+    /// The resource of kind `kind` attached to `owner` in this stack (e.g. the one queue policy of a
+    /// queue), created at `path` by `make` the first time it is asked for.
+    pub fn attached(
+        &mut self,
+        owner: &Reference,
+        kind: &'static str,
+        path: impl FnOnce(&mut Self) -> ConstructPath,
+        make: impl FnOnce() -> Resource,
+    ) -> Reference {
+        let key = (owner.clone(), kind);
+        if let Some(r) = self.attached.get(&key) {
+            return r.clone();
+        }
+        let path = path(self);
+        let r = self.add(&path, make());
+        self.attached.insert(key, r.clone());
+        r
+    }
+
+    /// The construct path a resource was created at.
+    pub fn origin(&self, logical_id: &LogicalId) -> Option<&ConstructPath> {
+        self.origins.get(logical_id)
+    }
+
+    /// Adds a template output.
+    pub fn add_output(&mut self, id: &str, output: Output) {
+        self.template.outputs.insert(id.to_owned(), output);
+    }
+
+    /// Makes this stack deploy after `other`.
+    pub fn add_dependency(&mut self, other: &StackName) {
+        if other != &self.name {
+            self.dependencies.insert(other.clone());
+        }
+    }
+
+    /// Resolves the asset of a handler crate, recording it as used by this stack.
+    pub fn handler_asset(
+        &mut self,
+        path: &ConstructPath,
+        handler: &str,
+        arch: Architecture,
+    ) -> Option<AssetUse> {
+        match self.catalog.handler(handler, arch) {
+            Ok(asset) => {
+                self.assets.insert(asset.hash.clone(), asset.clone());
+                Some(asset)
+            }
+            Err(e) => {
+                self.error(path, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// Reports an error at a construct path.
+    pub fn error(&mut self, path: &ConstructPath, message: impl Into<String>) {
+        self.report(Severity::Error, path, message.into());
+    }
+
+    /// Reports a warning at a construct path.
+    pub fn warn(&mut self, path: &ConstructPath, message: impl Into<String>) {
+        self.report(Severity::Warning, path, message.into());
+    }
+
+    fn report(&mut self, severity: Severity, path: &ConstructPath, message: String) {
+        self.diagnostics.push(Diagnostic {
+            severity,
+            path: Some(path.clone()),
+            message,
+        });
+    }
+
+    pub(crate) fn into_parts(mut self) -> StackParts {
+        for (path, (id, used)) in &self.overrides {
+            if !*used {
+                self.diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    path: None,
+                    message: format!(
+                        "logical ID override `{id}` is for `{path}`, but no resource was created there"
+                    ),
+                });
+            }
+        }
+        StackParts {
+            name: self.name,
+            env: self.env,
+            template: self.template,
+            diagnostics: self.diagnostics,
+            dependencies: self.dependencies,
+            assets: self.assets.into_values().collect(),
+            termination_protection: self.termination_protection,
+        }
+    }
+}
+
+pub(crate) struct StackParts {
+    pub name: StackName,
+    pub env: Environment,
+    pub template: Template,
+    pub diagnostics: Vec<Diagnostic>,
+    pub dependencies: BTreeSet<StackName>,
+    pub assets: Vec<AssetUse>,
+    pub termination_protection: bool,
+}

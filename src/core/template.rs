@@ -1,0 +1,383 @@
+//! The CloudFormation template model, kept in insertion order, and its rendering for one stack.
+//!
+//! Rendering is where references are resolved: a reference to a resource of the stack being
+//! rendered becomes `Ref`/`Fn::GetAtt`, a reference to another stack becomes `Fn::ImportValue`
+//! of the export that [`crate::core::App`] adds to the producing stack.
+
+use indexmap::IndexMap;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use super::id::{LogicalId, StackName};
+use super::policy::PolicyDocument;
+use super::value::{Value, export_name};
+
+/// What CloudFormation does with a resource's physical resource on delete or replacement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemovalPolicy {
+    Retain,
+    Delete,
+    Snapshot,
+}
+
+impl RemovalPolicy {
+    fn as_str(self) -> &'static str {
+        match self {
+            RemovalPolicy::Retain => "Retain",
+            RemovalPolicy::Delete => "Delete",
+            RemovalPolicy::Snapshot => "Snapshot",
+        }
+    }
+}
+
+/// One resource of a template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// The CloudFormation type, e.g. `AWS::DynamoDB::Table`.
+    pub kind: &'static str,
+    /// Properties in the order they are rendered.
+    pub properties: IndexMap<&'static str, Value>,
+    /// For policy resources: the document grants append to, rendered as `PolicyDocument`.
+    pub policy_document: Option<PolicyDocument>,
+    pub depends_on: Vec<LogicalId>,
+    pub deletion_policy: Option<RemovalPolicy>,
+    pub update_replace_policy: Option<RemovalPolicy>,
+    pub metadata: IndexMap<String, serde_json::Value>,
+}
+
+impl Resource {
+    /// A resource of the given type with no properties yet.
+    pub fn new(kind: &'static str) -> Self {
+        Self {
+            kind,
+            properties: IndexMap::new(),
+            policy_document: None,
+            depends_on: Vec::new(),
+            deletion_policy: None,
+            update_replace_policy: None,
+            metadata: IndexMap::new(),
+        }
+    }
+
+    /// Sets a property (builder style).
+    pub fn prop(mut self, name: &'static str, value: impl Into<Value>) -> Self {
+        self.properties.insert(name, value.into());
+        self
+    }
+
+    /// Sets a property when there is a value.
+    pub fn prop_opt(mut self, name: &'static str, value: Option<impl Into<Value>>) -> Self {
+        if let Some(value) = value {
+            self.properties.insert(name, value.into());
+        }
+        self
+    }
+
+    /// Keeps the resource on stack deletion and on replacement.
+    pub fn retain(self, policy: RemovalPolicy) -> Self {
+        Self {
+            deletion_policy: Some(policy),
+            update_replace_policy: Some(policy),
+            ..self
+        }
+    }
+
+    /// Gives the resource a policy document that grants fill in.
+    pub fn with_policy_document(mut self) -> Self {
+        self.policy_document = Some(PolicyDocument::default());
+        self
+    }
+}
+
+/// A template parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub kind: String,
+    pub default: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A template rule (`Rules` section): assertions checked before any change is made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateRule {
+    pub assertions: Vec<(Value, String)>,
+}
+
+/// A template output, optionally exported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub description: Option<String>,
+    pub value: Value,
+    pub export_name: Option<String>,
+}
+
+/// A whole template.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Template {
+    pub description: Option<String>,
+    pub metadata: IndexMap<String, serde_json::Value>,
+    pub parameters: IndexMap<String, Parameter>,
+    pub conditions: IndexMap<String, Value>,
+    pub resources: IndexMap<LogicalId, Resource>,
+    pub outputs: IndexMap<String, Output>,
+    pub rules: IndexMap<String, TemplateRule>,
+}
+
+impl Template {
+    /// The template as rendered in `stack`.
+    pub fn render<'a>(&'a self, stack: &'a StackName) -> Rendered<'a, Template> {
+        Rendered { stack, item: self }
+    }
+}
+
+/// Something of a template, rendered in the context of one stack.
+#[derive(Debug)]
+pub struct Rendered<'a, T> {
+    stack: &'a StackName,
+    item: &'a T,
+}
+
+impl<T> Clone for Rendered<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Rendered<'_, T> {}
+
+impl<'a, T> Rendered<'a, T> {
+    fn of<U>(&self, item: &'a U) -> Rendered<'a, U> {
+        Rendered {
+            stack: self.stack,
+            item,
+        }
+    }
+}
+
+impl Serialize for Rendered<'_, Template> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.item;
+        let mut map = s.serialize_map(None)?;
+        if let Some(description) = &t.description {
+            map.serialize_entry("Description", description)?;
+        }
+        if !t.metadata.is_empty() {
+            map.serialize_entry("Metadata", &t.metadata)?;
+        }
+        if !t.parameters.is_empty() {
+            map.serialize_entry("Parameters", &Parameters(&t.parameters))?;
+        }
+        if !t.conditions.is_empty() {
+            map.serialize_entry("Conditions", &self.of(&t.conditions))?;
+        }
+        map.serialize_entry("Resources", &self.of(&t.resources))?;
+        if !t.outputs.is_empty() {
+            map.serialize_entry("Outputs", &self.of(&t.outputs))?;
+        }
+        if !t.rules.is_empty() {
+            map.serialize_entry("Rules", &self.of(&t.rules))?;
+        }
+        map.end()
+    }
+}
+
+struct Parameters<'a>(&'a IndexMap<String, Parameter>);
+
+impl Serialize for Parameters<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (name, p) in self.0 {
+            map.serialize_entry(name, &ParameterBody(p))?;
+        }
+        map.end()
+    }
+}
+
+struct ParameterBody<'a>(&'a Parameter);
+
+impl Serialize for ParameterBody<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("Type", &p.kind)?;
+        if let Some(default) = &p.default {
+            map.serialize_entry("Default", default)?;
+        }
+        if let Some(description) = &p.description {
+            map.serialize_entry("Description", description)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Rendered<'_, IndexMap<String, Value>> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.item.len()))?;
+        for (k, v) in self.item {
+            map.serialize_entry(k, &self.of(v))?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Rendered<'_, IndexMap<LogicalId, Resource>> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.item.len()))?;
+        for (id, r) in self.item {
+            map.serialize_entry(id.as_str(), &self.of(r))?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Rendered<'_, Resource> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.item;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("Type", r.kind)?;
+        if !r.properties.is_empty() || r.policy_document.is_some() {
+            map.serialize_entry("Properties", &Properties(*self))?;
+        }
+        if !r.depends_on.is_empty() {
+            let ids: Vec<&str> = r.depends_on.iter().map(LogicalId::as_str).collect();
+            map.serialize_entry("DependsOn", &ids)?;
+        }
+        if let Some(p) = r.update_replace_policy {
+            map.serialize_entry("UpdateReplacePolicy", p.as_str())?;
+        }
+        if let Some(p) = r.deletion_policy {
+            map.serialize_entry("DeletionPolicy", p.as_str())?;
+        }
+        if !r.metadata.is_empty() {
+            map.serialize_entry("Metadata", &r.metadata)?;
+        }
+        map.end()
+    }
+}
+
+struct Properties<'a>(Rendered<'a, Resource>);
+
+impl Serialize for Properties<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0.item;
+        let mut map = s.serialize_map(None)?;
+        if let Some(doc) = &r.policy_document {
+            map.serialize_entry("PolicyDocument", &self.0.of(&doc.to_value()))?;
+        }
+        for (k, v) in &r.properties {
+            map.serialize_entry(k, &self.0.of(v))?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Rendered<'_, IndexMap<String, Output>> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.item.len()))?;
+        for (id, o) in self.item {
+            map.serialize_entry(id, &self.of(o))?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Rendered<'_, Output> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let o = self.item;
+        let mut map = s.serialize_map(None)?;
+        if let Some(d) = &o.description {
+            map.serialize_entry("Description", d)?;
+        }
+        map.serialize_entry("Value", &self.of(&o.value))?;
+        if let Some(name) = &o.export_name {
+            map.serialize_entry("Export", &Single("Name", name))?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Rendered<'_, IndexMap<String, TemplateRule>> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.item.len()))?;
+        for (id, rule) in self.item {
+            let assertions: Vec<Value> = rule
+                .assertions
+                .iter()
+                .map(|(assert, description)| {
+                    Value::map([
+                        ("Assert", assert.clone()),
+                        ("AssertDescription", Value::from(description.as_str())),
+                    ])
+                })
+                .collect();
+            let body = Value::map([("Assertions", Value::List(assertions))]);
+            map.serialize_entry(id, &self.of(&body))?;
+        }
+        map.end()
+    }
+}
+
+/// `{"key": value}`.
+struct Single<'a, T: ?Sized>(&'a str, &'a T);
+
+impl<T: Serialize + ?Sized> Serialize for Single<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry(self.0, self.1)?;
+        map.end()
+    }
+}
+
+impl Serialize for Rendered<'_, Value> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.item {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(n) => s.serialize_i64(*n),
+            Value::Str(v) => s.serialize_str(v),
+            Value::List(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for v in items {
+                    seq.serialize_element(&self.of(v))?;
+                }
+                seq.end()
+            }
+            Value::Map(entries) => self.of(entries).serialize(s),
+            Value::Ref(r) if &r.stack == self.stack => {
+                Single("Ref", r.logical_id.as_str()).serialize(s)
+            }
+            Value::GetAtt(r, attr) if &r.stack == self.stack => {
+                Single("Fn::GetAtt", &[r.logical_id.as_str(), attr]).serialize(s)
+            }
+            Value::Ref(r) => Single("Fn::ImportValue", &export_name(r, None)).serialize(s),
+            Value::GetAtt(r, attr) => {
+                Single("Fn::ImportValue", &export_name(r, Some(attr))).serialize(s)
+            }
+            Value::ParamRef(name) => Single("Ref", name).serialize(s),
+            Value::Pseudo(p) => Single("Ref", p.name()).serialize(s),
+            Value::Sub(template, vars) if vars.is_empty() => {
+                Single("Fn::Sub", template).serialize(s)
+            }
+            Value::Sub(template, vars) => {
+                Single("Fn::Sub", &(template, self.of(vars))).serialize(s)
+            }
+            Value::Join(sep, parts) => Single("Fn::Join", &(sep, self.of(parts))).serialize(s),
+            Value::ImportValue(v) => Single("Fn::ImportValue", &self.of(&**v)).serialize(s),
+            Value::Not(v) => Single("Fn::Not", &[self.of(&**v)]).serialize(s),
+            Value::Contains(list, v) => {
+                Single("Fn::Contains", &(self.of(&**list), self.of(&**v))).serialize(s)
+            }
+            Value::Json(json) => json.serialize(s),
+        }
+    }
+}
+
+impl Serialize for Rendered<'_, Vec<Value>> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.item.len()))?;
+        for v in self.item {
+            seq.serialize_element(&self.of(v))?;
+        }
+        seq.end()
+    }
+}

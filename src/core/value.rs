@@ -1,0 +1,207 @@
+//! Template values: JSON plus CloudFormation intrinsics as types.
+//!
+//! A construct never formats an ARN or a `{"Ref": ...}` by hand: it builds a [`Value`] from typed
+//! [`Reference`]s, and rendering decides per stack whether a reference is local (`Ref`/`Fn::GetAtt`)
+//! or crosses stacks (`Fn::ImportValue` of an export the producing stack gets automatically).
+
+use indexmap::IndexMap;
+
+use super::id::{LogicalId, StackName};
+
+/// A resource in some stack: the target of `Ref` and `Fn::GetAtt`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Reference {
+    /// The stack the resource lives in.
+    pub stack: StackName,
+    /// The resource's logical ID in that stack.
+    pub logical_id: LogicalId,
+}
+
+/// CloudFormation pseudo parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pseudo {
+    AccountId,
+    Region,
+    Partition,
+    StackName,
+    StackId,
+    UrlSuffix,
+}
+
+impl Pseudo {
+    /// The name `Ref` takes, e.g. `AWS::Region`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pseudo::AccountId => "AWS::AccountId",
+            Pseudo::Region => "AWS::Region",
+            Pseudo::Partition => "AWS::Partition",
+            Pseudo::StackName => "AWS::StackName",
+            Pseudo::StackId => "AWS::StackId",
+            Pseudo::UrlSuffix => "AWS::URLSuffix",
+        }
+    }
+}
+
+/// A template value: plain JSON or an intrinsic function.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    List(Vec<Value>),
+    Map(IndexMap<String, Value>),
+    /// `{"Ref": "LogicalId"}` of a resource (an import when rendered in another stack).
+    Ref(Reference),
+    /// `{"Ref": "ParameterName"}` of a parameter of the stack being rendered.
+    ParamRef(String),
+    /// `{"Fn::GetAtt": ["LogicalId", "Attr"]}` (an import when rendered in another stack).
+    GetAtt(Reference, &'static str),
+    /// `{"Ref": "AWS::..."}`.
+    Pseudo(Pseudo),
+    /// `{"Fn::Sub": template}` or `{"Fn::Sub": [template, vars]}`; references go in `vars`.
+    Sub(String, IndexMap<String, Value>),
+    /// `{"Fn::Join": [separator, parts]}`.
+    Join(String, Vec<Value>),
+    /// `{"Fn::ImportValue": name}` of an export made outside this app.
+    ImportValue(Box<Value>),
+    /// `{"Fn::Not": [condition]}`.
+    Not(Box<Value>),
+    /// `{"Fn::Contains": [list, value]}` (template rules only).
+    Contains(Box<Value>, Box<Value>),
+    /// Any JSON document embedded verbatim (event patterns, log formats).
+    Json(serde_json::Value),
+}
+
+impl Value {
+    /// A `Fn::Sub` without variables (pseudo parameters only).
+    pub fn sub(template: impl Into<String>) -> Value {
+        Value::Sub(template.into(), IndexMap::new())
+    }
+
+    /// A `Fn::Sub` with variables.
+    pub fn sub_with<I, K>(template: impl Into<String>, vars: I) -> Value
+    where
+        I: IntoIterator<Item = (K, Value)>,
+        K: Into<String>,
+    {
+        Value::Sub(
+            template.into(),
+            vars.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        )
+    }
+
+    /// A map from key/value pairs, in the given order.
+    pub fn map<I, K>(entries: I) -> Value
+    where
+        I: IntoIterator<Item = (K, Value)>,
+        K: Into<String>,
+    {
+        Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    /// A list of strings.
+    pub fn strs<I, S>(items: I) -> Value
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Value::List(items.into_iter().map(|s| Value::Str(s.into())).collect())
+    }
+
+    /// Visits every resource reference in this value (including nested ones).
+    pub fn for_each_reference(&self, f: &mut impl FnMut(&Reference, Option<&'static str>)) {
+        match self {
+            Value::Ref(r) => f(r, None),
+            Value::GetAtt(r, attr) => f(r, Some(attr)),
+            Value::List(items) | Value::Join(_, items) => {
+                items.iter().for_each(|v| v.for_each_reference(f))
+            }
+            Value::Map(map) | Value::Sub(_, map) => {
+                map.values().for_each(|v| v.for_each_reference(f))
+            }
+            Value::ImportValue(v) | Value::Not(v) => v.for_each_reference(f),
+            Value::Contains(a, b) => {
+                a.for_each_reference(f);
+                b.for_each_reference(f);
+            }
+            Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Str(_)
+            | Value::ParamRef(_)
+            | Value::Pseudo(_)
+            | Value::Json(_) => {}
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Str(s.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Str(s)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Value::Int(n)
+    }
+}
+
+impl From<u32> for Value {
+    fn from(n: u32) -> Self {
+        Value::Int(i64::from(n))
+    }
+}
+
+impl From<i32> for Value {
+    fn from(n: i32) -> Self {
+        Value::Int(i64::from(n))
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(items: Vec<Value>) -> Self {
+        Value::List(items)
+    }
+}
+
+/// The export name a cross-stack reference goes through: stable, readable, unique per producing stack.
+pub fn export_name(reference: &Reference, attr: Option<&str>) -> String {
+    match attr {
+        None => format!(
+            "{}:ExportsOutputRef{}",
+            reference.stack, reference.logical_id
+        ),
+        Some(attr) => format!(
+            "{}:ExportsOutputFnGetAtt{}{}",
+            reference.stack,
+            reference.logical_id,
+            attr.replace('.', "")
+        ),
+    }
+}
+
+/// The logical ID of the output that carries an export.
+pub fn export_output_id(reference: &Reference, attr: Option<&str>) -> String {
+    match attr {
+        None => format!("ExportsOutputRef{}", reference.logical_id),
+        Some(attr) => format!(
+            "ExportsOutputFnGetAtt{}{}",
+            reference.logical_id,
+            attr.replace('.', "")
+        ),
+    }
+}

@@ -1,0 +1,5 @@
+//! L3 patterns: one call wires a whole, safe-by-default architecture.
+
+pub mod stream_to_bus;
+
+pub use stream_to_bus::{AlarmOptions, FailureDestination, StreamToBus, StreamToBusProps};

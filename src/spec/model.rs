@@ -1,0 +1,158 @@
+//! The app spec's types. Every field's doc is its JSON Schema description: default and range.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::constructs::{
+    EventBusProps, EventPattern, FunctionProps, HttpMethod, QueueProps, StreamSourceProps,
+    TableProps, TargetRetry, Throttling, TopicProps,
+};
+use crate::core::{ConstructId, Environment, LogicalId, StackName};
+use crate::patterns::{AlarmOptions, FailureDestination};
+
+/// A tributary app: its stacks, synthesized in order (a stack may only refer to the stacks
+/// before it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AppSpec {
+    /// The JSON Schema of this file, for editors. Ignored by tributary.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The stacks by name (a CloudFormation stack name).
+    pub stacks: IndexMap<StackName, StackSpec>,
+}
+
+/// One stack.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StackSpec {
+    /// Where the stack deploys. Default: environment-agnostic.
+    #[serde(default)]
+    pub env: Environment,
+    /// The template description. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Refuse stack deletion. Default: off.
+    #[serde(default)]
+    pub termination_protection: bool,
+    /// Logical IDs to keep when constructs are renamed: resource path (below the stack, e.g.
+    /// `Orders/Table/Resource`) -> logical ID. Default: none.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub logical_id_overrides: IndexMap<String, LogicalId>,
+    /// SNS topics (alarm destinations) by id. Default: none.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub topics: IndexMap<ConstructId, TopicProps>,
+    /// Lambda functions from handler crates, by id. Default: none.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub functions: IndexMap<ConstructId, FunctionProps>,
+    /// Stream-to-bus patterns by id. Default: none.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub stream_to_bus: IndexMap<ConstructId, StreamToBusSpec>,
+    /// HTTP APIs by id. Default: none.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub http_apis: IndexMap<ConstructId, HttpApiSpec>,
+    /// Rules on the bus of a stream-to-bus pattern, by id. Default: none.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub rules: IndexMap<ConstructId, RuleSpec>,
+}
+
+/// The name of a construct: `Id` in the same stack, or `Stack/Id` in an earlier stack.
+pub type FunctionRef = String;
+
+/// A stream-to-bus pattern.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StreamToBusSpec {
+    /// The table. Its stream defaults to `NEW_AND_OLD_IMAGES`.
+    pub table: TableProps,
+    /// The publisher function.
+    pub publisher: FunctionProps,
+    /// The mapping from the stream to the publisher. Default: every default of its fields.
+    #[serde(default)]
+    pub stream: StreamSourceProps,
+    /// Where failed batches go: `queue`, `bucket` or `none` (needs an opt-out). Default: `queue`.
+    #[serde(default)]
+    pub on_failure: FailureDestination,
+    /// The on-failure queue. Default: 14 days retention.
+    #[serde(default)]
+    pub dead_letter_queue: QueueProps,
+    /// The event bus. Default: named `<stack>-<id>Bus`, 30-day archive.
+    #[serde(default)]
+    pub bus: EventBusProps,
+    /// Alarm settings. Default: iterator age 300 s, no emails.
+    #[serde(default)]
+    pub alarms: AlarmOptions,
+    /// The id of a topic of this stack that alarms go to. Default: a topic of the pattern's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_topic: Option<String>,
+    /// Functions of this stack that write the table (write grant + `TABLE_NAME`). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub writers: Vec<FunctionRef>,
+}
+
+/// An HTTP API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HttpApiSpec {
+    /// Stage throttling. Default: burst 100, rate 50/s.
+    #[serde(default)]
+    pub throttling: Throttling,
+    /// Days the access log group keeps logs. Default: 30.
+    #[serde(default = "thirty")]
+    pub access_log_retention_days: u32,
+    /// A description. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Routes to functions of this stack.
+    pub routes: Vec<RouteSpec>,
+}
+
+fn thirty() -> u32 {
+    30
+}
+
+/// A route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RouteSpec {
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path, e.g. `/reservations` or `/reservations/{id}`.
+    pub path: String,
+    /// The id of a function of this stack.
+    pub function: FunctionRef,
+}
+
+/// A rule on a pattern's bus.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RuleSpec {
+    /// The stream-to-bus pattern whose bus the rule is on: `Id` or `Stack/Id`.
+    pub bus: String,
+    /// Which events the rule matches.
+    pub pattern: EventPattern,
+    /// A description. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether the rule is enabled. Default: on.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// 1..=5 targets.
+    pub targets: Vec<TargetSpec>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A rule target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TargetSpec {
+    /// The id of a function of the rule's stack.
+    pub function: FunctionRef,
+    /// Delivery retries. Default: 185 attempts within 24 h.
+    #[serde(default)]
+    pub retry: TargetRetry,
+}

@@ -1,0 +1,222 @@
+//! Spec -> constructs: creates every construct of every stack in a fixed order (topics,
+//! functions, patterns and their writers, HTTP APIs, rules), resolving names to handles. A name
+//! that resolves to nothing is reported at the construct that used it, with the closest name.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use indexmap::IndexMap;
+
+use super::model::{AppSpec, StackSpec};
+use crate::constructs::{Function, HttpApi, HttpApiProps, RuleProps, Target, TargetKind, Topic};
+use crate::core::{App, ConstructPath, Stack, StackName};
+use crate::patterns::{StreamToBus, StreamToBusProps};
+
+/// Builds the app a spec describes; handler crates are looked up under `root/handlers`.
+pub fn build(spec: &AppSpec, root: &Path) -> App {
+    let mut app = App::new(root);
+    // Patterns of earlier stacks, for rules that attach to them: (stack, id) -> pattern.
+    let mut patterns: BTreeMap<(String, String), StreamToBus> = BTreeMap::new();
+    for (name, stack_spec) in &spec.stacks {
+        let stack = app.add_stack(name.clone(), stack_spec.env.clone());
+        build_stack(stack, stack_spec, &mut patterns);
+    }
+    app
+}
+
+fn build_stack(
+    stack: &mut Stack,
+    spec: &StackSpec,
+    patterns: &mut BTreeMap<(String, String), StreamToBus>,
+) {
+    if let Some(d) = &spec.description {
+        stack.set_description(d.clone());
+    }
+    stack.set_termination_protection(spec.termination_protection);
+    for (path, id) in &spec.logical_id_overrides {
+        // Both are validated types already; an override naming no resource fails the synth.
+        let _ = stack.override_logical_id(path, id.as_str());
+    }
+
+    let mut topics: IndexMap<String, Topic> = IndexMap::new();
+    for (id, props) in &spec.topics {
+        let path = stack.construct(id.as_str());
+        topics.insert(id.to_string(), Topic::new(stack, path, props));
+    }
+
+    let mut functions: IndexMap<String, Function> = IndexMap::new();
+    for (id, props) in &spec.functions {
+        let path = stack.construct(id.as_str());
+        functions.insert(id.to_string(), Function::new(stack, path, props));
+    }
+
+    for (id, p) in &spec.stream_to_bus {
+        let path = stack.construct(id.as_str());
+        let alerts = match &p.alert_topic {
+            Some(name) => lookup(stack, &path, "alertTopic", "topic", name, &topics),
+            None => None,
+        };
+        let props = StreamToBusProps {
+            table: p.table.clone(),
+            publisher: p.publisher.clone(),
+            stream: p.stream.clone(),
+            on_failure: p.on_failure,
+            dead_letter_queue: p.dead_letter_queue.clone(),
+            bus: p.bus.clone(),
+            alarms: p.alarms.clone(),
+        };
+        let pattern = StreamToBus::new(stack, path.clone(), &props, alerts.as_ref());
+        for (i, writer) in p.writers.iter().enumerate() {
+            if let Some(f) = lookup(
+                stack,
+                &path,
+                &format!("writers[{i}]"),
+                "function",
+                writer,
+                &functions,
+            ) {
+                pattern.add_writer(stack, &f);
+            }
+        }
+        patterns.insert((stack.name().to_string(), id.to_string()), pattern);
+    }
+
+    for (id, api_spec) in &spec.http_apis {
+        let path = stack.construct(id.as_str());
+        let props = HttpApiProps {
+            throttling: api_spec.throttling,
+            access_log_retention_days: api_spec.access_log_retention_days,
+            description: api_spec.description.clone(),
+        };
+        let api = HttpApi::new(stack, path.clone(), &props);
+        for (i, route) in api_spec.routes.iter().enumerate() {
+            if let Some(f) = lookup(
+                stack,
+                &path,
+                &format!("routes[{i}].function"),
+                "function",
+                &route.function,
+                &functions,
+            ) {
+                api.add_route(stack, route.method, &route.path, &f);
+            }
+        }
+    }
+
+    for (id, rule_spec) in &spec.rules {
+        let path = stack.construct(id.as_str());
+        let Some(pattern) = lookup_pattern(stack, &path, &rule_spec.bus, patterns) else {
+            continue;
+        };
+        let mut targets = Vec::new();
+        for (i, t) in rule_spec.targets.iter().enumerate() {
+            if let Some(f) = lookup(
+                stack,
+                &path,
+                &format!("targets[{i}].function"),
+                "function",
+                &t.function,
+                &functions,
+            ) {
+                targets.push(Target {
+                    kind: TargetKind::Function(f),
+                    retry: t.retry,
+                });
+            }
+        }
+        let props = RuleProps {
+            pattern: rule_spec.pattern.clone(),
+            description: rule_spec.description.clone(),
+            enabled: rule_spec.enabled,
+        };
+        pattern.add_rule(stack, path, &props, &targets);
+    }
+}
+
+/// Finds a construct of this stack by id, or reports the dangling name with the closest one.
+fn lookup<T: Clone>(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    field: &str,
+    kind: &str,
+    name: &str,
+    known: &IndexMap<String, T>,
+) -> Option<T> {
+    if let Some(found) = known.get(name) {
+        return Some(found.clone());
+    }
+    let hint = suggestion(name, known.keys().map(String::as_str), kind);
+    stack.error(
+        path,
+        format!(
+            "{field}: there is no {kind} `{name}` in stack `{}`{hint}",
+            stack.name()
+        ),
+    );
+    None
+}
+
+fn lookup_pattern(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    name: &str,
+    patterns: &BTreeMap<(String, String), StreamToBus>,
+) -> Option<StreamToBus> {
+    let key = match name.split_once('/') {
+        Some((s, id)) => (s.to_owned(), id.to_owned()),
+        None => (stack.name().to_string(), name.to_owned()),
+    };
+    if let Some(p) = patterns.get(&key) {
+        return Some(p.clone());
+    }
+    if StackName::new(key.0.clone()).is_ok()
+        && key.0 != stack.name().as_str()
+        && !patterns.keys().any(|(s, _)| *s == key.0)
+    {
+        stack.error(
+            path,
+            format!("bus: stack `{}` has no stream-to-bus patterns, or comes after `{}` (a stack may only refer to earlier stacks)", key.0, stack.name()),
+        );
+        return None;
+    }
+    let names: Vec<String> = patterns
+        .keys()
+        .map(|(s, id)| {
+            if s == stack.name().as_str() {
+                id.clone()
+            } else {
+                format!("{s}/{id}")
+            }
+        })
+        .collect();
+    let hint = suggestion(name, names.iter().map(String::as_str), "pattern");
+    stack.error(
+        path,
+        format!("bus: there is no stream-to-bus pattern `{name}`{hint}"),
+    );
+    None
+}
+
+fn suggestion<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str> + Clone,
+    kind: &str,
+) -> String {
+    let closest = candidates
+        .clone()
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|(d, c)| *d <= 3.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c);
+    match closest {
+        Some(c) => format!("; did you mean `{c}`?"),
+        None => {
+            let all: Vec<&str> = candidates.collect();
+            if all.is_empty() {
+                format!(" (it has no {kind}s)")
+            } else {
+                format!(" (known: {})", all.join(", "))
+            }
+        }
+    }
+}
