@@ -1,1 +1,462 @@
-fn main() {}
+//! Synth benchmarks: the reservations app, and a generated app of 100 stacks of ~400 resources,
+//! each synthesized into templates + manifests in memory (no disk I/O), with the handler assets'
+//! hashes computed once up front ("assets already cached": no cargo build ever runs here).
+//!
+//! `synth/big_serde_json_baseline` times only `serde_json` writing the big app's templates (as
+//! `serde_json::Value`s, with the same pretty formatter): the floor for emitting those bytes.
+//! `benches/report.sh` runs everything and checks the targets.
+//!
+//! `TRIBUTARY_BENCH_PEAK=1` makes the binary build + synth + render the big app once and exit,
+//! so its peak memory can be measured with `/usr/bin/time -v`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../examples/reservations.rs"]
+#[allow(dead_code)]
+mod reservations;
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tributary::assembly::{
+    ASSEMBLY_VERSION, StackFiles, TemplateFormat, asset_manifest, manifest, render_template,
+    write_assembly,
+};
+use tributary::assets::{Catalog, hex_digest};
+use tributary::constructs::{
+    Attribute, EventPattern, Function, FunctionProps, HttpApi, HttpApiProps, HttpMethod, RuleProps,
+    TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
+};
+use tributary::core::{App, Environment, StackName, Synthesized};
+use tributary::patterns::{StreamToBus, StreamToBusProps};
+
+/// Stacks of the big app.
+const BIG_STACKS: usize = 100;
+/// Stream-to-bus patterns per stack of the big app.
+const PATTERNS: usize = 11;
+/// Writer functions per pattern (each bound as a writer and routed on the stack's API).
+const WRITERS: usize = 2;
+/// Rules a stack of the big app attaches to patterns of the previous stack.
+const UPSTREAM_RULES: usize = 3;
+
+fn catalog() -> Arc<Catalog> {
+    Arc::new(Catalog::discover(Path::new(env!("CARGO_MANIFEST_DIR"))))
+}
+
+fn stack_name(name: &str) -> StackName {
+    StackName::new(name).unwrap()
+}
+
+/// `examples/reservations.rs`, over a shared catalog (the example discovers its own, which
+/// hashes every handler source file). `check_reservations` proves both synthesize identically.
+fn reservations_app(catalog: Arc<Catalog>) -> App {
+    let mut app = App::with_catalog(catalog);
+
+    let stack = app.add_stack(stack_name("Reservations"), Environment::agnostic());
+    stack.set_description("Restaurant reservations - API, table, stream publisher and event bus");
+    let path = stack.construct("Alerts");
+    let alerts = Topic::new(
+        stack,
+        path,
+        &TopicProps {
+            email_subscriptions: vec!["oncall@example.com".into()],
+            ..Default::default()
+        },
+    );
+    let path = stack.construct("CreateReservation");
+    let create = Function::new(
+        stack,
+        path,
+        &FunctionProps {
+            description: Some("Validates a reservation request and writes it to the table".into()),
+            ..FunctionProps::new("create-reservation")
+        },
+    );
+    let path = stack.construct("Reservations");
+    let mut props = StreamToBusProps::new(
+        TableProps::new(Attribute::string("reservationId")),
+        FunctionProps {
+            description: Some("Publishes table changes as business events".into()),
+            timeout_seconds: 30,
+            ..FunctionProps::new("stream-publisher")
+        },
+    );
+    props.stream.batch_size = 100;
+    let reservations = StreamToBus::new(stack, path, &props, Some(&alerts));
+    reservations.add_writer(stack, &create);
+    let path = stack.construct("Api");
+    let api = HttpApi::new(stack, path, &HttpApiProps::default());
+    api.add_route(stack, HttpMethod::Post, "/reservations", &create);
+
+    let stack = app.add_stack(stack_name("StaffNotifications"), Environment::agnostic());
+    stack.set_description("Tells the restaurant's staff about new reservations");
+    let path = stack.construct("NotifyStaff");
+    let notify = Function::new(
+        stack,
+        path,
+        &FunctionProps {
+            description: Some("Notifies the restaurant of a new reservation".into()),
+            ..FunctionProps::new("notify-staff")
+        },
+    );
+    let path = stack.construct("OnReservationCreated");
+    reservations.add_rule(
+        stack,
+        path,
+        &RuleProps {
+            pattern: EventPattern::of("reservations", "ReservationCreated"),
+            description: Some("New reservations go to NotifyStaff".into()),
+            enabled: true,
+        },
+        &[Target {
+            kind: TargetKind::Function(notify),
+            retry: TargetRetry {
+                max_attempts: 10,
+                max_event_age_seconds: 3600,
+            },
+        }],
+    );
+    app
+}
+
+/// A generated app of `stacks` stacks. Each stack: an alert topic, an HTTP API, a notifier
+/// function, `PATTERNS` stream-to-bus patterns with `WRITERS` writer functions each (routed on the
+/// API) and a rule to the notifier, plus `UPSTREAM_RULES` rules on the previous stack's patterns
+/// (cross-stack references: exports, imports and a stack dependency chain).
+fn big_app(catalog: Arc<Catalog>, stacks: usize) -> App {
+    let mut app = App::with_catalog(catalog);
+    let mut previous: Vec<StreamToBus> = Vec::new();
+    for s in 0..stacks {
+        let stack = app.add_stack(
+            stack_name(&format!("Orders{s:03}")),
+            Environment::agnostic(),
+        );
+        stack.set_description(format!("Generated stack {s} of {stacks}"));
+        let path = stack.construct("Alerts");
+        let alerts = Topic::new(
+            stack,
+            path,
+            &TopicProps {
+                email_subscriptions: vec![format!("oncall+{s}@example.com")],
+                ..Default::default()
+            },
+        );
+        let path = stack.construct("Api");
+        let api = HttpApi::new(stack, path, &HttpApiProps::default());
+        let path = stack.construct("Notify");
+        let notify = Function::new(
+            stack,
+            path,
+            &FunctionProps {
+                description: Some("Notifies about order events".into()),
+                ..FunctionProps::new("notify-staff")
+            },
+        );
+        let to_notify = || {
+            [Target {
+                kind: TargetKind::Function(notify.clone()),
+                retry: TargetRetry::default(),
+            }]
+        };
+
+        let mut patterns = Vec::with_capacity(PATTERNS);
+        for p in 0..PATTERNS {
+            let path = stack.construct(&format!("Table{p}"));
+            let mut props = StreamToBusProps::new(
+                TableProps::new(Attribute::string("orderId")),
+                FunctionProps {
+                    description: Some(format!("Publishes changes of table {p} as events")),
+                    timeout_seconds: 30,
+                    ..FunctionProps::new("stream-publisher")
+                },
+            );
+            props.stream.batch_size = 100;
+            let pattern = StreamToBus::new(stack, path, &props, Some(&alerts));
+            for w in 0..WRITERS {
+                let path = stack.construct(&format!("Write{p}x{w}"));
+                let writer = Function::new(
+                    stack,
+                    path,
+                    &FunctionProps {
+                        description: Some(format!("Writes items of table {p}")),
+                        ..FunctionProps::new("create-reservation")
+                    },
+                );
+                pattern.add_writer(stack, &writer);
+                api.add_route(
+                    stack,
+                    HttpMethod::Post,
+                    &format!("/tables/{p}/writers/{w}"),
+                    &writer,
+                );
+            }
+            let path = stack.construct(&format!("OnCreated{p}"));
+            pattern.add_rule(
+                stack,
+                path,
+                &RuleProps {
+                    pattern: EventPattern::of(&format!("orders.{s}.{p}"), "OrderCreated"),
+                    description: Some(format!("New orders of table {p} go to Notify")),
+                    enabled: true,
+                },
+                &to_notify(),
+            );
+            patterns.push(pattern);
+        }
+        for (p, upstream) in previous.iter().enumerate().take(UPSTREAM_RULES) {
+            let path = stack.construct(&format!("Upstream{p}"));
+            upstream.add_rule(
+                stack,
+                path,
+                &RuleProps {
+                    pattern: EventPattern::of(&format!("orders.{}.{p}", s - 1), "OrderShipped"),
+                    description: Some(format!("Shipped orders of stack {} go to Notify", s - 1)),
+                    enabled: true,
+                },
+                &to_notify(),
+            );
+        }
+        previous = patterns;
+    }
+    app
+}
+
+fn json_bytes(value: &impl Serialize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    value.serialize(&mut ser).unwrap();
+    out.push(b'\n');
+    out
+}
+
+/// What `write_assembly` writes (templates, asset manifests, `manifest.json`, `cdk.out`; no
+/// asset zips), handed to `emit` file by file instead of written. Returns the template bytes.
+fn assemble(synth: &Synthesized, mut emit: impl FnMut(String, Vec<u8>)) -> usize {
+    let names: Vec<&StackName> = synth.stacks.iter().map(|s| &s.name).collect();
+    let mut files = Vec::with_capacity(synth.stacks.len());
+    let mut template_bytes = 0;
+    for stack in &synth.stacks {
+        let template = render_template(stack, TemplateFormat::Json).unwrap();
+        template_bytes += template.len();
+        let stack_files = StackFiles {
+            stack,
+            template_file: format!("{}.template.json", stack.name),
+            template_hash: hex_digest(&Sha256::digest(&template)),
+            dependencies: stack
+                .dependencies
+                .iter()
+                .filter(|d| names.contains(d))
+                .map(ToString::to_string)
+                .collect(),
+        };
+        emit(stack_files.template_file.clone(), template);
+        emit(
+            format!("{}.assets.json", stack.name),
+            json_bytes(&asset_manifest(&stack_files)),
+        );
+        files.push(stack_files);
+    }
+    emit("manifest.json".into(), json_bytes(&manifest(&files)));
+    emit(
+        "cdk.out".into(),
+        json_bytes(&serde_json::json!({ "version": ASSEMBLY_VERSION })),
+    );
+    template_bytes
+}
+
+/// The baseline: `serde_json` alone writing each template, as the renderer does (same pretty
+/// formatter, a fresh `Vec` of the same initial capacity per template).
+fn write_values(values: &[serde_json::Value], emit: &mut dyn FnMut(Vec<u8>)) {
+    for value in values {
+        let mut out = Vec::with_capacity(16 * 1024);
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+        value.serialize(&mut ser).unwrap();
+        out.push(b'\n');
+        emit(out);
+    }
+}
+
+/// Builds, synthesizes and assembles in memory; returns (template bytes, all bytes).
+fn synth_in_memory(app: App) -> (usize, usize) {
+    let synth = app.synth().unwrap();
+    let mut total = 0;
+    let templates = assemble(&synth, |_, bytes| {
+        total += bytes.len();
+        black_box(bytes);
+    });
+    (templates, total)
+}
+
+fn in_memory_files(synth: &Synthesized) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    assemble(synth, |name, bytes| {
+        files.insert(name, bytes);
+    });
+    files
+}
+
+/// Checks that the in-memory assembly is exactly what `write_assembly` writes to disk.
+fn check_against_write_assembly(synth: &Synthesized) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cdk.out");
+    write_assembly(&out, synth, None, TemplateFormat::Json).unwrap();
+    let mut on_disk = BTreeMap::new();
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        on_disk.insert(name, std::fs::read(entry.path()).unwrap());
+    }
+    let in_memory = in_memory_files(synth);
+    assert_eq!(
+        in_memory.keys().collect::<Vec<_>>(),
+        on_disk.keys().collect::<Vec<_>>(),
+        "the in-memory assembly has other files than write_assembly"
+    );
+    for (name, bytes) in &in_memory {
+        assert!(
+            on_disk[name] == *bytes,
+            "{name} differs from what write_assembly writes"
+        );
+    }
+}
+
+/// Checks the bench's copy of the reservations app against `examples/reservations.rs`.
+fn check_reservations(catalog: &Arc<Catalog>) {
+    let ours = reservations_app(catalog.clone()).synth().unwrap();
+    let example = reservations::app(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .synth()
+        .unwrap();
+    assert!(
+        in_memory_files(&ours) == in_memory_files(&example),
+        "the bench's reservations app differs from examples/reservations.rs"
+    );
+    check_against_write_assembly(&ours);
+}
+
+fn bench_reservations(c: &mut Criterion) {
+    let catalog = catalog();
+    check_reservations(&catalog);
+    let mut group = c.benchmark_group("synth");
+    group
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("reservations", |b| {
+        b.iter(|| synth_in_memory(reservations_app(catalog.clone())));
+    });
+    group.finish();
+}
+
+fn bench_big(c: &mut Criterion) {
+    let catalog = catalog();
+    let synth = big_app(catalog.clone(), BIG_STACKS).synth().unwrap();
+    assert!(synth.warnings.is_empty(), "{:?}", synth.warnings);
+    check_against_write_assembly(&synth);
+
+    let templates: Vec<Vec<u8>> = synth
+        .stacks
+        .iter()
+        .map(|s| render_template(s, TemplateFormat::Json).unwrap())
+        .collect();
+    let template_bytes: usize = templates.iter().map(Vec::len).sum();
+    let resources: Vec<usize> = synth
+        .stacks
+        .iter()
+        .map(|s| s.template.resources.len())
+        .collect();
+    let total: usize = resources.iter().sum();
+    let (min, max) = (
+        resources.iter().min().unwrap(),
+        resources.iter().max().unwrap(),
+    );
+    assert!(
+        *max <= 500,
+        "a stack has {max} resources (CloudFormation allows 500)"
+    );
+    eprintln!(
+        "big app: {} stacks, {total} resources ({min}..={max} per stack), {template_bytes} template bytes ({:.1} MiB)",
+        synth.stacks.len(),
+        template_bytes as f64 / (1024.0 * 1024.0)
+    );
+
+    // The baseline: the same templates as serde_json::Values, written by serde_json alone.
+    let values: Vec<serde_json::Value> = templates
+        .iter()
+        .map(|t| serde_json::from_slice(t).unwrap())
+        .collect();
+    let mut rewritten = Vec::new();
+    write_values(&values, &mut |bytes| rewritten.push(bytes));
+    assert!(
+        rewritten == templates,
+        "serde_json does not reproduce the rendered templates byte for byte"
+    );
+    drop((synth, templates, rewritten));
+
+    let mut group = c.benchmark_group("synth");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(10))
+        .throughput(Throughput::Bytes(template_bytes as u64));
+    group.bench_function("big", |b| {
+        b.iter(|| synth_in_memory(big_app(catalog.clone(), BIG_STACKS)));
+    });
+    group.bench_function("big_serde_json_baseline", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            write_values(&values, &mut |bytes| {
+                n += bytes.len();
+                black_box(bytes);
+            });
+            n
+        });
+    });
+    group.finish();
+}
+
+/// `TRIBUTARY_BENCH_PEAK=1`: what `synth/big` times, once, with a breakdown of where the time
+/// goes (build, synth, assemble, drop).
+fn peak() {
+    let catalog = catalog();
+    let t0 = Instant::now();
+    let app = big_app(catalog, BIG_STACKS);
+    let t1 = Instant::now();
+    let synth = app.synth().unwrap();
+    let t2 = Instant::now();
+    let mut total = 0;
+    let templates = assemble(&synth, |_, bytes| {
+        total += bytes.len();
+        black_box(bytes);
+    });
+    let t3 = Instant::now();
+    drop(synth);
+    let t4 = Instant::now();
+    let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
+    eprintln!(
+        "big app once: build {:.1} ms, synth {:.1} ms, render+manifests {:.1} ms, drop {:.1} ms; {templates} template bytes, {total} bytes in all",
+        ms(t0, t1),
+        ms(t1, t2),
+        ms(t2, t3),
+        ms(t3, t4),
+    );
+}
+
+criterion_group!(benches, bench_reservations, bench_big);
+
+fn main() {
+    if std::env::var_os("TRIBUTARY_BENCH_PEAK").is_some_and(|v| v == "1") {
+        peak();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -4,5 +4,5 @@
 mod manifest;
 mod write;
 
-pub use manifest::{ASSEMBLY_VERSION, asset_manifest, manifest};
+pub use manifest::{ASSEMBLY_VERSION, StackFiles, asset_manifest, manifest};
 pub use write::{AssemblyError, TemplateFormat, WrittenStack, render_template, write_assembly};

@@ -95,7 +95,9 @@ fn json_bytes(value: &serde_json::Value) -> Vec<u8> {
     out
 }
 
-/// Writes the assembly of `synth` to `out`: first into a temporary directory next to it, then
+/// Writes the assembly of `synth` to `out`: the JSON template of each stack (what the manifest
+/// names: the CDK CLI reads JSON only) plus, for [`TemplateFormat::Yaml`], a YAML copy for tools
+/// that prefer it. It is written first into a temporary directory next to it, then
 /// swapped in with renames, so a failure at any point leaves the previous `out` as it was.
 /// `zips` maps asset hashes to built zips; `None` writes templates and manifests only.
 pub fn write_assembly(
@@ -135,9 +137,19 @@ fn fill(
     let mut written = Vec::with_capacity(synth.stacks.len());
     let mut copied: BTreeMap<&str, ()> = BTreeMap::new();
     for stack in &synth.stacks {
-        let template = render_template(stack, format)?;
-        let template_file = format!("{}.template.{}", stack.name, format.extension());
+        // The manifest always names the JSON template: the CDK CLI parses templates as JSON.
+        let template = render_template(stack, TemplateFormat::Json)?;
+        let template_file = format!("{}.template.json", stack.name);
         write(&template_file, &template)?;
+        let shown_file = match format {
+            TemplateFormat::Json => template_file.clone(),
+            TemplateFormat::Yaml => {
+                let yaml = render_template(stack, TemplateFormat::Yaml)?;
+                let file = format!("{}.template.{}", stack.name, format.extension());
+                write(&file, &yaml)?;
+                file
+            }
+        };
         let stack_files = StackFiles {
             stack,
             template_file: template_file.clone(),
@@ -163,7 +175,7 @@ fn fill(
         }
         written.push(WrittenStack {
             name: stack.name.clone(),
-            template_file,
+            template_file: shown_file,
             resources: stack.template.resources.len(),
             template_bytes: template.len(),
         });

@@ -111,10 +111,11 @@ impl Catalog {
         if let Ok(entries) = fs::read_dir(&dir) {
             for entry in entries.flatten() {
                 let path = entry.path();
-                if path.join("Cargo.toml").is_file() && path.join("src/main.rs").is_file() {
-                    if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
-                        handlers.insert(name.to_owned(), path.clone());
-                    }
+                if path.join("Cargo.toml").is_file()
+                    && path.join("src/main.rs").is_file()
+                    && let Some(name) = path.file_name().and_then(|n| n.to_str())
+                {
+                    handlers.insert(name.to_owned(), path.clone());
                 }
             }
         }
@@ -151,7 +152,7 @@ impl Catalog {
             };
             return Err(AssetError::UnknownHandler {
                 name: name.to_owned(),
-                dir: self.root.join(HANDLERS_DIR).display().to_string(),
+                dir: HANDLERS_DIR.to_owned(),
                 hint,
             });
         }
@@ -186,33 +187,128 @@ pub(crate) fn strsim_closest<'a>(
         .map(|(_, c)| c.as_str())
 }
 
-/// Hashes what every handler binary is built from: the workspace manifest (profile, workspace
-/// dependencies), `Cargo.lock`, and every file of every handler crate (they are built together,
-/// and feature unification makes each binary depend on the whole set).
+/// Hashes what every handler binary is built from (they are built together, and feature
+/// unification makes each binary depend on the whole set): every file of every handler crate, the
+/// `Cargo.lock` entries of the packages they depend on (transitively), the root manifest's
+/// `[workspace.dependencies]` entries of those packages and its `lambda` and `release` profiles.
+/// Changes to the synthesizer's own dependencies therefore leave asset hashes alone.
 fn hash_inputs(root: &Path) -> std::io::Result<[u8; 32]> {
     let mut h = Sha256::new();
-    h.update(b"tributary-asset-inputs-v1\0");
-    for name in ["Cargo.toml", "Cargo.lock"] {
-        let path = root.join(name);
-        if path.is_file() {
-            hash_file(&mut h, name, &path)?;
-        }
-    }
+    h.update(b"tributary-asset-inputs-v2\0");
     let mut files = Vec::new();
     let dir = root.join(HANDLERS_DIR);
     if dir.is_dir() {
         collect_files(&dir, &mut files)?;
     }
     files.sort();
-    for path in files {
+    for path in &files {
         let rel = path
             .strip_prefix(root)
-            .unwrap_or(&path)
+            .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/");
-        hash_file(&mut h, &rel, &path)?;
+        hash_file(&mut h, &rel, path)?;
+    }
+    let members: Vec<String> = files
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "Cargo.toml"))
+        .filter_map(|p| p.parent()?.file_name()?.to_str().map(str::to_owned))
+        .collect();
+    let lock = read_toml(&root.join("Cargo.lock"))?;
+    let closure = lock_closure(&lock, &members);
+    for entry in &closure {
+        h.update(entry.as_bytes());
+        h.update([0]);
+    }
+    let manifest = read_toml(&root.join("Cargo.toml"))?;
+    let names: std::collections::BTreeSet<&str> =
+        closure.iter().filter_map(|e| e.split(' ').next()).collect();
+    let section = |path: &[&str]| {
+        path.iter()
+            .try_fold(&manifest, |t, k| t.get(*k).and_then(toml::Value::as_table))
+            .cloned()
+    };
+    if let Some(deps) = section(&["workspace", "dependencies"]) {
+        for (name, spec) in deps.iter().filter(|(n, _)| names.contains(n.as_str())) {
+            h.update(
+                format!(
+                    "dep {name} = {}\0",
+                    serde_json::to_string(spec).unwrap_or_default()
+                )
+                .as_bytes(),
+            );
+        }
+    }
+    for profile in ["release", LAMBDA_PROFILE] {
+        if let Some(p) = section(&["profile", profile]) {
+            h.update(
+                format!(
+                    "profile {profile} = {}\0",
+                    serde_json::to_string(&p).unwrap_or_default()
+                )
+                .as_bytes(),
+            );
+        }
     }
     Ok(h.finalize().into())
+}
+
+fn read_toml(path: &Path) -> std::io::Result<toml::Table> {
+    match fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text)
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(toml::Table::new()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The lock entries (`name version source checksum`, sorted) of `roots` and everything they
+/// depend on.
+fn lock_closure(lock: &toml::Table, roots: &[String]) -> Vec<String> {
+    let packages: Vec<&toml::Table> = lock
+        .get("package")
+        .and_then(toml::Value::as_array)
+        .map(|a| a.iter().filter_map(toml::Value::as_table).collect())
+        .unwrap_or_default();
+    let field = |p: &toml::Table, k: &str| {
+        p.get(k)
+            .and_then(toml::Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    let mut by_name: BTreeMap<String, Vec<&toml::Table>> = BTreeMap::new();
+    for p in &packages {
+        by_name.entry(field(p, "name")).or_default().push(p);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut todo: Vec<(String, Option<String>)> = roots.iter().map(|r| (r.clone(), None)).collect();
+    while let Some((name, version)) = todo.pop() {
+        for p in by_name.get(&name).into_iter().flatten() {
+            if version.as_ref().is_some_and(|v| *v != field(p, "version")) {
+                continue;
+            }
+            let entry = format!(
+                "{name} {} {} {}",
+                field(p, "version"),
+                field(p, "source"),
+                field(p, "checksum")
+            );
+            if !seen.insert(entry) {
+                continue;
+            }
+            for dep in p
+                .get("dependencies")
+                .and_then(toml::Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let mut parts = dep.as_str().unwrap_or("").split(' ');
+                let dep_name = parts.next().unwrap_or("").to_owned();
+                todo.push((dep_name, parts.next().map(str::to_owned)));
+            }
+        }
+    }
+    seen.into_iter().collect()
 }
 
 fn hash_file(h: &mut Sha256, rel: &str, path: &Path) -> std::io::Result<()> {

@@ -13,7 +13,6 @@ pub fn write_bootstrap_zip<W: Write + Seek>(
     let mut zip = ZipWriter::new(out);
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(9))
         .last_modified_time(DateTime::default())
         .unix_permissions(0o755);
     zip.start_file("bootstrap", options)?;

@@ -246,10 +246,10 @@ impl Function {
             .properties
             .entry("Environment")
             .or_insert_with(|| Value::map([("Variables", Value::Map(IndexMap::new()))]));
-        if let Value::Map(env) = env {
-            if let Some(Value::Map(vars)) = env.get_mut("Variables") {
-                vars.insert(name.to_owned(), value);
-            }
+        if let Value::Map(env) = env
+            && let Some(Value::Map(vars)) = env.get_mut("Variables")
+        {
+            vars.insert(name.to_owned(), value);
         }
     }
 }

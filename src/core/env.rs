@@ -109,6 +109,7 @@ impl fmt::Display for Environment {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

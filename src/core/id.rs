@@ -245,6 +245,7 @@ fn check_chars(s: &str, ok: impl Fn(char) -> bool, allowed: &'static str) -> Res
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn path(s: &str) -> ConstructPath {

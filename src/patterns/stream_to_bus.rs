@@ -227,10 +227,10 @@ impl StreamToBus {
         let failed = stack.child(&rule.path, "FailedInvocationsAlarm");
         Alarm::rule_failed_invocations(stack, failed, &rule, &self.alerts);
         for target in targets {
-            if let TargetKind::Function(f) = &target.kind {
-                if f.reference.stack == *stack.name() {
-                    alarm_errors_once(stack, f, &self.alerts);
-                }
+            if let TargetKind::Function(f) = &target.kind
+                && f.reference.stack == *stack.name()
+            {
+                alarm_errors_once(stack, f, &self.alerts);
             }
         }
         rule

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs the synth benchmarks and checks the targets:
+#   - the reservations app synthesizes in under 5 ms;
+#   - the big app (100 stacks of ~400 resources) within 3x of serde_json alone writing the same
+#     templates (the ratio is our overhead over the floor of emitting the bytes);
+#   - the big app's peak memory is under 200 MiB.
+# Exits non-zero, naming the target, when one is missed.
+# Usage: bash benches/report.sh   (from anywhere; cargo runs at nice 10)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# Where criterion writes its estimates (set explicitly so a CARGO_TARGET_DIR does not move it).
+export CRITERION_HOME="${CRITERION_HOME:-$root/target/criterion}"
+
+nice -n 10 cargo bench -p tributary --bench synth -- --noplot
+
+# mean.point_estimate of a benchmark, in ns.
+mean_ns() {
+    local file="$CRITERION_HOME/$1/new/estimates.json"
+    if [[ ! -f "$file" ]]; then
+        echo "missing $file" >&2
+        exit 2
+    fi
+    if command -v jq >/dev/null; then
+        jq -r '.mean.point_estimate' "$file"
+    else
+        python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["mean"]["point_estimate"])' "$file"
+    fi
+}
+
+reservations_ns="$(mean_ns synth/reservations)"
+big_ns="$(mean_ns synth/big)"
+baseline_ns="$(mean_ns synth/big_serde_json_baseline)"
+
+# Peak memory: the bench binary in TRIBUTARY_BENCH_PEAK mode builds + synths + renders the big
+# app once and exits.
+bench_bin="$(nice -n 10 cargo bench -p tributary --bench synth --no-run --message-format=json 2>/dev/null |
+    grep '"reason":"compiler-artifact"' | grep '"kind":\["bench"\]' | grep '"name":"synth"' |
+    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
+if [[ -z "$bench_bin" || ! -x "$bench_bin" ]]; then
+    echo "cannot find the synth bench binary" >&2
+    exit 2
+fi
+time_log="$(mktemp)"
+trap 'rm -f "$time_log"' EXIT
+TRIBUTARY_BENCH_PEAK=1 /usr/bin/time -v -o "$time_log" "$bench_bin"
+peak_kib="$(sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$time_log")"
+
+awk -v r="$reservations_ns" -v b="$big_ns" -v s="$baseline_ns" -v p="$peak_kib" 'BEGIN {
+    ratio = b / s
+    peak = p / 1024
+    printf "reservations: %.3f ms (target < 5 ms)\n", r / 1e6
+    printf "big:          %.1f ms\n", b / 1e6
+    printf "baseline:     %.1f ms (serde_json alone writing the same templates)\n", s / 1e6
+    printf "ratio:        %.2f (big / baseline, target < 3.00)\n", ratio
+    printf "peak memory:  %.1f MiB (big app, target < 200 MiB)\n", peak
+    failed = 0
+    if (r / 1e6 >= 5) { print "TARGET MISSED: reservations app takes >= 5 ms"; failed = 1 }
+    if (ratio >= 3.0) { printf "TARGET MISSED: big app is %.2fx the serde_json baseline (>= 3x)\n", ratio; failed = 1 }
+    if (peak >= 200) { print "TARGET MISSED: big app peak memory >= 200 MiB"; failed = 1 }
+    if (!failed) print "all targets met"
+    exit failed
+}'

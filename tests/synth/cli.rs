@@ -1,0 +1,91 @@
+//! The CLI as users run it: output, exit codes, and the previous output surviving a failed synth.
+
+use std::process::Command;
+
+use crate::common::{root, snapshot_settings};
+
+fn tributary(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tributary"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn list_shows_stacks_resources_and_dependencies() {
+    let (code, stdout, _) = tributary(&["list"]);
+    assert_eq!(code, 0);
+    snapshot_settings(|| insta::assert_snapshot!("cli_list", stdout));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, stderr) = tributary(&["synth", "--frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unexpected argument '--frobnicate'"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = tributary(&[
+        "synth",
+        "--stack",
+        "Reservatons",
+        "--out",
+        "target/never-written",
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim_end(),
+        "error: there is no stack `Reservatons`; did you mean `Reservations`?"
+    );
+}
+
+#[test]
+fn invalid_app_exits_1_and_leaves_previous_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cdk.out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("previous.txt"), "keep me").unwrap();
+    let spec = dir.path().join("bad.yaml");
+    std::fs::write(
+        &spec,
+        "stacks:\n  S:\n    functions:\n      F: { handler: notify-staff, timeoutSeconds: 0 }\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = tributary(&[
+        "synth",
+        "--app",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    let stderr = stderr.replace(dir.path().to_str().unwrap(), "[dir]");
+    snapshot_settings(|| insta::assert_snapshot!("cli_invalid_app", stderr));
+    assert_eq!(
+        std::fs::read_to_string(out.join("previous.txt")).unwrap(),
+        "keep me"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no temporary directory left behind"
+    );
+}
+
+#[test]
+fn spec_syntax_error_exits_1_with_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("typo.yaml");
+    std::fs::write(&spec, "stacks:\n  S:\n    fuctions: {}\n").unwrap();
+    let (code, _, stderr) = tributary(&["list", "--app", spec.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let stderr = stderr.replace(dir.path().to_str().unwrap(), "[dir]");
+    insta::assert_snapshot!(stderr, @"error: [dir]/typo.yaml:3:5: stacks.S: unknown field `fuctions`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?");
+}

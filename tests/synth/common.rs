@@ -1,0 +1,75 @@
+//! Helpers shared by the test modules.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tributary::assembly::{TemplateFormat, render_template, write_assembly};
+use tributary::core::{App, Diagnostics, Environment, Stack, StackName, Synthesized};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `f` with insta writing snapshots under `snapshots/`, with asset hashes redacted (they
+/// change whenever handler code changes, which `templates/` already shows).
+pub fn snapshot_settings(f: impl FnOnce()) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.add_filter(r"[0-9a-f]{64}\.zip", "[asset-hash].zip");
+    settings.bind(f);
+}
+
+/// An app with one environment-agnostic stack built by `f`.
+pub fn one_stack(f: impl FnOnce(&mut Stack)) -> Result<Synthesized, Diagnostics> {
+    let mut app = App::new(&root());
+    let stack = app.add_stack(StackName::new("Test").unwrap(), Environment::agnostic());
+    f(stack);
+    app.synth()
+}
+
+/// The JSON template of the first stack.
+pub fn template(synth: &Synthesized) -> String {
+    String::from_utf8(render_template(&synth.stacks[0], TemplateFormat::Json).unwrap()).unwrap()
+}
+
+/// The resources of the first stack's template, as pretty JSON (what construct snapshots show).
+pub fn resources(synth: &Synthesized) -> String {
+    let t: serde_json::Value = serde_json::from_str(&template(synth)).unwrap();
+    serde_json::to_string_pretty(&t["Resources"]).unwrap()
+}
+
+/// The error messages of a failed synth, one per line.
+pub fn errors(result: Result<Synthesized, Diagnostics>) -> String {
+    match result {
+        Ok(_) => panic!("expected the synth to fail"),
+        Err(d) => d
+            .errors()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// Writes the assembly (templates and manifests, no zips) and returns every file by name.
+pub fn assembly_files(synth: &Synthesized) -> BTreeMap<String, Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cdk.out");
+    write_assembly(&out, synth, None, TemplateFormat::Json).unwrap();
+    read_dir(&out)
+}
+
+/// Every file of a directory by name.
+pub fn read_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}

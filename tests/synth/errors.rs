@@ -1,0 +1,70 @@
+//! Spec errors: file, line, column, field and the closest valid name.
+
+use std::path::Path;
+
+use crate::common::root;
+
+fn load_error(yaml: &str) -> String {
+    tributary::spec::parse(Path::new("app.yaml"), yaml)
+        .unwrap_err()
+        .to_string()
+}
+
+fn synth_errors(yaml: &str) -> String {
+    let spec = tributary::spec::parse(Path::new("app.yaml"), yaml).unwrap();
+    crate::common::errors(tributary::spec::build(&spec, &root()).synth())
+}
+
+#[test]
+fn misspelt_field_names_file_line_and_suggestion() {
+    let yaml = "stacks:\n  S:\n    functions:\n      F:\n        handlr: notify-staff\n";
+    insta::assert_snapshot!(load_error(yaml), @"app.yaml:5:9: stacks.S.functions.F: unknown field `handlr`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`; did you mean `handler`?");
+}
+
+#[test]
+fn wrong_types_and_empty_files() {
+    insta::assert_snapshot!(load_error("stacks:\n  S:\n    functions:\n      F:\n        handler: notify-staff\n        memorySize: lots\n"), @"app.yaml:6:21: stacks.S.functions.F.memorySize: invalid type: string \"lots\", expected u32");
+    insta::assert_snapshot!(load_error("  \n"), @"app.yaml: the app spec is empty; it needs at least `stacks:`");
+    insta::assert_snapshot!(load_error("stacks:\n  bad_name: {}\n"), @"app.yaml:2:3: stacks: `bad_name` contains `_`; only A-Z, a-z, 0-9 and - are allowed");
+}
+
+#[test]
+fn dangling_references_suggest_the_closest_name() {
+    let yaml = "stacks:
+  S:
+    functions:
+      Writer: { handler: create-reservation }
+    streamToBus:
+      Orders:
+        table: { partitionKey: { name: id } }
+        publisher: { handler: stream-publisher }
+        writers: [Writr]
+    rules:
+      R:
+        bus: Ordrs
+        pattern: { source: [orders] }
+        targets: [{ function: Writer }]
+";
+    insta::assert_snapshot!(synth_errors(yaml), @r"
+    error: S/Orders: writers[0]: there is no function `Writr` in stack `S`; did you mean `Writer`?
+    error: S/R: bus: there is no stream-to-bus pattern `Ordrs`; did you mean `Orders`?
+    ");
+}
+
+#[test]
+fn every_error_of_a_spec_is_reported() {
+    let yaml = "stacks:
+  S:
+    functions:
+      A: { handler: notify-staff, memorySize: 64, timeoutSeconds: 901 }
+      B: { handler: no-such-handler-at-all }
+";
+    let out = synth_errors(yaml);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(out.contains("memorySize = 64"), "{out}");
+    assert!(out.contains("timeoutSeconds = 901"), "{out}");
+    assert!(
+        out.contains("handler crate `no-such-handler-at-all` not found"),
+        "{out}"
+    );
+}

@@ -1,0 +1,11 @@
+//! The integration tests: one binary (so it links once), one module per concern.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli;
+mod common;
+mod constructs;
+mod core;
+mod errors;
+mod examples;
+mod limits;
