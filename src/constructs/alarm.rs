@@ -143,7 +143,7 @@ impl Alarm {
             metric: Metric {
                 namespace: "AWS/Events",
                 name: "FailedInvocations",
-                dimensions: vec![("RuleName", rule.name.as_str().into())],
+                dimensions: vec![("RuleName", rule.name.clone().into())],
                 statistic: "Sum",
             },
             threshold: 1,

@@ -72,7 +72,7 @@ impl EventBus {
         }
         let r = Resource::new("AWS::Events::EventBus")
             .prop("Name", name)
-            .prop_opt("Description", props.description.as_deref());
+            .prop_opt("Description", props.description.clone());
         let resource = stack.child(&path, "Resource");
         let reference = stack.add(&resource, r);
         let bus = Self { path, reference };

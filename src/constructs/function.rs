@@ -9,7 +9,7 @@ use super::iam::{LAMBDA_SERVICE, LOGS_WRITE, XRAY_WRITE};
 use super::limits::{MEMORY_SIZE_MB, TIMEOUT_SECONDS, check_log_retention};
 use crate::assets::Architecture;
 use crate::core::{
-    ConstructPath, Reference, RemovalPolicy, Resource, Stack, Statement, Value, bootstrap,
+    ConstructPath, Map, Reference, RemovalPolicy, Resource, Stack, Statement, Value, bootstrap,
 };
 
 /// The runtime every Rust handler runs on.
@@ -142,9 +142,9 @@ impl Function {
             ]),
             None => Value::Null,
         };
-        let mut variables: IndexMap<String, Value> = IndexMap::new();
+        let mut variables = Map::new();
         for (k, v) in &props.environment {
-            variables.insert(k.clone(), v.as_str().into());
+            variables.insert(k.clone(), Value::from(v.clone()));
         }
         let mut r = Resource::new("AWS::Lambda::Function")
             .prop("Code", code)
@@ -164,7 +164,7 @@ impl Function {
                     ("LogGroup", Value::Ref(log_group.clone())),
                 ]),
             )
-            .prop_opt("Description", props.description.as_deref())
+            .prop_opt("Description", props.description.clone())
             .prop_opt("ReservedConcurrentExecutions", props.reserved_concurrency);
         if !variables.is_empty() {
             r = r.prop(
@@ -242,11 +242,13 @@ impl Function {
             );
             return;
         };
-        let env = r
-            .properties
-            .entry("Environment")
-            .or_insert_with(|| Value::map([("Variables", Value::Map(IndexMap::new()))]));
-        if let Value::Map(env) = env
+        if r.properties.get("Environment").is_none() {
+            r.properties.insert(
+                "Environment",
+                Value::map([("Variables", Value::Map(Map::new()))]),
+            );
+        }
+        if let Some(Value::Map(env)) = r.properties.get_mut("Environment")
             && let Some(Value::Map(vars)) = env.get_mut("Variables")
         {
             vars.insert(name.to_owned(), value);

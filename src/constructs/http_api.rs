@@ -118,7 +118,7 @@ impl HttpApi {
             Resource::new("AWS::ApiGatewayV2::Api")
                 .prop("Name", format!("{}-{}", stack.name(), path.leaf()))
                 .prop("ProtocolType", "HTTP")
-                .prop_opt("Description", props.description.as_deref()),
+                .prop_opt("Description", props.description.clone()),
         );
         let api = Self { path, reference };
         let logs_path = stack.child(&api.path, "AccessLogs");

@@ -184,11 +184,11 @@ impl Rule {
         let reference = stack.add(
             &resource_path,
             Resource::new("AWS::Events::Rule")
-                .prop("Name", name.as_str())
+                .prop("Name", name.clone())
                 .prop("EventBusName", bus.name())
                 .prop("EventPattern", Value::Json(pattern))
                 .prop("State", if props.enabled { "ENABLED" } else { "DISABLED" })
-                .prop_opt("Description", props.description.as_deref()),
+                .prop_opt("Description", props.description.clone()),
         );
         let rule = Self {
             path,

@@ -203,7 +203,7 @@ impl Table {
             r = r.prop(
                 "TimeToLiveSpecification",
                 Value::map([
-                    ("AttributeName", ttl.as_str().into()),
+                    ("AttributeName", ttl.clone().into()),
                     ("Enabled", true.into()),
                 ]),
             );
@@ -236,9 +236,9 @@ impl Table {
     }
 }
 
-fn key(a: &Attribute, kind: &str) -> Value {
+fn key(a: &Attribute, kind: &'static str) -> Value {
     Value::map([
-        ("AttributeName", a.name.as_str().into()),
+        ("AttributeName", a.name.clone().into()),
         ("KeyType", kind.into()),
     ])
 }
@@ -250,7 +250,7 @@ fn definition(a: &Attribute) -> Value {
         AttributeType::B => "B",
     };
     Value::map([
-        ("AttributeName", a.name.as_str().into()),
+        ("AttributeName", a.name.clone().into()),
         ("AttributeType", t.into()),
     ])
 }

@@ -28,7 +28,7 @@ impl Topic {
     /// Adds a topic and its email subscriptions.
     pub fn new(stack: &mut Stack, path: ConstructPath, props: &TopicProps) -> Self {
         let r =
-            Resource::new("AWS::SNS::Topic").prop_opt("DisplayName", props.display_name.as_deref());
+            Resource::new("AWS::SNS::Topic").prop_opt("DisplayName", props.display_name.clone());
         let resource = stack.child(&path, "Resource");
         let reference = stack.add(&resource, r);
         let topic = Self { path, reference };
@@ -44,7 +44,7 @@ impl Topic {
                 &sub,
                 Resource::new("AWS::SNS::Subscription")
                     .prop("Protocol", "email")
-                    .prop("Endpoint", email.as_str())
+                    .prop("Endpoint", email.clone())
                     .prop("TopicArn", topic.arn()),
             );
         }

@@ -139,18 +139,31 @@ fn resolve_references(
     parts: &mut IndexMap<StackName, StackParts>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    // (consumer, reference, attribute), collected first so producers can be edited after.
+    // Cross-stack references (consumer, reference, attribute), collected first so producers can
+    // be edited after; local ones are checked in place without copying anything.
     let mut found: Vec<(StackName, Reference, Option<&'static str>)> = Vec::new();
     for (name, p) in parts.iter() {
+        let resources = &p.template.resources;
         let mut visit = |r: &Reference, attr: Option<&'static str>| {
-            found.push((name.clone(), r.clone(), attr));
+            if &r.stack != name {
+                found.push((name.clone(), r.clone(), attr));
+            } else if !resources.contains_key(&r.logical_id) {
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    path: None,
+                    message: format!(
+                        "stack `{name}` references `{}`, which does not exist in it",
+                        r.logical_id
+                    ),
+                });
+            }
         };
-        for resource in p.template.resources.values() {
+        for resource in resources.values() {
             for v in resource.properties.values() {
                 v.for_each_reference(&mut visit);
             }
             if let Some(doc) = &resource.policy_document {
-                doc.to_value().for_each_reference(&mut visit);
+                doc.for_each_reference(&mut visit);
             }
         }
         for o in p.template.outputs.values() {

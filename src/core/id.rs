@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -33,7 +34,7 @@ macro_rules! string_newtype {
             pub fn new(s: impl Into<String>) -> Result<Self, NameError> {
                 let s = s.into();
                 $check(&s)?;
-                Ok(Self(s))
+                Ok(Self(Arc::from(s)))
             }
 
             /// The name as a string.
@@ -81,7 +82,7 @@ macro_rules! string_newtype {
 
 /// A CloudFormation logical ID: `[A-Za-z0-9]+`, at most 255 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct LogicalId(String);
+pub struct LogicalId(Arc<str>);
 string_newtype!(LogicalId, check_logical_id);
 
 fn check_logical_id(s: &str) -> Result<(), NameError> {
@@ -104,7 +105,7 @@ impl LogicalId {
 
     /// A stand-in for a resource whose path gave no valid ID (the synth fails with an error).
     pub(crate) fn placeholder(n: usize) -> Self {
-        Self(format!("Invalid{n}"))
+        Self(Arc::from(format!("Invalid{n}")))
     }
 
     /// Derives the logical ID of a construct path: its segments in PascalCase with everything but
@@ -133,7 +134,7 @@ impl LogicalId {
 
 /// A CloudFormation stack name: a letter, then letters, digits and `-`; at most 128 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StackName(String);
+pub struct StackName(Arc<str>);
 string_newtype!(StackName, check_stack_name);
 
 fn check_stack_name(s: &str) -> Result<(), NameError> {
@@ -160,7 +161,7 @@ impl StackName {
 
 /// The id of a construct within its parent: letters, digits, `-`, `_` and `.`; at most 64 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ConstructId(String);
+pub struct ConstructId(Arc<str>);
 string_newtype!(ConstructId, check_construct_id);
 
 /// The longest construct id.
@@ -190,17 +191,17 @@ impl ConstructId {
 
 /// The path of a construct from its stack: `Stack/Parent/Child`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ConstructPath(String);
+pub struct ConstructPath(Arc<str>);
 
 impl ConstructPath {
     /// The path of a stack (the root of its constructs).
     pub fn root(stack: &StackName) -> Self {
-        Self(stack.as_str().to_owned())
+        Self(Arc::from(stack.as_str()))
     }
 
     /// The path of a child construct.
     pub fn child(&self, id: &str) -> Self {
-        Self(format!("{}/{}", self.0, id))
+        Self(Arc::from(format!("{}/{}", self.0, id)))
     }
 
     /// The path as `Stack/A/B`.
@@ -249,7 +250,7 @@ mod tests {
     use super::*;
 
     fn path(s: &str) -> ConstructPath {
-        ConstructPath(s.to_owned())
+        ConstructPath(Arc::from(s))
     }
 
     #[test]

@@ -17,4 +17,4 @@ pub use id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
 pub use policy::{Effect, PolicyDocument, Principal, Statement};
 pub use stack::Stack;
 pub use template::{Output, Parameter, RemovalPolicy, Rendered, Resource, Template, TemplateRule};
-pub use value::{Pseudo, Reference, Value, export_name};
+pub use value::{Map, Pseudo, Reference, Text, Value, export_name};

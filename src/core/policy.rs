@@ -142,6 +142,19 @@ impl PolicyDocument {
         doc.to_value()
     }
 
+    /// Visits every resource reference in the statements.
+    pub fn for_each_reference(
+        &self,
+        f: &mut impl FnMut(&super::value::Reference, Option<&'static str>),
+    ) {
+        for s in &self.statements {
+            s.resources.iter().for_each(|r| r.for_each_reference(f));
+            if let Some(c) = &s.condition {
+                c.for_each_reference(f);
+            }
+        }
+    }
+
     /// The document as a template value.
     pub fn to_value(&self) -> Value {
         Value::map([

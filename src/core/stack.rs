@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use super::diagnostic::{Diagnostic, Severity};
 use super::env::Environment;
 use super::id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
-use super::template::{Output, Resource, Template};
+use super::template::{FastHash, Output, Resource, Template};
 use super::value::Reference;
 use crate::assets::{Architecture, AssetUse, Catalog};
 
@@ -20,8 +20,8 @@ pub struct Stack {
     env: Environment,
     root: ConstructPath,
     template: Template,
-    origins: IndexMap<LogicalId, ConstructPath>,
-    constructs: HashSet<ConstructPath>,
+    origins: IndexMap<LogicalId, ConstructPath, FastHash>,
+    constructs: HashSet<ConstructPath, FastHash>,
     overrides: IndexMap<String, (LogicalId, bool)>,
     diagnostics: Vec<Diagnostic>,
     dependencies: BTreeSet<StackName>,
@@ -38,8 +38,8 @@ impl Stack {
             name,
             env,
             template: Template::default(),
-            origins: IndexMap::new(),
-            constructs: HashSet::new(),
+            origins: IndexMap::default(),
+            constructs: HashSet::default(),
             overrides: IndexMap::new(),
             diagnostics: Vec::new(),
             dependencies: BTreeSet::new(),
@@ -142,7 +142,9 @@ impl Stack {
         } else {
             self.origins.insert(logical_id.clone(), path.clone());
         }
-        self.template.resources.insert(logical_id.clone(), resource);
+        self.template
+            .resources
+            .insert(logical_id.clone(), Box::new(resource));
         Reference {
             stack: self.name.clone(),
             logical_id,
@@ -154,7 +156,10 @@ impl Stack {
         if reference.stack != self.name {
             return None;
         }
-        self.template.resources.get_mut(&reference.logical_id)
+        self.template
+            .resources
+            .get_mut(&reference.logical_id)
+            .map(|r| &mut **r)
     }
 
     /// The resource of kind `kind` attached to `owner` in this stack (e.g. the one queue policy of a

@@ -9,8 +9,12 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use super::id::{LogicalId, StackName};
-use super::policy::PolicyDocument;
-use super::value::{Value, export_name};
+use super::policy::{Effect, PolicyDocument, Principal, Statement};
+use super::value::{Map, Value, export_name};
+
+/// The hasher of the template's maps: keys are our own logical IDs, so a fast non-keyed hash is
+/// safe, and synth hashes every ID several times.
+pub type FastHash = std::hash::BuildHasherDefault<rustc_hash::FxHasher>;
 
 /// What CloudFormation does with a resource's physical resource on delete or replacement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +40,7 @@ pub struct Resource {
     /// The CloudFormation type, e.g. `AWS::DynamoDB::Table`.
     pub kind: &'static str,
     /// Properties in the order they are rendered.
-    pub properties: IndexMap<&'static str, Value>,
+    pub properties: Map,
     /// For policy resources: the document grants append to, rendered as `PolicyDocument`.
     pub policy_document: Option<PolicyDocument>,
     pub depends_on: Vec<LogicalId>,
@@ -50,7 +54,7 @@ impl Resource {
     pub fn new(kind: &'static str) -> Self {
         Self {
             kind,
-            properties: IndexMap::new(),
+            properties: Map::with_capacity(8),
             policy_document: None,
             depends_on: Vec::new(),
             deletion_policy: None,
@@ -118,7 +122,8 @@ pub struct Template {
     pub metadata: IndexMap<String, serde_json::Value>,
     pub parameters: IndexMap<String, Parameter>,
     pub conditions: IndexMap<String, Value>,
-    pub resources: IndexMap<LogicalId, Resource>,
+    /// Boxed: a stack holds hundreds and the map moves them as it grows.
+    pub resources: IndexMap<LogicalId, Box<Resource>, FastHash>,
     pub outputs: IndexMap<String, Output>,
     pub rules: IndexMap<String, TemplateRule>,
 }
@@ -220,11 +225,21 @@ impl Serialize for Rendered<'_, IndexMap<String, Value>> {
     }
 }
 
-impl Serialize for Rendered<'_, IndexMap<LogicalId, Resource>> {
+impl Serialize for Rendered<'_, super::value::Map> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.item.len()))?;
+        for (k, v) in self.item.iter() {
+            map.serialize_entry(k, &self.of(v))?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Rendered<'_, IndexMap<LogicalId, Box<Resource>, FastHash>> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.item.len()))?;
         for (id, r) in self.item {
-            map.serialize_entry(id.as_str(), &self.of(r))?;
+            map.serialize_entry(id.as_str(), &self.of(&**r))?;
         }
         map.end()
     }
@@ -262,9 +277,9 @@ impl Serialize for Properties<'_> {
         let r = self.0.item;
         let mut map = s.serialize_map(None)?;
         if let Some(doc) = &r.policy_document {
-            map.serialize_entry("PolicyDocument", &self.0.of(&doc.to_value()))?;
+            map.serialize_entry("PolicyDocument", &self.0.of(doc))?;
         }
-        for (k, v) in &r.properties {
+        for (k, v) in r.properties.iter() {
             map.serialize_entry(k, &self.0.of(v))?;
         }
         map.end()
@@ -306,7 +321,7 @@ impl Serialize for Rendered<'_, IndexMap<String, TemplateRule>> {
                 .map(|(assert, description)| {
                     Value::map([
                         ("Assert", assert.clone()),
-                        ("AssertDescription", Value::from(description.as_str())),
+                        ("AssertDescription", Value::from(description.clone())),
                     ])
                 })
                 .collect();
@@ -369,6 +384,67 @@ impl Serialize for Rendered<'_, Value> {
             }
             Value::Json(json) => json.serialize(s),
         }
+    }
+}
+
+impl Serialize for Rendered<'_, PolicyDocument> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("Version", super::policy::POLICY_VERSION)?;
+        map.serialize_entry(
+            "Statement",
+            &StatementList(self.stack, self.item.statements()),
+        )?;
+        map.end()
+    }
+}
+
+struct StatementList<'a>(&'a StackName, &'a [Statement]);
+
+impl Serialize for StatementList<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for item in self.1 {
+            seq.serialize_element(&Rendered {
+                stack: self.0,
+                item,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Rendered<'_, Statement> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let st = self.item;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry(
+            "Effect",
+            match st.effect {
+                Effect::Allow => "Allow",
+                Effect::Deny => "Deny",
+            },
+        )?;
+        match &st.principal {
+            Some(Principal::Service(service)) => {
+                map.serialize_entry("Principal", &Single("Service", service))?
+            }
+            Some(Principal::Anyone) => map.serialize_entry("Principal", &Single("AWS", "*"))?,
+            None => {}
+        }
+        match st.actions.as_slice() {
+            [one] => map.serialize_entry("Action", one)?,
+            many => map.serialize_entry("Action", many)?,
+        }
+        match st.resources.as_slice() {
+            [] => {}
+            [one] => map.serialize_entry("Resource", &self.of(one))?,
+            _ => map.serialize_entry("Resource", &self.of(&st.resources))?,
+        }
+        if let Some(c) = &st.condition {
+            map.serialize_entry("Condition", &self.of(c))?;
+        }
+        map.end()
     }
 }
 

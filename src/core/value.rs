@@ -4,9 +4,79 @@
 //! [`Reference`]s, and rendering decides per stack whether a reference is local (`Ref`/`Fn::GetAtt`)
 //! or crosses stacks (`Fn::ImportValue` of an export the producing stack gets automatically).
 
-use indexmap::IndexMap;
+use std::borrow::Cow;
 
 use super::id::{LogicalId, StackName};
+
+/// A map key or string: static text is borrowed, so building a template allocates only for
+/// what is computed.
+pub type Text = Cow<'static, str>;
+
+/// An ordered JSON object. Template objects are small, so a vector beats a hash map here.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Map(Vec<(Text, Value)>);
+
+impl Map {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// An empty map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Self {
+        Self(Vec::with_capacity(n))
+    }
+
+    /// Sets `key`, replacing its value if it is already there (keeping its position).
+    pub fn insert(&mut self, key: impl Into<Text>, value: Value) {
+        let key = key.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The value of `key`, to edit.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Entries in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    /// Values in order.
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<K: Into<Text>> FromIterator<(K, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Self {
+        let iter = iter.into_iter();
+        let mut map = Map::with_capacity(iter.size_hint().0);
+        for (k, v) in iter {
+            map.insert(k, v);
+        }
+        map
+    }
+}
 
 /// A resource in some stack: the target of `Ref` and `Fn::GetAtt`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -48,9 +118,9 @@ pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
-    Str(String),
+    Str(Text),
     List(Vec<Value>),
-    Map(IndexMap<String, Value>),
+    Map(Map),
     /// `{"Ref": "LogicalId"}` of a resource (an import when rendered in another stack).
     Ref(Reference),
     /// `{"Ref": "ParameterName"}` of a parameter of the stack being rendered.
@@ -60,7 +130,7 @@ pub enum Value {
     /// `{"Ref": "AWS::..."}`.
     Pseudo(Pseudo),
     /// `{"Fn::Sub": template}` or `{"Fn::Sub": [template, vars]}`; references go in `vars`.
-    Sub(String, IndexMap<String, Value>),
+    Sub(Text, Map),
     /// `{"Fn::Join": [separator, parts]}`.
     Join(String, Vec<Value>),
     /// `{"Fn::ImportValue": name}` of an export made outside this app.
@@ -75,36 +145,33 @@ pub enum Value {
 
 impl Value {
     /// A `Fn::Sub` without variables (pseudo parameters only).
-    pub fn sub(template: impl Into<String>) -> Value {
-        Value::Sub(template.into(), IndexMap::new())
+    pub fn sub(template: impl Into<Text>) -> Value {
+        Value::Sub(template.into(), Map::new())
     }
 
     /// A `Fn::Sub` with variables.
-    pub fn sub_with<I, K>(template: impl Into<String>, vars: I) -> Value
+    pub fn sub_with<I, K>(template: impl Into<Text>, vars: I) -> Value
     where
         I: IntoIterator<Item = (K, Value)>,
-        K: Into<String>,
+        K: Into<Text>,
     {
-        Value::Sub(
-            template.into(),
-            vars.into_iter().map(|(k, v)| (k.into(), v)).collect(),
-        )
+        Value::Sub(template.into(), vars.into_iter().collect())
     }
 
     /// A map from key/value pairs, in the given order.
     pub fn map<I, K>(entries: I) -> Value
     where
         I: IntoIterator<Item = (K, Value)>,
-        K: Into<String>,
+        K: Into<Text>,
     {
-        Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+        Value::Map(entries.into_iter().collect())
     }
 
     /// A list of strings.
     pub fn strs<I, S>(items: I) -> Value
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: Into<Text>,
     {
         Value::List(items.into_iter().map(|s| Value::Str(s.into())).collect())
     }
@@ -136,15 +203,15 @@ impl Value {
     }
 }
 
-impl From<&str> for Value {
-    fn from(s: &str) -> Self {
-        Value::Str(s.to_owned())
+impl From<&'static str> for Value {
+    fn from(s: &'static str) -> Self {
+        Value::Str(Cow::Borrowed(s))
     }
 }
 
 impl From<String> for Value {
     fn from(s: String) -> Self {
-        Value::Str(s)
+        Value::Str(Cow::Owned(s))
     }
 }
 

@@ -1,6 +1,5 @@
 //! Core: intrinsics, cross-stack references, logical IDs.
 
-use indexmap::IndexMap;
 use tributary::core::{App, Environment, Pseudo, Reference, Resource, StackName, Value};
 
 use crate::common::{errors, one_stack, root, template};
@@ -53,7 +52,7 @@ fn intrinsics_render_as_cloudformation() {
         render(Value::ImportValue(Box::new("Shared:Vpc".into()))),
         r#"{"Fn::ImportValue":"Shared:Vpc"}"#
     );
-    assert_eq!(render(Value::Map(IndexMap::new())), "{}");
+    assert_eq!(render(Value::Map(tributary::core::Map::new())), "{}");
 }
 
 #[test]
