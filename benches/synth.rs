@@ -55,76 +55,10 @@ fn stack_name(name: &str) -> StackName {
     StackName::new(name).unwrap()
 }
 
-/// `examples/reservations.rs`, over a shared catalog (the example discovers its own, which
-/// hashes every handler source file). `check_reservations` proves both synthesize identically.
+/// `examples/reservations.rs`, over a shared catalog (the example's `app` discovers its own,
+/// which hashes every handler source file).
 fn reservations_app(catalog: Arc<Catalog>) -> App {
-    let mut app = App::with_catalog(catalog);
-
-    let stack = app.add_stack(stack_name("Reservations"), Environment::agnostic());
-    stack.set_description("Restaurant reservations - API, table, stream publisher and event bus");
-    let path = stack.construct("Alerts");
-    let alerts = Topic::new(
-        stack,
-        path,
-        &TopicProps {
-            email_subscriptions: vec!["oncall@example.com".into()],
-            ..Default::default()
-        },
-    );
-    let path = stack.construct("CreateReservation");
-    let create = Function::new(
-        stack,
-        path,
-        &FunctionProps {
-            description: Some("Validates a reservation request and writes it to the table".into()),
-            ..FunctionProps::new("create-reservation")
-        },
-    );
-    let path = stack.construct("Reservations");
-    let mut props = StreamToBusProps::new(
-        TableProps::new(Attribute::string("reservationId")),
-        FunctionProps {
-            description: Some("Publishes table changes as business events".into()),
-            timeout_seconds: 30,
-            ..FunctionProps::new("stream-publisher")
-        },
-    );
-    props.stream.batch_size = 100;
-    let reservations = StreamToBus::new(stack, path, &props, Some(&alerts));
-    reservations.add_writer(stack, &create);
-    let path = stack.construct("Api");
-    let api = HttpApi::new(stack, path, &HttpApiProps::default());
-    api.add_route(stack, HttpMethod::Post, "/reservations", &create);
-
-    let stack = app.add_stack(stack_name("StaffNotifications"), Environment::agnostic());
-    stack.set_description("Tells the restaurant's staff about new reservations");
-    let path = stack.construct("NotifyStaff");
-    let notify = Function::new(
-        stack,
-        path,
-        &FunctionProps {
-            description: Some("Notifies the restaurant of a new reservation".into()),
-            ..FunctionProps::new("notify-staff")
-        },
-    );
-    let path = stack.construct("OnReservationCreated");
-    reservations.add_rule(
-        stack,
-        path,
-        &RuleProps {
-            pattern: EventPattern::of("reservations", "ReservationCreated"),
-            description: Some("New reservations go to NotifyStaff".into()),
-            enabled: true,
-        },
-        &[Target {
-            kind: TargetKind::Function(notify),
-            retry: TargetRetry {
-                max_attempts: 10,
-                max_event_age_seconds: 3600,
-            },
-        }],
-    );
-    app
+    reservations::build(App::with_catalog(catalog)).unwrap()
 }
 
 /// A generated app of `stacks` stacks. Each stack: an alert topic, an HTTP API, a notifier

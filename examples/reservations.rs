@@ -15,8 +15,11 @@ use tributary::patterns::{StreamToBus, StreamToBusProps};
 
 /// Builds the app. Handler crates are found under `<root>/handlers`.
 pub fn app(root: &Path) -> Result<App, Box<dyn std::error::Error>> {
-    let mut app = App::new(root);
+    build(App::new(root))
+}
 
+/// Adds the app's stacks to `app` (benchmarks pass one over a shared asset catalog).
+pub fn build(mut app: App) -> Result<App, Box<dyn std::error::Error>> {
     let stack = app.add_stack(StackName::new("Reservations")?, Environment::agnostic());
     stack.set_description("Restaurant reservations - API, table, stream publisher and event bus");
     let path = stack.construct("Alerts");

@@ -117,6 +117,11 @@ fn build_arch(
     for h in &handlers {
         cmd.args(["-p", h]);
     }
+    eprintln!(
+        "building handler assets for {arch} ({}): cargo build --profile {LAMBDA_PROFILE} --target {}",
+        handlers.join(", "),
+        arch.target_triple()
+    );
     let mut child = cmd.spawn().map_err(BuildError::Spawn)?;
     let mut executables: BTreeMap<String, PathBuf> = BTreeMap::new();
     if let Some(stdout) = child.stdout.take() {

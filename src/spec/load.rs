@@ -67,7 +67,13 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecError> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_json {
-        serde_json::from_str(text).map_err(|e| err(Some(e.line()), Some(e.column()), e.to_string()))
+        serde_json::from_str(text).map_err(|e| {
+            err(
+                Some(e.line()),
+                Some(e.column()),
+                strip_location(&e.to_string()),
+            )
+        })
     } else {
         crate::yaml::from_str(text).map_err(|e| {
             let (line, column) = match crate::yaml::location(&e) {
@@ -79,7 +85,7 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecError> {
     }
 }
 
-/// serde_yaml appends " at line L column C": the location is already in front of the message.
+/// serde_yaml and serde_json append " at line L column C": the location is already in front.
 fn strip_location(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_owned(),

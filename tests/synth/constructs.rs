@@ -481,3 +481,85 @@ fn rule_targets_are_limited_to_five() {
     });
     insta::assert_snapshot!(errors(result), @"error: Test/Rule: targets = 6 is out of range: AWS::Events::Rule Targets allows 1..=5");
 }
+
+fn rule_errors(retry: TargetRetry) -> String {
+    match one_stack(|s| {
+        let p = s.construct("Bus");
+        let bus = EventBus::new(s, p, &EventBusProps::default());
+        let f = function(s, "Target");
+        let p = s.construct("Dlq");
+        let dlq = Queue::new(s, p, &QueueProps::default());
+        let p = s.construct("Rule");
+        let props = RuleProps {
+            pattern: EventPattern::of("a", "b"),
+            description: None,
+            enabled: true,
+        };
+        Rule::new(
+            s,
+            p,
+            &bus,
+            &props,
+            &[Target {
+                kind: TargetKind::Function(f),
+                retry,
+            }],
+            &dlq,
+        );
+    }) {
+        Ok(_) => "ok".to_owned(),
+        Err(e) => errors(Err(e)),
+    }
+}
+
+#[test]
+fn target_retry_ranges_at_their_edges() {
+    edges(limits::TARGET_RETRY_ATTEMPTS, |v| {
+        if v < 0 {
+            return "out of range (unsigned)".to_owned();
+        }
+        rule_errors(TargetRetry {
+            max_attempts: v as u32,
+            ..TargetRetry::default()
+        })
+    });
+    edges(limits::TARGET_EVENT_AGE_SECONDS, |v| {
+        rule_errors(TargetRetry {
+            max_event_age_seconds: v as u32,
+            ..TargetRetry::default()
+        })
+    });
+}
+
+#[test]
+fn filter_count_and_size_at_their_edges() {
+    let filters = |n: usize| {
+        (0..n)
+            .map(|i| serde_json::json!({"eventName": [format!("E{i}")]}))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        mapping_errors(StreamSourceProps {
+            filters: filters(20),
+            ..Default::default()
+        }),
+        "ok"
+    );
+    insta::assert_snapshot!(
+        mapping_errors(StreamSourceProps { filters: filters(21), ..Default::default() }),
+        @"error: Test/Mapping: filters = 21 is out of range: AWS::Lambda::EventSourceMapping FilterCriteria.Filters allows 1..=20"
+    );
+    // {"k":"<n x>"} is n + 8 characters.
+    let sized = |n: usize| vec![serde_json::json!({"k": "x".repeat(n - 8)})];
+    assert_eq!(
+        mapping_errors(StreamSourceProps {
+            filters: sized(4096),
+            ..Default::default()
+        }),
+        "ok"
+    );
+    insta::assert_snapshot!(
+        mapping_errors(StreamSourceProps { filters: sized(4097), ..Default::default() }),
+        @"error: Test/Mapping: filters[0] length = 4097 is out of range: AWS::Lambda::EventSourceMapping FilterCriteria.Filters.Pattern allows 1..=4096"
+    );
+}
