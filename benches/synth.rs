@@ -25,12 +25,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
-use tributary::assembly::{
-    ASSEMBLY_VERSION, StackFiles, TemplateFormat, asset_manifest, manifest, render_template,
-    write_assembly,
-};
-use tributary::assets::{Catalog, hex_digest};
+use tributary::assembly::{TemplateFormat, render_assembly, render_template, write_assembly};
+use tributary::assets::Catalog;
 use tributary::constructs::{
     Attribute, EventPattern, Function, FunctionProps, HttpApi, HttpApiProps, HttpMethod, RuleProps,
     TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
@@ -163,48 +159,15 @@ fn big_app(catalog: Arc<Catalog>, stacks: usize) -> App {
     app
 }
 
-fn json_bytes(value: &impl Serialize) -> Vec<u8> {
-    let mut out = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
-    value.serialize(&mut ser).unwrap();
-    out.push(b'\n');
-    out
-}
-
 /// What `write_assembly` writes (templates, asset manifests, `manifest.json`, `cdk.out`; no
 /// asset zips), handed to `emit` file by file instead of written. Returns the template bytes.
-fn assemble(synth: &Synthesized, mut emit: impl FnMut(String, Vec<u8>)) -> usize {
-    let names: Vec<&StackName> = synth.stacks.iter().map(|s| &s.name).collect();
-    let mut files = Vec::with_capacity(synth.stacks.len());
-    let mut template_bytes = 0;
-    for stack in &synth.stacks {
-        let template = render_template(stack, TemplateFormat::Json).unwrap();
-        template_bytes += template.len();
-        let stack_files = StackFiles {
-            stack,
-            template_file: format!("{}.template.json", stack.name),
-            template_hash: hex_digest(&Sha256::digest(&template)),
-            dependencies: stack
-                .dependencies
-                .iter()
-                .filter(|d| names.contains(d))
-                .map(ToString::to_string)
-                .collect(),
-        };
-        emit(stack_files.template_file.clone(), template);
-        emit(
-            format!("{}.assets.json", stack.name),
-            json_bytes(&asset_manifest(&stack_files)),
-        );
-        files.push(stack_files);
-    }
-    emit("manifest.json".into(), json_bytes(&manifest(&files)));
-    emit(
-        "cdk.out".into(),
-        json_bytes(&serde_json::json!({ "version": ASSEMBLY_VERSION })),
-    );
-    template_bytes
+fn assemble(synth: &Synthesized, mut emit: impl FnMut(&str, &[u8])) -> usize {
+    let written = render_assembly(synth, TemplateFormat::Json, |name, bytes| {
+        emit(name, bytes);
+        Ok(())
+    })
+    .unwrap();
+    written.iter().map(|w| w.template_bytes).sum()
 }
 
 /// The baseline: `serde_json` alone writing each template, as the renderer does (same pretty
@@ -234,7 +197,7 @@ fn synth_in_memory(app: App) -> (usize, usize) {
 fn in_memory_files(synth: &Synthesized) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     assemble(synth, |name, bytes| {
-        files.insert(name, bytes);
+        files.insert(name.to_owned(), bytes.to_vec());
     });
     files
 }

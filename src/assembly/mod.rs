@@ -4,5 +4,7 @@
 mod manifest;
 mod write;
 
-pub use manifest::{ASSEMBLY_VERSION, StackFiles, asset_manifest, manifest};
-pub use write::{AssemblyError, TemplateFormat, WrittenStack, render_template, write_assembly};
+pub use manifest::{ASSEMBLY_VERSION, asset_manifest, manifest};
+pub use write::{
+    AssemblyError, TemplateFormat, WrittenStack, render_assembly, render_template, write_assembly,
+};

@@ -129,30 +129,47 @@ fn fill(
     zips: Option<&BTreeMap<String, PathBuf>>,
     format: TemplateFormat,
 ) -> Result<Vec<WrittenStack>, AssemblyError> {
-    let write = |name: &str, bytes: &[u8]| {
+    let written = render_assembly(synth, format, |name, bytes| {
         fs::write(dir.join(name), bytes).map_err(io_err(format!("writing {name}")))
-    };
+    })?;
+    if let Some(zips) = zips {
+        let mut copied = std::collections::BTreeSet::new();
+        for asset in synth.stacks.iter().flat_map(|s| &s.assets) {
+            if copied.insert(&asset.hash) {
+                copy_asset(dir, asset, zips)?;
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// Renders every file of the assembly but the asset zips — templates, asset manifests,
+/// `manifest.json`, `cdk.out` — handing each to `emit` with its file name.
+pub fn render_assembly(
+    synth: &Synthesized,
+    format: TemplateFormat,
+    mut emit: impl FnMut(&str, &[u8]) -> Result<(), AssemblyError>,
+) -> Result<Vec<WrittenStack>, AssemblyError> {
     let names: Vec<&StackName> = synth.stacks.iter().map(|s| &s.name).collect();
     let mut files = Vec::with_capacity(synth.stacks.len());
     let mut written = Vec::with_capacity(synth.stacks.len());
-    let mut copied: BTreeMap<&str, ()> = BTreeMap::new();
     for stack in &synth.stacks {
         // The manifest always names the JSON template: the CDK CLI parses templates as JSON.
         let template = render_template(stack, TemplateFormat::Json)?;
         let template_file = format!("{}.template.json", stack.name);
-        write(&template_file, &template)?;
+        emit(&template_file, &template)?;
         let shown_file = match format {
             TemplateFormat::Json => template_file.clone(),
             TemplateFormat::Yaml => {
                 let yaml = render_template(stack, TemplateFormat::Yaml)?;
                 let file = format!("{}.template.{}", stack.name, format.extension());
-                write(&file, &yaml)?;
+                emit(&file, &yaml)?;
                 file
             }
         };
         let stack_files = StackFiles {
             stack,
-            template_file: template_file.clone(),
+            template_file,
             template_hash: sha256_hex(&template),
             dependencies: stack
                 .dependencies
@@ -161,18 +178,10 @@ fn fill(
                 .map(ToString::to_string)
                 .collect(),
         };
-        write(
+        emit(
             &assets_file(stack.name.as_str()),
             &json_bytes(&asset_manifest(&stack_files)),
         )?;
-        if let Some(zips) = zips {
-            for asset in &stack.assets {
-                if copied.insert(&asset.hash, ()).is_some() {
-                    continue;
-                }
-                copy_asset(dir, asset, zips)?;
-            }
-        }
         written.push(WrittenStack {
             name: stack.name.clone(),
             template_file: shown_file,
@@ -181,8 +190,8 @@ fn fill(
         });
         files.push(stack_files);
     }
-    write("manifest.json", &json_bytes(&manifest(&files)))?;
-    write(
+    emit("manifest.json", &json_bytes(&manifest(&files)))?;
+    emit(
         "cdk.out",
         &json_bytes(&serde_json::json!({ "version": super::ASSEMBLY_VERSION })),
     )?;
