@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use super::{AppArg, Failure, Source};
 use crate::assembly::{TemplateFormat, write_assembly};
 use crate::assets::{BuildOptions, build_assets};
-use crate::core::{Severity, StackName, Synthesized};
+use crate::core::{Severity, Synthesized};
 
 /// The format templates are written in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -129,6 +129,5 @@ pub(crate) fn select_stacks(synth: &mut Synthesized, names: &[String]) -> Result
     synth
         .stacks
         .retain(|s| names.iter().any(|n| n == s.name.as_str()));
-    let _: Vec<StackName> = Vec::new();
     Ok(())
 }

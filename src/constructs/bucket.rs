@@ -1,5 +1,6 @@
 //! S3 bucket: encrypted, public access blocked, TLS enforced, versioned, retained.
 
+use super::iam::BUCKET_ALL;
 use crate::core::{ConstructPath, Reference, RemovalPolicy, Resource, Stack, Statement, Value};
 
 /// A bucket handle.
@@ -56,7 +57,7 @@ impl Bucket {
             .prop("Bucket", bucket.name());
         if let Some(doc) = policy.policy_document.as_mut() {
             doc.add(Statement::deny_anyone(
-                &["s3:*"],
+                BUCKET_ALL,
                 vec![bucket.arn(), bucket.objects_arn()],
                 Value::map([(
                     "Bool",

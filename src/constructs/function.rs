@@ -5,11 +5,12 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::iam::{LAMBDA_SERVICE, LOGS_WRITE, XRAY_WRITE};
+use super::iam::{ASSUME_ROLE, LAMBDA_SERVICE, LOGS_WRITE, XRAY_WRITE};
 use super::limits::{MEMORY_SIZE_MB, TIMEOUT_SECONDS, check_log_retention};
 use crate::assets::Architecture;
 use crate::core::{
-    ConstructPath, Map, Reference, RemovalPolicy, Resource, Stack, Statement, Value, bootstrap,
+    ConstructPath, Map, PolicyDocument, Reference, RemovalPolicy, Resource, Stack, Statement,
+    Value, bootstrap,
 };
 
 /// The runtime every Rust handler runs on.
@@ -118,9 +119,9 @@ impl Function {
             &role_path,
             Resource::new("AWS::IAM::Role").prop(
                 "AssumeRolePolicyDocument",
-                crate::core::PolicyDocument::default().to_value_with(vec![
-                    Statement::allow_service(LAMBDA_SERVICE, &["sts:AssumeRole"], Vec::new(), None),
-                ]),
+                Value::Policy(Box::new(PolicyDocument::with(vec![
+                    Statement::allow_service(LAMBDA_SERVICE, ASSUME_ROLE, Vec::new(), None),
+                ]))),
             ),
         );
         let policy_path = stack.child(&role_path, "DefaultPolicy");

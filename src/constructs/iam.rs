@@ -37,6 +37,10 @@ pub const BUS_PUT_EVENTS: &[&str] = &["events:PutEvents"];
 pub const LOGS_WRITE: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
 /// Send X-Ray traces: only valid with `Resource: "*"`.
 pub const XRAY_WRITE: &[&str] = &["xray:PutTraceSegments", "xray:PutTelemetryRecords"];
+/// Assume a role (a trust policy's only action).
+pub const ASSUME_ROLE: &[&str] = &["sts:AssumeRole"];
+/// Everything on a bucket: only in the Deny statement that refuses plain-HTTP requests.
+pub const BUCKET_ALL: &[&str] = &["s3:*"];
 /// Invoke a function.
 pub const LAMBDA_INVOKE: &str = "lambda:InvokeFunction";
 

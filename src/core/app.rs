@@ -197,9 +197,6 @@ fn resolve_references(
             });
             continue;
         }
-        if r.stack == consumer {
-            continue;
-        }
         let producer_env = producer.env.clone();
         let output = Output {
             description: None,

@@ -69,46 +69,6 @@ impl Statement {
             condition: Some(condition),
         }
     }
-
-    /// The statement as a template value.
-    pub fn to_value(&self) -> Value {
-        let effect = match self.effect {
-            Effect::Allow => "Allow",
-            Effect::Deny => "Deny",
-        };
-        let mut entries = vec![("Effect", Value::from(effect))];
-        match &self.principal {
-            Some(Principal::Service(service)) => {
-                entries.push((
-                    "Principal",
-                    Value::map([("Service", Value::from(*service))]),
-                ));
-            }
-            Some(Principal::Anyone) => {
-                entries.push(("Principal", Value::map([("AWS", Value::from("*"))])));
-            }
-            None => {}
-        }
-        entries.push((
-            "Action",
-            one_or_many(self.actions.iter().map(|a| Value::from(*a)).collect()),
-        ));
-        if !self.resources.is_empty() {
-            entries.push(("Resource", one_or_many(self.resources.clone())));
-        }
-        if let Some(condition) = &self.condition {
-            entries.push(("Condition", condition.clone()));
-        }
-        Value::map(entries)
-    }
-}
-
-fn one_or_many(mut items: Vec<Value>) -> Value {
-    if items.len() == 1 {
-        items.remove(0)
-    } else {
-        Value::List(items)
-    }
 }
 
 /// A policy document that grants append to; identical statements are kept once.
@@ -135,11 +95,11 @@ impl PolicyDocument {
         self.statements.is_empty()
     }
 
-    /// A document of the given statements as a template value.
-    pub fn to_value_with(&self, statements: Vec<Statement>) -> Value {
-        let mut doc = self.clone();
+    /// A document holding `statements` (identical ones kept once).
+    pub fn with(statements: Vec<Statement>) -> Self {
+        let mut doc = Self::default();
         statements.into_iter().for_each(|s| doc.add(s));
-        doc.to_value()
+        doc
     }
 
     /// Visits every resource reference in the statements.
@@ -153,16 +113,5 @@ impl PolicyDocument {
                 c.for_each_reference(f);
             }
         }
-    }
-
-    /// The document as a template value.
-    pub fn to_value(&self) -> Value {
-        Value::map([
-            ("Version", Value::from(POLICY_VERSION)),
-            (
-                "Statement",
-                Value::List(self.statements.iter().map(Statement::to_value).collect()),
-            ),
-        ])
     }
 }

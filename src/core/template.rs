@@ -382,6 +382,7 @@ impl Serialize for Rendered<'_, Value> {
             Value::Contains(list, v) => {
                 Single("Fn::Contains", &(self.of(&**list), self.of(&**v))).serialize(s)
             }
+            Value::Policy(doc) => self.of(&**doc).serialize(s),
             Value::Json(json) => json.serialize(s),
         }
     }

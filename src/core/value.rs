@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use super::id::{LogicalId, StackName};
+use super::policy::PolicyDocument;
 
 /// A map key or string: static text is borrowed, so building a template allocates only for
 /// what is computed.
@@ -139,6 +140,8 @@ pub enum Value {
     Not(Box<Value>),
     /// `{"Fn::Contains": [list, value]}` (template rules only).
     Contains(Box<Value>, Box<Value>),
+    /// An IAM policy document (e.g. a role's trust policy), rendered like the ones grants fill.
+    Policy(Box<PolicyDocument>),
     /// Any JSON document embedded verbatim (event patterns, log formats).
     Json(serde_json::Value),
 }
@@ -188,6 +191,7 @@ impl Value {
                 map.values().for_each(|v| v.for_each_reference(f))
             }
             Value::ImportValue(v) | Value::Not(v) => v.for_each_reference(f),
+            Value::Policy(doc) => doc.for_each_reference(f),
             Value::Contains(a, b) => {
                 a.for_each_reference(f);
                 b.for_each_reference(f);
