@@ -52,6 +52,14 @@ pub fn errors(result: Result<Synthesized, Diagnostics>) -> String {
     }
 }
 
+/// "ok", or the error messages of a failed synth: what range-check tests compare.
+pub fn outcome(result: Result<Synthesized, Diagnostics>) -> String {
+    match result {
+        Ok(_) => "ok".to_owned(),
+        Err(e) => errors(Err(e)),
+    }
+}
+
 /// Writes the assembly (templates and manifests, no zips) and returns every file by name.
 pub fn assembly_files(synth: &Synthesized) -> BTreeMap<String, Vec<u8>> {
     let dir = tempfile::tempdir().unwrap();

@@ -6,7 +6,7 @@ use tributary::constructs::*;
 use tributary::core::{Stack, Value};
 use tributary::patterns::{FailureDestination, StreamToBus, StreamToBusProps};
 
-use crate::common::{errors, one_stack, resources, snapshot_settings};
+use crate::common::{errors, one_stack, outcome, resources, snapshot_settings};
 
 fn function(s: &mut Stack, id: &str) -> Function {
     let p = s.construct(id);
@@ -257,10 +257,7 @@ fn mapping_errors(props: StreamSourceProps) -> String {
         let p = s.construct("Mapping");
         StreamSource::new(s, p, &table, &f, &OnFailure::Queue(q), &props);
     });
-    match result {
-        Ok(_) => "ok".to_owned(),
-        Err(e) => errors(Err(e)),
-    }
+    outcome(result)
 }
 
 /// Checks a limit at min-1, min, max and max+1.
@@ -385,23 +382,17 @@ fn mapping_of_a_table_without_stream_is_an_error() {
 }
 
 fn queue_errors(props: QueueProps) -> String {
-    match one_stack(|s| {
+    outcome(one_stack(|s| {
         let p = s.construct("Queue");
         Queue::new(s, p, &props);
-    }) {
-        Ok(_) => "ok".to_owned(),
-        Err(e) => errors(Err(e)),
-    }
+    }))
 }
 
 fn function_errors(props: FunctionProps) -> String {
-    match one_stack(|s| {
+    outcome(one_stack(|s| {
         let p = s.construct("Fn");
         Function::new(s, p, &props);
-    }) {
-        Ok(_) => "ok".to_owned(),
-        Err(e) => errors(Err(e)),
-    }
+    }))
 }
 
 #[test]
@@ -483,7 +474,7 @@ fn rule_targets_are_limited_to_five() {
 }
 
 fn rule_errors(retry: TargetRetry) -> String {
-    match one_stack(|s| {
+    outcome(one_stack(|s| {
         let p = s.construct("Bus");
         let bus = EventBus::new(s, p, &EventBusProps::default());
         let f = function(s, "Target");
@@ -506,10 +497,7 @@ fn rule_errors(retry: TargetRetry) -> String {
             }],
             &dlq,
         );
-    }) {
-        Ok(_) => "ok".to_owned(),
-        Err(e) => errors(Err(e)),
-    }
+    }))
 }
 
 #[test]

@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use tributary::assembly::{TemplateFormat, render_template};
+use tributary::assembly::{TemplateFormat, render_template, write_assembly};
 use tributary::core::Synthesized;
 
-use crate::common::{assembly_files, root};
+use crate::common::{assembly_files, read_dir, root};
 
 #[path = "../../examples/reservations.rs"]
 #[allow(dead_code)]
@@ -85,6 +85,34 @@ fn json_specs_work_like_yaml() {
         err.to_string(),
         "bad.json:1:28: unknown field `functons`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?"
     );
+}
+
+/// `--format yaml` adds a YAML copy of each template; the manifest keeps naming the JSON one,
+/// the only format the CDK CLI parses.
+#[test]
+fn yaml_format_adds_copies_and_keeps_json_in_the_manifest() {
+    let synth = synth_spec("reservations.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cdk.out");
+    let written = write_assembly(&out, &synth, None, TemplateFormat::Yaml).unwrap();
+    assert_eq!(written[0].template_file, "Reservations.template.yaml");
+    let files = read_dir(&out);
+    let json = assembly_files(&synth);
+    for (name, bytes) in &json {
+        if name != "manifest.json" && !name.ends_with(".assets.json") {
+            assert_eq!(
+                &files[name], bytes,
+                "{name} differs from the JSON-format assembly"
+            );
+        }
+    }
+    assert_eq!(files["manifest.json"], json["manifest.json"]);
+    let yaml = String::from_utf8(files["Reservations.template.yaml"].clone()).unwrap();
+    assert!(
+        yaml.starts_with("Description: Restaurant reservations"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("Fn::GetAtt:"), "{yaml}");
 }
 
 /// Synthesizing twice gives byte-identical templates and manifests.
