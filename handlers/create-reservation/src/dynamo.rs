@@ -1,10 +1,12 @@
-//! The SDK-backed [`Store`]: a conditional `PutItem` (`attribute_not_exists(reservationId)`).
+//! The SDK-backed [`Store`]: one conditional `PutItem` (`attribute_not_exists(reservationId)`) that
+//! returns the existing item when the condition fails.
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::DisplayErrorContext;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
-use crate::reservation::Reservation;
+use crate::item::StoredReservation;
 use crate::store::{PutError, Store};
 
 /// Writes reservations to one table.
@@ -18,37 +20,54 @@ impl DynamoStore {
     pub fn new(client: Client, table_name: String) -> Self {
         Self { client, table_name }
     }
+
+    /// The item with `id`, read consistently (for a failed condition that did not carry it).
+    async fn get(&self, id: &str) -> Result<StoredReservation, PutError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table_name)
+            .key("reservationId", AttributeValue::S(id.to_owned()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| backend(DisplayErrorContext(e)))?;
+        let item = output
+            .item
+            .ok_or_else(|| backend("the condition failed but the item is gone"))?;
+        serde_dynamo::from_item(item).map_err(backend)
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> PutError {
+    PutError::Backend(e.to_string().into())
 }
 
 impl Store for DynamoStore {
-    async fn put_new(&self, r: &Reservation) -> Result<(), PutError> {
-        let s = |v: &str| AttributeValue::S(v.to_owned());
+    async fn put_new(&self, item: &StoredReservation) -> Result<(), PutError> {
+        let attributes = serde_dynamo::to_item(item).map_err(backend)?;
         let result = self
             .client
             .put_item()
             .table_name(&self.table_name)
-            .item("reservationId", s(r.reservation_id.as_str()))
-            .item("restaurantId", s(r.restaurant_id.as_str()))
-            .item("customerName", s(r.customer_name.as_str()))
-            .item(
-                "partySize",
-                AttributeValue::N(r.party_size.get().to_string()),
-            )
-            .item("time", s(r.time.as_str()))
-            .item("status", s(r.status))
-            .item("createdAt", s(&r.created_at))
+            .set_item(Some(attributes))
             .condition_expression("attribute_not_exists(reservationId)")
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Err(PutError::AlreadyExists)
+        let error = match result {
+            Ok(_) => return Ok(()),
+            Err(e) => e.into_service_error(),
+        };
+        match error {
+            PutItemError::ConditionalCheckFailedException(failed) => {
+                let existing = match failed.item {
+                    Some(old) => serde_dynamo::from_item(old).map_err(backend)?,
+                    None => self.get(&item.reservation.reservation_id).await?,
+                };
+                Err(PutError::AlreadyExists(Box::new(existing)))
             }
-            Err(e) => Err(PutError::Backend(DisplayErrorContext(e).to_string().into())),
+            other => Err(backend(DisplayErrorContext(other))),
         }
     }
 }

@@ -1,20 +1,12 @@
 //! The validated field types of a reservation: each parses from raw input once, so an invalid value cannot exist.
 
 use std::fmt;
-use std::ops::RangeInclusive;
 use std::str::FromStr;
 
 use aws_sdk_dynamodb::primitives::{DateTime, DateTimeFormat};
 use serde::Serialize;
 
-/// Length range (in characters) of an identifier.
-pub const ID_LEN: RangeInclusive<usize> = 1..=64;
-/// Length range (in characters, after trimming) of a customer name.
-pub const CUSTOMER_NAME_LEN: RangeInclusive<usize> = 1..=100;
-/// Allowed party sizes.
-pub const PARTY_SIZE: RangeInclusive<u8> = 1..=20;
-/// Longest accepted `time` string (an RFC 3339 date-time with nanoseconds and an offset is 35).
-pub const TIME_MAX_LEN: usize = 40;
+pub use reservations::{CUSTOMER_NAME_LEN, ID_LEN, PARTY_SIZE, TIME_MAX_LEN};
 
 /// An identifier: 1..=64 characters of `[A-Za-z0-9_-]`.
 fn check_id(s: &str) -> Result<(), String> {

@@ -1,4 +1,5 @@
-//! HTTP responses: the reservation (201), and RFC 9457 `application/problem+json` bodies for 400, 409 and 500.
+//! HTTP responses: the reservation (201), and RFC 9457 `application/problem+json` bodies for the
+//! errors (400, 409, 413, 415, 500).
 
 use lambda_http::http::header::{CONTENT_TYPE, LOCATION};
 use lambda_http::http::{HeaderValue, StatusCode};
@@ -6,18 +7,26 @@ use lambda_http::{Body, Response};
 use serde_json::{Value, json};
 
 use crate::request::FieldError;
-use crate::reservation::Reservation;
+use reservations::Reservation;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// 201 with the reservation as JSON and its `Location`.
-pub fn created(reservation: &Reservation) -> Response<Body> {
+/// The header that marks a replayed response.
+pub const REPLAYED: &str = "idempotent-replayed";
+
+/// 201 with the reservation as JSON and its `Location`; a replay says so in [`REPLAYED`].
+pub fn created(reservation: &Reservation, replayed: bool) -> Response<Body> {
     match serde_json::to_string(reservation) {
         Ok(body) => {
             let mut response = with_body(StatusCode::CREATED, "application/json", body);
             let location = format!("/reservations/{}", reservation.reservation_id);
             if let Ok(location) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(LOCATION, location);
+            }
+            if replayed {
+                response
+                    .headers_mut()
+                    .insert(REPLAYED, HeaderValue::from_static("true"));
             }
             response
         }
@@ -40,7 +49,26 @@ pub fn bad_request(detail: &str, errors: &[FieldError]) -> Response<Body> {
     problem_response(StatusCode::BAD_REQUEST, &body)
 }
 
-/// 409: a reservation with this id already exists.
+/// 413: the body is larger than the handler reads.
+pub fn payload_too_large(size: usize, max: usize) -> Response<Body> {
+    let detail = format!("the request body is {size} bytes; at most {max} are accepted");
+    problem_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &problem(StatusCode::PAYLOAD_TOO_LARGE, Some(&detail)),
+    )
+}
+
+/// 415: the body is not declared as JSON.
+pub fn unsupported_media_type(found: &str) -> Response<Body> {
+    let found: String = found.chars().take(100).collect();
+    let detail = format!("the request body must be application/json, not {found:?}");
+    problem_response(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        &problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, Some(&detail)),
+    )
+}
+
+/// 409: the id is taken by a different request.
 pub fn conflict(detail: &str) -> Response<Body> {
     problem_response(
         StatusCode::CONFLICT,

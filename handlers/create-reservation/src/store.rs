@@ -3,30 +3,31 @@
 use std::fmt;
 use std::future::Future;
 
-use crate::reservation::Reservation;
+use crate::item::StoredReservation;
 
 /// Where reservations are written.
 pub trait Store {
-    /// Writes `reservation` only if no item with its id exists yet.
+    /// Writes `item` only if no item with its id exists yet.
     fn put_new(
         &self,
-        reservation: &Reservation,
+        item: &StoredReservation,
     ) -> impl Future<Output = Result<(), PutError>> + Send;
 }
 
 /// Why [`Store::put_new`] did not write.
 #[derive(Debug)]
 pub enum PutError {
-    /// An item with this reservation id already exists (the condition failed).
-    AlreadyExists,
-    /// Anything else: throttling, permissions, network... Logged, never shown to the client.
+    /// An item with this reservation id already exists (the condition failed): here it is.
+    AlreadyExists(Box<StoredReservation>),
+    /// Anything else: throttling, permissions, network, an unreadable existing item... Logged,
+    /// never shown to the client.
     Backend(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl fmt::Display for PutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::AlreadyExists => f.write_str("a reservation with this id already exists"),
+            Self::AlreadyExists(_) => f.write_str("a reservation with this id already exists"),
             Self::Backend(e) => write!(f, "the table rejected the write: {e}"),
         }
     }
@@ -35,7 +36,7 @@ impl fmt::Display for PutError {
 impl std::error::Error for PutError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::AlreadyExists => None,
+            Self::AlreadyExists(_) => None,
             Self::Backend(e) => Some(e.as_ref()),
         }
     }

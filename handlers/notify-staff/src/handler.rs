@@ -4,8 +4,11 @@
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use serde_json::Value;
 
-use crate::notifier::Notifier;
-use crate::reservation::{DETAIL_TYPE_CREATED, Reservation, SOURCE};
+use reservations::events::{BusinessEvent, ReservationCreated, SOURCE};
+
+use crate::Notifier;
+
+const DETAIL_TYPE_CREATED: &str = ReservationCreated::DETAIL_TYPE;
 
 /// Parses a `ReservationCreated` event and notifies the restaurant.
 pub async fn handle<N: Notifier>(notifier: &N, event: Value) -> Result<(), lambda_runtime::Error> {
@@ -18,9 +21,13 @@ pub async fn handle<N: Notifier>(notifier: &N, event: Value) -> Result<(), lambd
         )
         .into());
     }
-    let reservation: Reservation = serde_json::from_value(event.detail)
-        .map_err(|e| format!("event {:?}: the detail is not a reservation: {e}", event.id))?;
-    notifier.notify(&reservation).await
+    let created: ReservationCreated = serde_json::from_value(event.detail).map_err(|e| {
+        format!(
+            "event {:?}: the detail is not a {DETAIL_TYPE_CREATED}: {e}",
+            event.id
+        )
+    })?;
+    notifier.notify(&created.reservation).await
 }
 
 #[cfg(test)]
@@ -31,8 +38,9 @@ mod tests {
 
     use serde_json::json;
 
+    use reservations::{Reservation, Status};
+
     use super::*;
-    use crate::notifier::LogNotifier;
 
     const CREATED: &str = include_str!("fixtures/reservation_created.json");
     const MALFORMED_DETAIL: &str = include_str!("fixtures/malformed_detail.json");
@@ -68,7 +76,7 @@ mod tests {
                 customer_name: "Ada Lovelace".to_owned(),
                 party_size: 4,
                 time: "2026-03-14T19:30:00+01:00".to_owned(),
-                status: "PENDING".to_owned(),
+                status: Status::Pending,
                 created_at: "2026-03-01T18:40:00.123Z".to_owned(),
             }]
         );
@@ -84,7 +92,7 @@ mod tests {
         assert!(
             error
                 .to_string()
-                .contains("the detail is not a reservation"),
+                .contains("the detail is not a ReservationCreated"),
             "{error}"
         );
         assert!(notifier.notified.lock().unwrap().is_empty());
@@ -93,7 +101,7 @@ mod tests {
     #[tokio::test]
     async fn other_events_and_non_events_are_errors() {
         let mut other = event(CREATED);
-        other["detail-type"] = json!("ReservationRemoved");
+        other["detail-type"] = json!("ReservationCancelled");
         for value in [other, json!({ "detail": {} }), json!([]), Value::Null] {
             let notifier = FakeNotifier::default();
             assert!(handle(&notifier, value.clone()).await.is_err(), "{value}");
@@ -101,8 +109,18 @@ mod tests {
         }
     }
 
+    /// Fails like SES does when the sender is not verified.
+    struct BrokenNotifier;
+
+    impl Notifier for BrokenNotifier {
+        async fn notify(&self, _: &Reservation) -> Result<(), lambda_runtime::Error> {
+            Err("MessageRejected: Email address is not verified".into())
+        }
+    }
+
     #[tokio::test]
-    async fn log_notifier_succeeds() {
-        handle(&LogNotifier, event(CREATED)).await.unwrap();
+    async fn a_failed_send_is_an_error_so_the_event_is_retried() {
+        let error = handle(&BrokenNotifier, event(CREATED)).await.unwrap_err();
+        assert!(error.to_string().contains("MessageRejected"), "{error}");
     }
 }

@@ -1,17 +1,19 @@
-//! One invocation: map the batch's records in stream order, PutEvents in chunks, report the first failure.
+//! One invocation: map the batch's records in stream order, PutEvents in bounded requests, report
+//! the first failure.
 //!
-//! Lambda checkpoints a stream batch at the LOWEST reported sequence number and re-sends everything after it, so
-//! processing stops at the first record that cannot be mapped or published, and only that record is reported.
-//! Records after it are not published now (they come back in the retry), which keeps events in stream order.
-//! Entries that PutEvents accepted after a rejected one in the same request are published again on the retry:
-//! delivery is at least once, as it is with EventBridge anyway, so consumers key on `reservationId`.
+//! Lambda checkpoints a stream batch at the LOWEST reported sequence number and re-sends everything
+//! after it, so processing stops at the first record that cannot be mapped or published, and only
+//! that record is reported. Records after it are not published now (they come back in the retry),
+//! which keeps events in stream order. Entries that PutEvents accepted after a rejected one in the
+//! same request are published again on the retry: delivery is at least once, as it is with
+//! EventBridge anyway, so consumers key on `reservationId`.
 
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::bus::{Bus, EntryStatus, MAX_ENTRIES_PER_REQUEST};
-use crate::events::Entry;
+use crate::bus::{Bus, EntryStatus};
+use crate::entry::{Entry, MAX_ENTRIES_PER_REQUEST, MAX_REQUEST_BYTES};
 use crate::mapping;
 
 /// A DynamoDB stream event whose records are parsed one by one, so one odd record fails alone.
@@ -47,13 +49,13 @@ pub async fn process<B: Bus>(
             }
             Ok(None) => {}
             Err(e) => {
-                tracing::error!(error = %e, ?sequence_number, "stream record cannot be mapped to an event");
+                tracing::error!(error = %e, ?sequence_number, "stream record cannot be published");
                 failed = Some(Failed(sequence_number));
                 break;
             }
         }
     }
-    // Everything queued precedes the unmappable record, so a publishing failure is the earlier one.
+    // Everything queued precedes the failed record, so a publishing failure is the earlier one.
     if let Some(publish_failure) = publish(bus, &sequence_numbers, &entries).await {
         failed = Some(publish_failure);
     }
@@ -74,16 +76,38 @@ pub async fn process<B: Bus>(
     Ok(response)
 }
 
-/// PutEvents in order, [`MAX_ENTRIES_PER_REQUEST`] at a time, stopping at the first failed entry or request.
+/// Splits `entries` into PutEvents requests, in order: at most [`MAX_ENTRIES_PER_REQUEST`] entries
+/// and [`MAX_REQUEST_BYTES`] each. Every entry fits in a request on its own (the mapping refuses
+/// larger ones). Returns the end index of each request.
+pub fn request_bounds(entries: &[Entry]) -> Vec<usize> {
+    let mut bounds = Vec::new();
+    let (mut count, mut bytes) = (0, 0);
+    for (i, entry) in entries.iter().enumerate() {
+        let size = entry.size();
+        if count == MAX_ENTRIES_PER_REQUEST || (count > 0 && bytes + size > MAX_REQUEST_BYTES) {
+            bounds.push(i);
+            (count, bytes) = (0, 0);
+        }
+        count += 1;
+        bytes += size;
+    }
+    if count > 0 {
+        bounds.push(entries.len());
+    }
+    bounds
+}
+
+/// PutEvents in order, one request per [`request_bounds`], stopping at the first failed entry or
+/// request.
 async fn publish<B: Bus>(
     bus: &B,
     sequence_numbers: &[Option<String>],
     entries: &[Entry],
 ) -> Option<Failed> {
-    let chunks = sequence_numbers
-        .chunks(MAX_ENTRIES_PER_REQUEST)
-        .zip(entries.chunks(MAX_ENTRIES_PER_REQUEST));
-    for (sequence_numbers, entries) in chunks {
+    let mut start = 0;
+    for end in request_bounds(entries) {
+        let (sequence_numbers, entries) = (&sequence_numbers[start..end], &entries[start..end]);
+        start = end;
         let statuses = match bus.put_events(entries).await {
             Ok(statuses) => statuses,
             Err(e) => {
@@ -120,13 +144,16 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::events::{
-        DETAIL_TYPE_CREATED, DETAIL_TYPE_REMOVED, DETAIL_TYPE_STATUS_CHANGED, SOURCE,
+    use reservations::events::{
+        BusinessEvent, ReservationCancelled, ReservationConfirmed, ReservationCreated,
+        ReservationDeclined, SOURCE,
     };
+
+    use crate::entry::MAX_ENTRY_BYTES;
 
     const THREE_INSERTS: &str = include_str!("fixtures/three_inserts.json");
     const UNMAPPABLE: &str = include_str!("fixtures/unmappable_record.json");
-    const INSERT_MODIFY_REMOVE: &str = include_str!("fixtures/insert_modify_remove.json");
+    const LIFE_CYCLE: &str = include_str!("fixtures/life_cycle.json");
 
     /// An in-memory bus: records every request; can reject one entry or a whole request.
     #[derive(Debug, Default)]
@@ -146,6 +173,7 @@ mod tests {
             entries: &[Entry],
         ) -> Result<Vec<EntryStatus>, lambda_runtime::Error> {
             assert!(entries.len() <= MAX_ENTRIES_PER_REQUEST);
+            assert!(entries.iter().map(Entry::size).sum::<usize>() <= MAX_REQUEST_BYTES);
             let mut calls = self.calls.lock().unwrap();
             let call = calls.len();
             calls.push(entries.to_vec());
@@ -177,7 +205,12 @@ mod tests {
             self.calls()
                 .concat()
                 .iter()
-                .map(|e| detail(e)["reservationId"].as_str().unwrap().to_owned())
+                .map(|e| {
+                    detail(e)["reservation"]["reservationId"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned()
+                })
                 .collect()
         }
     }
@@ -223,12 +256,12 @@ mod tests {
         assert!(
             calls[0]
                 .iter()
-                .all(|e| e.source == SOURCE && e.detail_type == DETAIL_TYPE_CREATED)
+                .all(|e| e.source == SOURCE && e.detail_type == ReservationCreated::DETAIL_TYPE)
         );
         assert_eq!(bus.published_ids(), ["res-0001", "res-0002", "res-0003"]);
         assert_eq!(
             detail(&calls[0][0]),
-            json!({
+            json!({ "reservation": {
                 "reservationId": "res-0001",
                 "restaurantId": "trattoria-42",
                 "customerName": "Guest 1",
@@ -236,7 +269,7 @@ mod tests {
                 "time": "2026-03-14T19:30:00+01:00",
                 "status": "PENDING",
                 "createdAt": "2026-03-01T18:40:01Z",
-            })
+            }})
         );
     }
 
@@ -327,25 +360,97 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn modify_publishes_only_status_changes_and_remove_publishes_removed() {
+    async fn the_life_cycle_becomes_one_event_per_announced_change() {
         let bus = FakeBus::default();
-        let response = process(&bus, batch(INSERT_MODIFY_REMOVE)).await.unwrap();
+        let response = process(&bus, batch(LIFE_CYCLE)).await.unwrap();
 
         assert!(response.batch_item_failures.is_empty());
         let entries = bus.calls().concat();
-        let kinds: Vec<_> = entries.iter().map(|e| e.detail_type).collect();
+        let kinds: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                let d = detail(e);
+                format!(
+                    "{} {} {}",
+                    e.detail_type,
+                    d["reservation"]["reservationId"].as_str().unwrap(),
+                    d["previousStatus"].as_str().unwrap_or("-")
+                )
+            })
+            .collect();
+        // res-0003 changed another attribute; res-0007 was removed after it had been declined.
         assert_eq!(
             kinds,
             [
-                DETAIL_TYPE_CREATED,
-                DETAIL_TYPE_STATUS_CHANGED,
-                DETAIL_TYPE_REMOVED
+                format!("{} res-0001 -", ReservationCreated::DETAIL_TYPE),
+                format!("{} res-0002 PENDING", ReservationConfirmed::DETAIL_TYPE),
+                format!("{} res-0004 PENDING", ReservationDeclined::DETAIL_TYPE),
+                format!("{} res-0005 CONFIRMED", ReservationCancelled::DETAIL_TYPE),
+                format!("{} res-0006 CONFIRMED", ReservationCancelled::DETAIL_TYPE),
             ]
         );
-        let changed = detail(&entries[1]);
-        assert_eq!(changed["status"], "CONFIRMED");
-        assert_eq!(changed["previousStatus"], "PENDING");
-        assert_eq!(detail(&entries[2])["status"], "CANCELLED");
+        assert_eq!(detail(&entries[4])["reservation"]["status"], "CANCELLED");
+    }
+
+    #[tokio::test]
+    async fn a_backward_status_change_is_reported_not_published() {
+        let mut records = batch(LIFE_CYCLE);
+        records.records[1]["dynamodb"]["OldImage"]["status"]["S"] = json!("CANCELLED");
+        let bus = FakeBus::default();
+        let response = process(&bus, records).await.unwrap();
+
+        assert_eq!(failures(&response), ["4000000000000000000002"]);
+        assert_eq!(bus.published_ids(), ["res-0001"]);
+    }
+
+    #[tokio::test]
+    async fn an_oversized_entry_is_reported_and_stops_the_batch() {
+        let mut records = batch(THREE_INSERTS);
+        let name = "x".repeat(MAX_ENTRY_BYTES);
+        records.records[1]["dynamodb"]["NewImage"]["customerName"]["S"] = json!(name);
+        let bus = FakeBus::default();
+        let response = process(&bus, records).await.unwrap();
+
+        assert_eq!(failures(&response), ["4000000000000000000002"]);
+        assert_eq!(bus.published_ids(), ["res-0001"]);
+    }
+
+    #[tokio::test]
+    async fn large_entries_split_requests_by_size_and_keep_order() {
+        // Four entries of ~400 KB: two fit in 1 MB, a third does not.
+        let mut records = inserts(4);
+        for record in &mut records.records {
+            record["dynamodb"]["NewImage"]["customerName"]["S"] = json!("y".repeat(400_000));
+        }
+        let bus = FakeBus::default();
+        let response = process(&bus, records).await.unwrap();
+
+        assert!(response.batch_item_failures.is_empty());
+        let sizes: Vec<_> = bus.calls().iter().map(Vec::len).collect();
+        assert_eq!(sizes, [2, 2]);
+        assert_eq!(
+            bus.published_ids(),
+            ["res-0001", "res-0002", "res-0003", "res-0004"]
+        );
+    }
+
+    #[test]
+    fn request_bounds_respect_count_and_bytes() {
+        let entry = |bytes: usize| Entry {
+            source: SOURCE,
+            detail_type: "T",
+            detail: "d".repeat(bytes - SOURCE.len() - 1),
+        };
+        let small: Vec<_> = (0..21).map(|_| entry(100)).collect();
+        assert_eq!(request_bounds(&small), [10, 20, 21]);
+        let big = [
+            entry(MAX_REQUEST_BYTES),
+            entry(100),
+            entry(MAX_REQUEST_BYTES - 100),
+            entry(100),
+        ];
+        assert_eq!(request_bounds(&big), [1, 3, 4]);
+        assert!(request_bounds(&[]).is_empty());
     }
 
     #[tokio::test]

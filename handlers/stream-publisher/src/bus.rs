@@ -2,10 +2,7 @@
 
 use std::future::Future;
 
-use crate::events::Entry;
-
-/// At most this many entries go in one PutEvents request (the service's limit).
-pub const MAX_ENTRIES_PER_REQUEST: usize = 10;
+use crate::entry::Entry;
 
 /// What happened to one entry of a PutEvents request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +17,7 @@ pub enum EntryStatus {
 
 /// Where events are put.
 pub trait Bus {
-    /// One PutEvents request with at most [`MAX_ENTRIES_PER_REQUEST`] entries. `Ok` holds one status per entry,
+    /// One PutEvents request with at most [`crate::entry::MAX_ENTRIES_PER_REQUEST`] entries. `Ok` holds one status per entry,
     /// in order; `Err` means the whole request failed.
     fn put_events(
         &self,

@@ -5,7 +5,7 @@ use aws_sdk_eventbridge::error::DisplayErrorContext;
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 
 use crate::bus::{Bus, EntryStatus};
-use crate::events::Entry;
+use crate::entry::Entry;
 
 /// Puts events on one bus.
 #[derive(Debug, Clone)]

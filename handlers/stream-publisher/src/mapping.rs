@@ -1,15 +1,28 @@
-//! One stream record -> the business event it means (if any). Knows the table schema; never panics.
+//! One stream record -> the business event it means, if any. The only code that knows how the
+//! table's items and its stream records look; it never panics.
+//!
+//! | record | event |
+//! |---|---|
+//! | INSERT | `ReservationCreated` |
+//! | MODIFY, status changed along an allowed transition | `ReservationConfirmed` / `Declined` / `Cancelled` |
+//! | MODIFY, status unchanged | none (another attribute changed) |
+//! | MODIFY, status went backwards (e.g. CONFIRMED -> PENDING) | error: the writer broke the life cycle |
+//! | REMOVE of a reservation that was not final | `ReservationCancelled` |
+//! | REMOVE of a DECLINED or CANCELLED reservation | none (already announced) |
 
 use std::fmt;
 
 use aws_lambda_events::dynamodb::EventRecord;
+use reservations::Reservation;
+use reservations::Status;
+use reservations::events::{ReservationCancelled, ReservationCreated, ReservationEvent};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::events::{Entry, ReservationEvent};
-use crate::reservation::{Reservation, StatusOnly};
+use crate::entry::{Entry, MAX_ENTRY_BYTES};
 
-/// Why a record cannot be turned into an event. The record is reported as failed, never dropped.
+/// Why a record cannot be published. The record is reported as failed, never dropped.
 #[derive(Debug)]
 pub enum MapError {
     /// Not a DynamoDB stream record at all.
@@ -21,8 +34,12 @@ pub enum MapError {
         image: &'static str,
         source: serde_dynamo::Error,
     },
+    /// The status changed in a way a reservation cannot (see [`Status::can_become`]).
+    Transition { from: Status, to: Status },
     /// The event detail could not be serialized.
     Detail(serde_json::Error),
+    /// The entry is larger than EventBridge accepts.
+    TooLarge { size: usize },
 }
 
 impl fmt::Display for MapError {
@@ -31,45 +48,72 @@ impl fmt::Display for MapError {
             Self::Record(e) => write!(f, "not a DynamoDB stream record: {e}"),
             Self::UnknownEventName(name) => write!(f, "unknown eventName {name:?}"),
             Self::Image { image, source } => write!(f, "{image} is not a reservation: {source}"),
+            Self::Transition { from, to } => {
+                write!(f, "a reservation cannot go from {from} to {to}")
+            }
             Self::Detail(e) => write!(f, "cannot serialize the event detail: {e}"),
+            Self::TooLarge { size } => write!(
+                f,
+                "the event is {size} bytes; EventBridge accepts at most {MAX_ENTRY_BYTES}"
+            ),
         }
     }
 }
 
 impl std::error::Error for MapError {}
 
-/// The PutEvents entry for a raw record: `Ok(None)` when it means nothing to publish
-/// (a MODIFY that did not change the status).
+/// The PutEvents entry for a raw record: `Ok(None)` when it means nothing to publish.
 pub fn entry(raw: Value) -> Result<Option<Entry>, MapError> {
     let record: EventRecord = serde_json::from_value(raw).map_err(MapError::Record)?;
-    event(record)?
-        .map(|event| event.to_entry().map_err(MapError::Detail))
-        .transpose()
+    let Some(event) = event(record)? else {
+        return Ok(None);
+    };
+    let entry = Entry::of(&event).map_err(MapError::Detail)?;
+    match entry.size() {
+        size if size > MAX_ENTRY_BYTES => Err(MapError::TooLarge { size }),
+        _ => Ok(Some(entry)),
+    }
+}
+
+/// Just the status of an item: all a `MODIFY` record's old image needs to have.
+#[derive(Deserialize)]
+struct StatusOnly {
+    status: Status,
 }
 
 /// The business event of a record.
 pub fn event(record: EventRecord) -> Result<Option<ReservationEvent>, MapError> {
     let change = record.change;
     match record.event_name.as_str() {
-        "INSERT" => Ok(Some(ReservationEvent::Created(image(
-            change.new_image,
-            "NewImage",
-        )?))),
+        "INSERT" => {
+            let reservation = image(change.new_image, "NewImage")?;
+            Ok(Some(ReservationEvent::Created(ReservationCreated {
+                reservation,
+            })))
+        }
         "MODIFY" => {
             let reservation: Reservation = image(change.new_image, "NewImage")?;
-            let old: StatusOnly = image(change.old_image, "OldImage")?;
-            if old.status == reservation.status {
+            let StatusOnly { status: previous } = image(change.old_image, "OldImage")?;
+            if previous == reservation.status {
                 return Ok(None);
             }
-            Ok(Some(ReservationEvent::StatusChanged {
-                reservation,
-                previous_status: old.status,
-            }))
+            let to = reservation.status;
+            ReservationEvent::transition(previous, reservation)
+                .map(Some)
+                .ok_or(MapError::Transition { from: previous, to })
         }
-        "REMOVE" => Ok(Some(ReservationEvent::Removed(image(
-            change.old_image,
-            "OldImage",
-        )?))),
+        "REMOVE" => {
+            let mut reservation: Reservation = image(change.old_image, "OldImage")?;
+            let previous_status = reservation.status;
+            if previous_status.is_final() {
+                return Ok(None);
+            }
+            reservation.status = Status::Cancelled;
+            Ok(Some(ReservationEvent::Cancelled(ReservationCancelled {
+                reservation,
+                previous_status,
+            })))
+        }
         other => Err(MapError::UnknownEventName(other.to_owned())),
     }
 }

@@ -1,0 +1,22 @@
+//! The reservation domain and the business events the reservations service publishes.
+//!
+//! This crate is the contract between the code that writes reservations, the stream publisher that
+//! announces their changes, the targets that react to them, and the synthesizer that routes events:
+//!
+//! - [`Reservation`] and [`Status`] are the domain (and the table item's attributes, camelCase);
+//! - [`events`] holds one type per business event, with its `detail-type` as a constant and its JSON
+//!   Schema (schemars), and [`events::SOURCE`], the `source` of every event;
+//! - the synthesizer builds the rule patterns and the EventBridge schema registry entries from the
+//!   same constants and types (see [`events::for_each`]), so a rule cannot match an event that is not
+//!   published.
+//!
+//! With the `runtime` feature, [`runtime`] holds what every handler binary does at startup.
+
+pub mod events;
+mod reservation;
+#[cfg(feature = "runtime")]
+pub mod runtime;
+
+pub use reservation::{
+    CUSTOMER_NAME_LEN, ID_LEN, ID_PATTERN, PARTY_SIZE, Reservation, Status, TIME_MAX_LEN,
+};
