@@ -6,10 +6,12 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use reservations::events::{BusinessEvent, ReservationCreated, SOURCE};
 use tributary::constructs::{
     Attribute, EventPattern, Function, FunctionProps, HttpApi, HttpApiProps, HttpMethod, RuleProps,
     TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
 };
+use tributary::contracts;
 use tributary::core::{App, Environment, StackName};
 use tributary::patterns::{StreamToBus, StreamToBusProps};
 
@@ -50,6 +52,7 @@ pub fn build(mut app: App) -> Result<App, Box<dyn std::error::Error>> {
         },
     );
     props.stream.batch_size = 100;
+    props.events = Some(contracts::reservations());
     let reservations = StreamToBus::new(stack, path, &props, Some(&alerts));
     reservations.add_writer(stack, &create);
     let path = stack.construct("Api");
@@ -66,7 +69,15 @@ pub fn build(mut app: App) -> Result<App, Box<dyn std::error::Error>> {
         stack,
         path,
         &FunctionProps {
-            description: Some("Notifies the restaurant of a new reservation".into()),
+            description: Some("Emails the restaurant about a new reservation".into()),
+            environment: [
+                ("SENDER_EMAIL", "reservations@example.com"),
+                ("STAFF_EMAIL", "staff@example.com"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+            send_email_from: vec!["reservations@example.com".into()],
             ..FunctionProps::new("notify-staff")
         },
     );
@@ -75,7 +86,7 @@ pub fn build(mut app: App) -> Result<App, Box<dyn std::error::Error>> {
         stack,
         path,
         &RuleProps {
-            pattern: EventPattern::of("reservations", "ReservationCreated"),
+            pattern: EventPattern::of(SOURCE, ReservationCreated::DETAIL_TYPE),
             description: Some("New reservations go to NotifyStaff".into()),
             enabled: true,
         },

@@ -8,6 +8,7 @@ pub mod assembly;
 pub mod assets;
 pub mod cli;
 pub mod constructs;
+pub mod contracts;
 pub mod core;
 pub mod patterns;
 pub mod spec;

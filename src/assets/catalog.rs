@@ -140,16 +140,18 @@ impl Catalog {
     /// The asset of a handler crate for an architecture.
     pub fn handler(&self, name: &str, arch: Architecture) -> Result<AssetUse, AssetError> {
         if !self.handlers.contains_key(name) {
-            let hint = match strsim_closest(name, self.handlers.keys()) {
-                Some(close) => format!("; did you mean `{close}`?"),
-                None if self.handlers.is_empty() => {
-                    "; there are no handler crates there".to_owned()
-                }
-                None => format!(
-                    "; the handler crates are: {}",
-                    self.handlers.keys().cloned().collect::<Vec<_>>().join(", ")
-                ),
-            };
+            let hint =
+                match crate::core::suggest::closest(name, self.handlers.keys().map(String::as_str))
+                {
+                    Some(close) => format!("; did you mean `{close}`?"),
+                    None if self.handlers.is_empty() => {
+                        "; there are no handler crates there".to_owned()
+                    }
+                    None => format!(
+                        "; the handler crates are: {}",
+                        self.handlers.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                };
             return Err(AssetError::UnknownHandler {
                 name: name.to_owned(),
                 dir: HANDLERS_DIR.to_owned(),
@@ -173,18 +175,6 @@ impl Catalog {
             arch,
         })
     }
-}
-
-/// The closest name within edit distance 3, if any.
-pub(crate) fn strsim_closest<'a>(
-    name: &str,
-    candidates: impl Iterator<Item = &'a String>,
-) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .filter(|(d, _)| *d <= 3)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c.as_str())
 }
 
 /// Hashes what every handler binary is built from (they are built together, and feature

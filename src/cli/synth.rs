@@ -114,15 +114,10 @@ pub(crate) fn select_stacks(synth: &mut Synthesized, names: &[String]) -> Result
     let known: Vec<&str> = synth.stacks.iter().map(|s| s.name.as_str()).collect();
     for name in names {
         if !known.contains(&name.as_str()) {
-            let hint = known
-                .iter()
-                .map(|k| (strsim::damerau_levenshtein(name, k), *k))
-                .filter(|(d, _)| *d <= 3)
-                .min_by_key(|(d, _)| *d)
-                .map_or_else(
-                    || format!(" (stacks: {})", known.join(", ")),
-                    |(_, k)| format!("; did you mean `{k}`?"),
-                );
+            let hint = crate::core::suggest::closest(name, known.iter().copied()).map_or_else(
+                || format!(" (stacks: {})", known.join(", ")),
+                |k| format!("; did you mean `{k}`?"),
+            );
             return Err(Failure::Usage(format!("there is no stack `{name}`{hint}")));
         }
     }

@@ -3,6 +3,7 @@
 use super::function::Function;
 use super::queue::Queue;
 use super::rule::Rule;
+use super::stream_source::StreamSource;
 use super::topic::Topic;
 use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 
@@ -148,6 +149,83 @@ impl Alarm {
             },
             threshold: 1,
             period_seconds: 300,
+            evaluation_periods: 1,
+        };
+        Self::new(stack, path, props, topic)
+    }
+
+    /// Alarms when the mapping sent records to its on-failure destination: they were not
+    /// published and wait there for an operator (and a re-drive).
+    pub fn on_failure_delivered(
+        stack: &mut Stack,
+        path: ConstructPath,
+        mapping: &StreamSource,
+        topic: &Topic,
+    ) -> Self {
+        let props = AlarmProps {
+            description: format!(
+                "{} gave up on stream records and sent them to its on-failure destination: fix the cause, then re-drive them",
+                mapping.path
+            ),
+            metric: Metric {
+                namespace: "AWS/Lambda",
+                name: "OnFailureDestinationDeliveredEventCount",
+                dimensions: vec![("EventSourceMappingUUID", mapping.uuid())],
+                statistic: "Sum",
+            },
+            threshold: 1,
+            period_seconds: 60,
+            evaluation_periods: 1,
+        };
+        Self::new(stack, path, props, topic)
+    }
+
+    /// Alarms when the mapping dropped records: neither processed nor kept anywhere.
+    pub fn dropped_events(
+        stack: &mut Stack,
+        path: ConstructPath,
+        mapping: &StreamSource,
+        topic: &Topic,
+    ) -> Self {
+        let props = AlarmProps {
+            description: format!(
+                "{} dropped stream records (not published, not kept): they are lost",
+                mapping.path
+            ),
+            metric: Metric {
+                namespace: "AWS/Lambda",
+                name: "DroppedEventCount",
+                dimensions: vec![("EventSourceMappingUUID", mapping.uuid())],
+                statistic: "Sum",
+            },
+            threshold: 1,
+            period_seconds: 60,
+            evaluation_periods: 1,
+        };
+        Self::new(stack, path, props, topic)
+    }
+
+    /// Alarms when Lambda could not deliver to one of `function`'s destinations (an
+    /// on-failure destination that refuses writes loses what it was sent).
+    pub fn destination_delivery_failures(
+        stack: &mut Stack,
+        path: ConstructPath,
+        function: &Function,
+        topic: &Topic,
+    ) -> Self {
+        let props = AlarmProps {
+            description: format!(
+                "Lambda failed to deliver failed events of {} to their destination",
+                function.path
+            ),
+            metric: Metric {
+                namespace: "AWS/Lambda",
+                name: "DestinationDeliveryFailures",
+                dimensions: vec![("FunctionName", function.name())],
+                statistic: "Sum",
+            },
+            threshold: 1,
+            period_seconds: 60,
             evaluation_periods: 1,
         };
         Self::new(stack, path, props, topic)

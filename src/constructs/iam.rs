@@ -31,6 +31,8 @@ pub const TOPIC_PUBLISH: &[&str] = &["sns:Publish"];
 pub const BUCKET_PUT: &[&str] = &["s3:PutObject"];
 /// List a bucket (an S3 on-failure destination checks the bucket).
 pub const BUCKET_LIST: &[&str] = &["s3:ListBucket"];
+/// Sending email with SES v2 `SendEmail` (scoped to the sending identities).
+pub const SES_SEND: &[&str] = &["ses:SendEmail"];
 /// Put events on a bus.
 pub const BUS_PUT_EVENTS: &[&str] = &["events:PutEvents"];
 /// Write a function's logs to its log group.

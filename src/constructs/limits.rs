@@ -41,6 +41,7 @@ const ESM: &str = "AWS::Lambda::EventSourceMapping";
 const SQS: &str = "AWS::SQS::Queue";
 const LAMBDA: &str = "AWS::Lambda::Function";
 const RULE: &str = "AWS::Events::Rule";
+const INVOKE_CONFIG: &str = "AWS::Lambda::EventInvokeConfig";
 
 /// Records per batch a stream mapping reads: 1..=10,000 (AWS default 100).
 pub const BATCH_SIZE: Limit = Limit {
@@ -157,6 +158,20 @@ pub const TARGET_EVENT_AGE_SECONDS: Limit = Limit {
     min: 60,
     max: 86_400,
 };
+/// Retries of a failed asynchronous invocation (an EventBridge target): 0..=2 (default 2).
+pub const ASYNC_RETRY_ATTEMPTS: Limit = Limit {
+    resource: INVOKE_CONFIG,
+    property: "MaximumRetryAttempts",
+    min: 0,
+    max: 2,
+};
+/// Age after which Lambda drops an asynchronous event: 60..=21,600 s (default 21,600).
+pub const ASYNC_EVENT_AGE_SECONDS: Limit = Limit {
+    resource: INVOKE_CONFIG,
+    property: "MaximumEventAgeInSeconds",
+    min: 60,
+    max: 21_600,
+};
 /// Characters in a rule name or target id: 1..=64.
 pub const RULE_NAME_CHARS: Limit = Limit {
     resource: RULE,
@@ -220,6 +235,8 @@ pub const ALL: &[Limit] = &[
     VISIBILITY_TIMEOUT_SECONDS,
     MEMORY_SIZE_MB,
     TIMEOUT_SECONDS,
+    ASYNC_RETRY_ATTEMPTS,
+    ASYNC_EVENT_AGE_SECONDS,
 ];
 
 /// Resources per stack: CloudFormation refuses more than 500.

@@ -4,6 +4,7 @@
 pub mod alarm;
 pub mod bucket;
 pub mod event_bus;
+pub mod event_schemas;
 pub mod function;
 pub mod http_api;
 pub mod iam;
@@ -17,6 +18,7 @@ pub mod topic;
 pub use alarm::Alarm;
 pub use bucket::Bucket;
 pub use event_bus::{EventBus, EventBusProps};
+pub use event_schemas::{EventContract, EventSchema, SchemaRegistry};
 pub use function::{Function, FunctionProps};
 pub use http_api::{HttpApi, HttpApiProps, HttpMethod, Throttling};
 pub use queue::{Queue, QueueProps};

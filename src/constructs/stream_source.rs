@@ -190,6 +190,11 @@ pub struct StreamSource {
 }
 
 impl StreamSource {
+    /// The mapping's UUID (`Ref`), the dimension of its metrics.
+    pub fn uuid(&self) -> Value {
+        Value::Ref(self.reference.clone())
+    }
+
     /// Maps `table`'s stream to `function`, granting the function exactly what the mapping needs.
     pub fn new(
         stack: &mut Stack,
@@ -340,7 +345,13 @@ impl StreamSource {
             .prop("BisectBatchOnFunctionError", props.bisect_on_error)
             .prop("ParallelizationFactor", props.parallelization_factor)
             .prop_opt("TumblingWindowInSeconds", props.tumbling_window_seconds)
-            .prop("Enabled", props.enabled);
+            .prop("Enabled", props.enabled)
+            // Per-mapping metrics (OnFailureDestinationDeliveredEventCount, DroppedEventCount...)
+            // for the alarms on records that were given up on.
+            .prop(
+                "MetricsConfig",
+                Value::map([("Metrics", Value::strs(["EventCount"]))]),
+            );
         if props.report_batch_item_failures {
             r = r.prop(
                 "FunctionResponseTypes",

@@ -7,6 +7,7 @@ mod env;
 mod id;
 mod policy;
 mod stack;
+pub mod suggest;
 mod template;
 mod value;
 

@@ -8,7 +8,17 @@
 //! - max record age 1 h: a record that cannot be published within an hour leaves the stream
 //!   while it is still readable for 23 more hours, so it can be recovered;
 //! - report batch item failures: only the failed record and what follows it is retried;
-//! - on-failure queue retention 14 days, alarmed at the first message;
+//! - on-failure destination: a bucket. Lambda writes the whole invocation record to S3, record
+//!   bodies included, whereas a queue or topic gets only metadata (shard, sequence numbers) that
+//!   points at records the stream deletes after 24 h. Kept batches are alarmed at the first
+//!   record, and the publisher's `redrive` command publishes them once the cause is fixed. (The
+//!   alternative, a recovery function reading each metadata message's range back from the stream,
+//!   races the 24 h retention and is one more thing that can fail.) A queue stays available, with
+//!   a warning; it keeps messages 14 days and is alarmed at the first one;
+//! - alarms on records given up on (`OnFailureDestinationDeliveredEventCount`), on records lost
+//!   (`DroppedEventCount`) and on failed deliveries to the destination;
+//! - an event contract, when given, becomes a schema registry next to the bus, and every rule's
+//!   `source` and `detail-type` are checked against it;
 //! - iterator-age alarm at 5 minutes: the consumer is failing or falling behind long before
 //!   records expire;
 //! - table retained, point-in-time recovery on, deletion protection on.
@@ -16,12 +26,14 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::constructs::limits::{ASYNC_EVENT_AGE_SECONDS, ASYNC_RETRY_ATTEMPTS};
 use crate::constructs::{
-    Alarm, Bucket, EventBus, EventBusProps, Function, FunctionProps, OnFailure, Queue, QueueProps,
-    Rule, RuleProps, StreamSource, StreamSourceProps, StreamViewType, Table, TableProps, Target,
-    TargetKind, Topic, TopicProps, iam,
+    Alarm, Bucket, EventBus, EventBusProps, EventContract, Function, FunctionProps, OnFailure,
+    Queue, QueueProps, Rule, RuleProps, SchemaRegistry, StreamSource, StreamSourceProps,
+    StreamViewType, Table, TableProps, Target, TargetKind, Topic, TopicProps, iam,
 };
-use crate::core::{ConstructPath, Stack, Statement};
+use crate::core::suggest::closest;
+use crate::core::{ConstructPath, LogicalId, Resource, Stack, Statement, Value};
 
 /// The environment variable a bound function finds the table name in.
 pub const TABLE_NAME_ENV: &str = "TABLE_NAME";
@@ -32,11 +44,13 @@ pub const BUS_NAME_ENV: &str = "EVENT_BUS_NAME";
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum FailureDestination {
-    /// An SQS queue (14 days) receiving the failed batch's metadata (shard, sequence numbers).
+    /// An S3 bucket receiving the full invocation record, record bodies included, kept until
+    /// re-driven (the default).
     #[default]
-    Queue,
-    /// An S3 bucket receiving the full invocation record, bodies included.
     Bucket,
+    /// An SQS queue (14 days) receiving only the failed batch's metadata (shard, sequence
+    /// numbers): the records themselves expire from the stream after 24 h. Warns.
+    Queue,
     /// None: failed records are dropped. Needs the `no-on-failure-destination` opt-out.
     None,
 }
@@ -77,13 +91,16 @@ pub struct StreamToBusProps {
     pub publisher: FunctionProps,
     /// The mapping from the stream to the publisher.
     pub stream: StreamSourceProps,
-    /// Where failed batches go. Default: a queue.
+    /// Where failed batches go. Default: a bucket.
     pub on_failure: FailureDestination,
     /// The on-failure queue, when `on_failure` is a queue. Default: 14 days retention.
     pub dead_letter_queue: QueueProps,
     /// The bus. Default: named `<stack>-<id>Bus`, 30-day archive.
     pub bus: EventBusProps,
     pub alarms: AlarmOptions,
+    /// The events the publisher puts on the bus. Given: a schema registry of them, and rules are
+    /// checked against it. Default: none.
+    pub events: Option<EventContract>,
 }
 
 impl StreamToBusProps {
@@ -93,10 +110,11 @@ impl StreamToBusProps {
             table,
             publisher,
             stream: StreamSourceProps::default(),
-            on_failure: FailureDestination::Queue,
+            on_failure: FailureDestination::default(),
             dead_letter_queue: QueueProps::default(),
             bus: EventBusProps::default(),
             alarms: AlarmOptions::default(),
+            events: None,
         }
     }
 }
@@ -112,6 +130,8 @@ pub struct StreamToBus {
     pub bus: EventBus,
     /// Where every alarm of the pattern (and of rules attached to it) goes.
     pub alerts: Topic,
+    /// The events the bus carries, and their registry.
+    pub events: Option<(EventContract, SchemaRegistry)>,
 }
 
 impl StreamToBus {
@@ -152,17 +172,37 @@ impl StreamToBus {
         publisher.set_environment(stack, BUS_NAME_ENV, bus.name());
         publisher.grant(stack, bus.put_events());
 
+        let events = props.events.as_ref().map(|contract| {
+            let registry_path = stack.child(&path, "Schemas");
+            let name = format!(
+                "{}-{}",
+                stack.name(),
+                LogicalId::from_path(&path)
+                    .map(|i| i.to_string())
+                    .unwrap_or_default()
+            );
+            let description = format!("Events of source `{}` on {}", contract.source, bus.path);
+            let registry = SchemaRegistry::new(stack, registry_path, &name, &description, contract);
+            (contract.clone(), registry)
+        });
+
         let on_failure = match props.on_failure {
+            FailureDestination::Bucket => {
+                let p = stack.child(&path, "FailedBatches");
+                OnFailure::Bucket(Bucket::new(stack, p))
+            }
             FailureDestination::Queue => {
                 let p = stack.child(&path, "OnFailureQueue");
+                stack.warn(
+                    &p,
+                    "an on-failure queue receives only metadata (shard, sequence numbers); the \
+                     records expire from the stream after 24 h. `onFailure: bucket` (the default) \
+                     keeps their bodies for a re-drive",
+                );
                 let q = Queue::new(stack, p, &props.dead_letter_queue);
                 let alarm = stack.child(&path, "OnFailureQueueAlarm");
                 Alarm::dlq_depth(stack, alarm, &q, &alerts);
                 OnFailure::Queue(q)
-            }
-            FailureDestination::Bucket => {
-                let p = stack.child(&path, "OnFailureBucket");
-                OnFailure::Bucket(Bucket::new(stack, p))
             }
             FailureDestination::None => OnFailure::None,
         };
@@ -186,6 +226,14 @@ impl StreamToBus {
         );
         let errors = stack.child(&path, "PublisherErrorsAlarm");
         Alarm::function_errors(stack, errors, &publisher, &alerts);
+        if !matches!(on_failure, OnFailure::None) {
+            let kept = stack.child(&path, "GivenUpAlarm");
+            Alarm::on_failure_delivered(stack, kept, &mapping, &alerts);
+            let failures = stack.child(&path, "DestinationFailuresAlarm");
+            Alarm::destination_delivery_failures(stack, failures, &publisher, &alerts);
+        }
+        let dropped = stack.child(&path, "DroppedAlarm");
+        Alarm::dropped_events(stack, dropped, &mapping, &alerts);
 
         Self {
             path,
@@ -195,6 +243,7 @@ impl StreamToBus {
             on_failure,
             bus,
             alerts,
+            events,
         }
     }
 
@@ -219,6 +268,9 @@ impl StreamToBus {
         props: &RuleProps,
         targets: &[Target],
     ) -> Rule {
+        if let Some((contract, _)) = &self.events {
+            check_pattern(stack, &path, &self.bus.path, contract, props);
+        }
         let dlq_path = stack.child(&path, "DeadLetterQueue");
         let dlq = Queue::new(stack, dlq_path, &QueueProps::default());
         let rule = Rule::new(stack, path, &self.bus, props, targets, &dlq);
@@ -231,6 +283,7 @@ impl StreamToBus {
                 && f.reference.stack == *stack.name()
             {
                 alarm_errors_once(stack, f, &self.alerts);
+                async_failures_once(stack, f, &self.alerts);
             }
         }
         rule
@@ -242,5 +295,77 @@ fn alarm_errors_once(stack: &mut Stack, function: &Function, alerts: &Topic) {
     if !stack.has_construct(&function.path.child("ErrorsAlarm")) {
         let p = stack.child(&function.path, "ErrorsAlarm");
         Alarm::function_errors(stack, p, function, alerts);
+    }
+}
+
+/// Gives a rule-target function a queue for the events it fails on, unless it has one.
+///
+/// EventBridge invokes a Lambda target asynchronously: once Lambda accepts the event, the rule's
+/// retry policy and DLQ are done with it. When the function then returns an error, Lambda retries
+/// twice and drops the event, unless the function's `EventInvokeConfig` names an on-failure
+/// destination. So every target function gets one (a 14-day queue, alarmed at the first message).
+fn async_failures_once(stack: &mut Stack, function: &Function, alerts: &Topic) {
+    let queue_path = function.path.child("AsyncFailureQueue");
+    if stack.has_construct(&queue_path) {
+        return;
+    }
+    let queue_path = stack.child(&function.path, "AsyncFailureQueue");
+    let queue = Queue::new(stack, queue_path, &QueueProps::default());
+    function.grant(stack, Statement::allow(iam::QUEUE_SEND, vec![queue.arn()]));
+    let mut config = Resource::new("AWS::Lambda::EventInvokeConfig")
+        .prop("FunctionName", function.name())
+        .prop("Qualifier", "$LATEST")
+        .prop("MaximumRetryAttempts", ASYNC_RETRY_ATTEMPTS.max)
+        .prop("MaximumEventAgeInSeconds", ASYNC_EVENT_AGE_SECONDS.max)
+        .prop(
+            "DestinationConfig",
+            Value::map([("OnFailure", Value::map([("Destination", queue.arn())]))]),
+        );
+    // Lambda checks the role may send to the destination when the config is created.
+    config.depends_on.push(function.policy.logical_id.clone());
+    let config_path = stack.child(&function.path, "AsyncInvokeConfig");
+    stack.add(&config_path, config);
+    let alarm = stack.child(&function.path, "AsyncFailureQueueAlarm");
+    Alarm::dlq_depth(stack, alarm, &queue, alerts);
+}
+
+/// Errors for a rule pattern that names a source or detail type the bus's contract does not have
+/// (the rule would never match).
+fn check_pattern(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    bus: &ConstructPath,
+    contract: &EventContract,
+    props: &RuleProps,
+) {
+    let hint = |value: &str, known: &[&str]| match closest(value, known.iter().copied()) {
+        Some(close) => format!(" (did you mean `{close}`?)"),
+        None => format!(" (expected one of: {})", known.join(", ")),
+    };
+    let sources = [contract.source.as_str()];
+    for source in &props.pattern.source {
+        if source != &contract.source {
+            let hint = hint(source, &sources);
+            stack.error(
+                path,
+                format!(
+                    "pattern.source: `{source}` is not published on {bus}, which carries `{}`{hint}",
+                    contract.source
+                ),
+            );
+        }
+    }
+    let detail_types: Vec<&str> = contract.detail_types().collect();
+    for detail_type in &props.pattern.detail_type {
+        if !detail_types.contains(&detail_type.as_str()) {
+            let hint = hint(detail_type, &detail_types);
+            stack.error(
+                path,
+                format!(
+                    "pattern.detailType: `{detail_type}` is not an event of `{}`{hint}",
+                    contract.source
+                ),
+            );
+        }
     }
 }

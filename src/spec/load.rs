@@ -114,18 +114,8 @@ fn with_suggestion(message: &str) -> String {
         .nth(1)
         .map(|e| e.split('`').skip(1).step_by(2).collect())
         .unwrap_or_default();
-    let best = expected
-        .iter()
-        .map(|c| {
-            (
-                strsim::damerau_levenshtein(&unknown.to_lowercase(), &c.to_lowercase()),
-                *c,
-            )
-        })
-        .filter(|(d, c)| *d <= 3.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d);
-    match best {
-        Some((_, c)) => format!("{message}; did you mean `{c}`?"),
+    match crate::core::suggest::closest(unknown, expected.iter().copied()) {
+        Some(c) => format!("{message}; did you mean `{c}`?"),
         None => message.to_owned(),
     }
 }

@@ -71,7 +71,8 @@ pub struct StreamToBusSpec {
     /// The mapping from the stream to the publisher. Default: every default of its fields.
     #[serde(default)]
     pub stream: StreamSourceProps,
-    /// Where failed batches go: `queue`, `bucket` or `none` (needs an opt-out). Default: `queue`.
+    /// Where failed batches go: `bucket` (the whole records, kept for a re-drive), `queue` (only
+    /// metadata; warns) or `none` (needs an opt-out). Default: `bucket`.
     #[serde(default)]
     pub on_failure: FailureDestination,
     /// The on-failure queue. Default: 14 days retention.
@@ -89,6 +90,10 @@ pub struct StreamToBusSpec {
     /// Functions of this stack that write the table (write grant + `TABLE_NAME`). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub writers: Vec<FunctionRef>,
+    /// The event contract the publisher implements, by name (`reservations`): its schemas go
+    /// into a schema registry and rules on the bus are checked against it. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<String>,
 }
 
 /// An HTTP API.

@@ -64,6 +64,18 @@ fn build_stack(
             dead_letter_queue: p.dead_letter_queue.clone(),
             bus: p.bus.clone(),
             alarms: p.alarms.clone(),
+            events: p.events.as_deref().and_then(|name| {
+                let contract = crate::contracts::named(name);
+                if contract.is_none() {
+                    let hint =
+                        suggestion(name, crate::contracts::NAMES.iter().copied(), "contract");
+                    stack.error(
+                        &path,
+                        format!("events: there is no event contract `{name}`{hint}"),
+                    );
+                }
+                contract
+            }),
         };
         let pattern = StreamToBus::new(stack, path.clone(), &props, alerts.as_ref());
         for (i, writer) in p.writers.iter().enumerate() {
@@ -202,13 +214,7 @@ fn suggestion<'a>(
     candidates: impl Iterator<Item = &'a str> + Clone,
     kind: &str,
 ) -> String {
-    let closest = candidates
-        .clone()
-        .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .filter(|(d, c)| *d <= 3.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c);
-    match closest {
+    match crate::core::suggest::closest(name, candidates.clone()) {
         Some(c) => format!("; did you mean `{c}`?"),
         None => {
             let all: Vec<&str> = candidates.collect();

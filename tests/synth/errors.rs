@@ -18,7 +18,7 @@ fn synth_errors(yaml: &str) -> String {
 #[test]
 fn misspelt_field_names_file_line_and_suggestion() {
     let yaml = "stacks:\n  S:\n    functions:\n      F:\n        handlr: notify-staff\n";
-    insta::assert_snapshot!(load_error(yaml), @"app.yaml:5:9: stacks.S.functions.F: unknown field `handlr`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`; did you mean `handler`?");
+    insta::assert_snapshot!(load_error(yaml), @"app.yaml:5:9: stacks.S.functions.F: unknown field `handlr`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`; did you mean `handler`?");
 }
 
 #[test]
@@ -67,4 +67,31 @@ fn every_error_of_a_spec_is_reported() {
         out.contains("handler crate `no-such-handler-at-all` not found"),
         "{out}"
     );
+}
+
+#[test]
+fn unknown_contracts_and_unpublished_events_are_named() {
+    let yaml = "stacks:
+  S:
+    functions:
+      Notify: { handler: notify-staff }
+    streamToBus:
+      Orders:
+        table: { partitionKey: { name: id } }
+        publisher: { handler: stream-publisher }
+        events: reservatons
+      Reservations:
+        table: { partitionKey: { name: reservationId } }
+        publisher: { handler: stream-publisher }
+        events: reservations
+    rules:
+      R:
+        bus: Reservations
+        pattern: { source: [reservations], detailType: [ReservationConfirmed, ReservationRemoved] }
+        targets: [{ function: Notify }]
+";
+    insta::assert_snapshot!(synth_errors(yaml), @r"
+    error: S/Orders: events: there is no event contract `reservatons`; did you mean `reservations`?
+    error: S/R: pattern.detailType: `ReservationRemoved` is not an event of `reservations` (did you mean `ReservationCreated`?)
+    ");
 }

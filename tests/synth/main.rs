@@ -5,6 +5,7 @@
 mod cli;
 mod common;
 mod constructs;
+mod contracts;
 mod core;
 mod errors;
 mod examples;
