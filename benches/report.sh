@@ -3,7 +3,9 @@
 #   - the reservations app synthesizes in under 5 ms;
 #   - the big app (100 stacks of ~400 resources) within 3x of serde_json alone writing the same
 #     templates (the ratio is our overhead over the floor of emitting the bytes);
-#   - the big app's peak memory is under 200 MiB.
+#   - the big app's peak memory is under 200 MiB;
+#   - the publisher maps a 100-record batch to PutEvents entries within 2x of only parsing the
+#     records (the floor), and in under 2 ms (a PutEvents round trip is ~20 ms).
 # Exits non-zero, naming the target, when one is missed.
 # Usage: bash benches/report.sh   (from anywhere; cargo runs at nice 10)
 set -euo pipefail
@@ -15,6 +17,7 @@ cd "$root"
 export CRITERION_HOME="${CRITERION_HOME:-$root/target/criterion}"
 
 nice -n 10 cargo bench -p tributary --bench synth -- --noplot
+nice -n 10 cargo bench -p stream-publisher --bench mapping -- --noplot
 
 # mean.point_estimate of a benchmark, in ns.
 mean_ns() {
@@ -34,6 +37,8 @@ reservations_ns="$(mean_ns synth/reservations)"
 big_ns="$(mean_ns synth/big)"
 end_to_end_ns="$(mean_ns synth/big_end_to_end)"
 baseline_ns="$(mean_ns synth/big_serde_json_baseline)"
+mapping_ns="$(mean_ns mapping/records_to_entries_100)"
+parse_ns="$(mean_ns mapping/parse_only_baseline_100)"
 
 # Peak memory: the bench binary in TRIBUTARY_BENCH_PEAK mode builds + synths + renders the big
 # app once and exits.
@@ -49,7 +54,8 @@ trap 'rm -f "$time_log"' EXIT
 TRIBUTARY_BENCH_PEAK=1 /usr/bin/time -v -o "$time_log" "$bench_bin"
 peak_kib="$(sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$time_log")"
 
-awk -v r="$reservations_ns" -v b="$big_ns" -v e="$end_to_end_ns" -v s="$baseline_ns" -v p="$peak_kib" 'BEGIN {
+awk -v r="$reservations_ns" -v b="$big_ns" -v e="$end_to_end_ns" -v s="$baseline_ns" -v p="$peak_kib" \
+    -v m="$mapping_ns" -v q="$parse_ns" 'BEGIN {
     ratio = b / s
     peak = p / 1024
     printf "reservations: %.3f ms (target < 5 ms)\n", r / 1e6
@@ -58,10 +64,13 @@ awk -v r="$reservations_ns" -v b="$big_ns" -v e="$end_to_end_ns" -v s="$baseline
     printf "baseline:     %.1f ms (serde_json alone writing the same templates)\n", s / 1e6
     printf "ratio:        %.2f (big / baseline, target < 3.00)\n", ratio
     printf "peak memory:  %.1f MiB (big app, target < 200 MiB)\n", peak
+    printf "publisher:    %.1f us per 100 records -> entries (target < 2 ms); parsing alone %.1f us; ratio %.2f (target < 2.00)\n", m / 1e3, q / 1e3, m / q
     failed = 0
     if (r / 1e6 >= 5) { print "TARGET MISSED: reservations app takes >= 5 ms"; failed = 1 }
     if (ratio >= 3.0) { printf "TARGET MISSED: big app is %.2fx the serde_json baseline (>= 3x)\n", ratio; failed = 1 }
     if (peak >= 200) { print "TARGET MISSED: big app peak memory >= 200 MiB"; failed = 1 }
+    if (m >= 2e6) { print "TARGET MISSED: the publisher maps 100 records in >= 2 ms"; failed = 1 }
+    if (m / q >= 2.0) { printf "TARGET MISSED: the publisher mapping is %.2fx parsing alone (>= 2x)\n", m / q; failed = 1 }
     if (!failed) print "all targets met"
     exit failed
 }'

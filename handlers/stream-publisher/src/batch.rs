@@ -11,16 +11,28 @@
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::bus::{Bus, EntryStatus};
 use crate::entry::{Entry, MAX_ENTRIES_PER_REQUEST, MAX_REQUEST_BYTES};
 use crate::mapping;
 
-/// A DynamoDB stream event whose records are parsed one by one, so one odd record fails alone.
-#[derive(Debug, Clone, Deserialize)]
+/// A DynamoDB stream event whose records are kept as raw JSON and parsed one by one, so one odd
+/// record fails alone (and no intermediate `Value` tree is built).
+#[derive(Debug, Deserialize)]
 pub struct StreamBatch {
     #[serde(rename = "Records")]
-    pub records: Vec<Value>,
+    pub records: Vec<Box<RawValue>>,
+}
+
+impl From<Vec<Value>> for StreamBatch {
+    fn from(records: Vec<Value>) -> Self {
+        let records = records
+            .iter()
+            .filter_map(|r| serde_json::value::to_raw_value(r).ok())
+            .collect();
+        Self { records }
+    }
 }
 
 /// The first record that failed, by its `SequenceNumber` (if it has one).
@@ -37,12 +49,9 @@ pub async fn process<B: Bus>(
     let mut sequence_numbers = Vec::new();
     let mut entries = Vec::new();
     let mut failed = None;
-    for raw in batch.records {
-        let sequence_number = raw
-            .pointer("/dynamodb/SequenceNumber")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        match mapping::entry(raw) {
+    for raw in &batch.records {
+        let (sequence_number, mapped) = mapping::entry(raw);
+        match mapped {
             Ok(Some(entry)) => {
                 sequence_numbers.push(sequence_number);
                 entries.push(entry);
@@ -215,8 +224,10 @@ mod tests {
         }
     }
 
-    fn batch(fixture: &str) -> StreamBatch {
-        serde_json::from_str(fixture).unwrap()
+    /// The records of a fixture batch, to edit before `.into()` a [`StreamBatch`].
+    fn batch(fixture: &str) -> Vec<Value> {
+        let batch: Value = serde_json::from_str(fixture).unwrap();
+        batch["Records"].as_array().unwrap().clone()
     }
 
     fn detail(entry: &Entry) -> Value {
@@ -232,23 +243,22 @@ mod tests {
     }
 
     /// `n` INSERT records built from the first record of [`THREE_INSERTS`], numbered from 1.
-    fn inserts(n: u64) -> StreamBatch {
-        let template = batch(THREE_INSERTS).records.remove(0);
-        let records = (1..=n)
+    fn inserts(n: u64) -> Vec<Value> {
+        let template = batch(THREE_INSERTS).remove(0);
+        (1..=n)
             .map(|i| {
                 let mut record = template.clone();
                 record["dynamodb"]["SequenceNumber"] = json!(format!("{}", 5000 + i));
                 record["dynamodb"]["NewImage"]["reservationId"]["S"] = json!(format!("res-{i:04}"));
                 record
             })
-            .collect();
-        StreamBatch { records }
+            .collect()
     }
 
     #[tokio::test]
     async fn three_inserts_become_three_created_events_in_order() {
         let bus = FakeBus::default();
-        let response = process(&bus, batch(THREE_INSERTS)).await.unwrap();
+        let response = process(&bus, batch(THREE_INSERTS).into()).await.unwrap();
 
         assert!(response.batch_item_failures.is_empty());
         let calls = bus.calls();
@@ -279,7 +289,7 @@ mod tests {
             reject_entry: Some((0, 1)),
             ..FakeBus::default()
         };
-        let response = process(&bus, batch(THREE_INSERTS)).await.unwrap();
+        let response = process(&bus, batch(THREE_INSERTS).into()).await.unwrap();
 
         assert_eq!(failures(&response), ["4000000000000000000002"]);
         assert_eq!(
@@ -291,7 +301,7 @@ mod tests {
     #[tokio::test]
     async fn unmappable_record_is_reported_and_nothing_after_it_is_published() {
         let bus = FakeBus::default();
-        let response = process(&bus, batch(UNMAPPABLE)).await.unwrap();
+        let response = process(&bus, batch(UNMAPPABLE).into()).await.unwrap();
 
         assert_eq!(failures(&response), ["4000000000000000000002"]);
         assert_eq!(bus.published_ids(), ["res-0001"]);
@@ -307,9 +317,9 @@ mod tests {
         ];
         for (pointer, value) in cases {
             let mut records = batch(THREE_INSERTS);
-            *records.records[0].pointer_mut(pointer).unwrap() = value;
+            *records[0].pointer_mut(pointer).unwrap() = value;
             let bus = FakeBus::default();
-            let response = process(&bus, records).await.unwrap();
+            let response = process(&bus, records.into()).await.unwrap();
             assert_eq!(failures(&response), ["4000000000000000000001"], "{pointer}");
             assert!(bus.calls().is_empty(), "{pointer}");
         }
@@ -318,16 +328,16 @@ mod tests {
     #[tokio::test]
     async fn failure_without_sequence_number_fails_the_whole_batch() {
         let mut records = batch(THREE_INSERTS);
-        records.records[1] = json!({ "eventName": "INSERT" });
+        records[1] = json!({ "eventName": "INSERT" });
         let bus = FakeBus::default();
-        assert!(process(&bus, records).await.is_err());
+        assert!(process(&bus, records.into()).await.is_err());
         assert_eq!(bus.published_ids(), ["res-0001"]);
     }
 
     #[tokio::test]
     async fn twenty_five_records_take_three_requests_of_10_10_5() {
         let bus = FakeBus::default();
-        let response = process(&bus, inserts(25)).await.unwrap();
+        let response = process(&bus, inserts(25).into()).await.unwrap();
 
         assert!(response.batch_item_failures.is_empty());
         let sizes: Vec<_> = bus.calls().iter().map(Vec::len).collect();
@@ -342,7 +352,7 @@ mod tests {
             fail_request: Some(1),
             ..FakeBus::default()
         };
-        let response = process(&bus, inserts(25)).await.unwrap();
+        let response = process(&bus, inserts(25).into()).await.unwrap();
 
         assert_eq!(failures(&response), ["5011"]);
         assert_eq!(bus.calls().len(), 2);
@@ -354,7 +364,7 @@ mod tests {
             short_answer: true,
             ..FakeBus::default()
         };
-        let response = process(&bus, batch(THREE_INSERTS)).await.unwrap();
+        let response = process(&bus, batch(THREE_INSERTS).into()).await.unwrap();
 
         assert_eq!(failures(&response), ["4000000000000000000003"]);
     }
@@ -362,7 +372,7 @@ mod tests {
     #[tokio::test]
     async fn the_life_cycle_becomes_one_event_per_announced_change() {
         let bus = FakeBus::default();
-        let response = process(&bus, batch(LIFE_CYCLE)).await.unwrap();
+        let response = process(&bus, batch(LIFE_CYCLE).into()).await.unwrap();
 
         assert!(response.batch_item_failures.is_empty());
         let entries = bus.calls().concat();
@@ -395,9 +405,9 @@ mod tests {
     #[tokio::test]
     async fn a_backward_status_change_is_reported_not_published() {
         let mut records = batch(LIFE_CYCLE);
-        records.records[1]["dynamodb"]["OldImage"]["status"]["S"] = json!("CANCELLED");
+        records[1]["dynamodb"]["OldImage"]["status"]["S"] = json!("CANCELLED");
         let bus = FakeBus::default();
-        let response = process(&bus, records).await.unwrap();
+        let response = process(&bus, records.into()).await.unwrap();
 
         assert_eq!(failures(&response), ["4000000000000000000002"]);
         assert_eq!(bus.published_ids(), ["res-0001"]);
@@ -407,9 +417,9 @@ mod tests {
     async fn an_oversized_entry_is_reported_and_stops_the_batch() {
         let mut records = batch(THREE_INSERTS);
         let name = "x".repeat(MAX_ENTRY_BYTES);
-        records.records[1]["dynamodb"]["NewImage"]["customerName"]["S"] = json!(name);
+        records[1]["dynamodb"]["NewImage"]["customerName"]["S"] = json!(name);
         let bus = FakeBus::default();
-        let response = process(&bus, records).await.unwrap();
+        let response = process(&bus, records.into()).await.unwrap();
 
         assert_eq!(failures(&response), ["4000000000000000000002"]);
         assert_eq!(bus.published_ids(), ["res-0001"]);
@@ -419,11 +429,11 @@ mod tests {
     async fn large_entries_split_requests_by_size_and_keep_order() {
         // Four entries of ~400 KB: two fit in 1 MB, a third does not.
         let mut records = inserts(4);
-        for record in &mut records.records {
+        for record in &mut records {
             record["dynamodb"]["NewImage"]["customerName"]["S"] = json!("y".repeat(400_000));
         }
         let bus = FakeBus::default();
-        let response = process(&bus, records).await.unwrap();
+        let response = process(&bus, records.into()).await.unwrap();
 
         assert!(response.batch_item_failures.is_empty());
         let sizes: Vec<_> = bus.calls().iter().map(Vec::len).collect();
@@ -456,14 +466,7 @@ mod tests {
     #[tokio::test]
     async fn empty_batch_publishes_nothing() {
         let bus = FakeBus::default();
-        let response = process(
-            &bus,
-            StreamBatch {
-                records: Vec::new(),
-            },
-        )
-        .await
-        .unwrap();
+        let response = process(&bus, Vec::<Value>::new().into()).await.unwrap();
         assert!(response.batch_item_failures.is_empty());
         assert!(bus.calls().is_empty());
     }

@@ -18,7 +18,7 @@ use reservations::Status;
 use reservations::events::{ReservationCancelled, ReservationCreated, ReservationEvent};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::entry::{Entry, MAX_ENTRY_BYTES};
 
@@ -62,9 +62,32 @@ impl fmt::Display for MapError {
 
 impl std::error::Error for MapError {}
 
-/// The PutEvents entry for a raw record: `Ok(None)` when it means nothing to publish.
-pub fn entry(raw: Value) -> Result<Option<Entry>, MapError> {
-    let record: EventRecord = serde_json::from_value(raw).map_err(MapError::Record)?;
+/// A raw record's `SequenceNumber` (if it has one), and its PutEvents entry: `Ok(None)` when
+/// it means nothing to publish.
+pub fn entry(raw: &RawValue) -> (Option<String>, Result<Option<Entry>, MapError>) {
+    match serde_json::from_str::<EventRecord>(raw.get()) {
+        Ok(record) => (record.change.sequence_number.clone(), entry_of(record)),
+        Err(e) => (sequence_number(raw), Err(MapError::Record(e))),
+    }
+}
+
+/// The `SequenceNumber` of a record that is not a valid stream record, if it has one.
+fn sequence_number(raw: &RawValue) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Change {
+        #[serde(rename = "SequenceNumber")]
+        sequence_number: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Record {
+        dynamodb: Option<Change>,
+    }
+    let record: Record = serde_json::from_str(raw.get()).ok()?;
+    record.dynamodb?.sequence_number
+}
+
+/// The PutEvents entry of a parsed record.
+fn entry_of(record: EventRecord) -> Result<Option<Entry>, MapError> {
     let Some(event) = event(record)? else {
         return Ok(None);
     };

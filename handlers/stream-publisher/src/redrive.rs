@@ -225,8 +225,9 @@ mod tests {
         assert_eq!(record.batch_info.batch_size, 2);
         let batch = record.batch().unwrap();
         assert_eq!(batch.records.len(), 2);
+        let last: serde_json::Value = serde_json::from_str(batch.records[1].get()).unwrap();
         assert_eq!(
-            batch.records[1]["dynamodb"]["SequenceNumber"],
+            last["dynamodb"]["SequenceNumber"],
             record.batch_info.end_sequence_number
         );
     }

@@ -124,7 +124,7 @@ async fn a_reservation_travels_from_the_api_to_the_synthesized_rule_s_queue() {
         "nothing but the 3 changes was written"
     );
     let publisher = EventBridgeBus::new(aws_sdk_eventbridge::Client::new(&aws), bus.clone());
-    let response = batch::process(&publisher, StreamBatch { records })
+    let response = batch::process(&publisher, StreamBatch::from(records))
         .await
         .unwrap();
     assert!(response.batch_item_failures.is_empty());
@@ -177,14 +177,9 @@ async fn failed_batches_keep_their_records_and_the_redrive_publishes_them() {
         aws_sdk_eventbridge::Client::new(&aws),
         unique("no-such-bus"),
     );
-    let response = batch::process(
-        &broken,
-        StreamBatch {
-            records: records.clone(),
-        },
-    )
-    .await
-    .unwrap();
+    let response = batch::process(&broken, StreamBatch::from(records.clone()))
+        .await
+        .unwrap();
     let failed: Vec<_> = response
         .batch_item_failures
         .iter()
@@ -221,9 +216,11 @@ async fn failed_batches_keep_their_records_and_the_redrive_publishes_them() {
         .records
         .iter()
         .map(|r| {
-            r["dynamodb"]["NewImage"]["customerName"]["S"]
+            let record: Value = serde_json::from_str(r.get()).unwrap();
+            record["dynamodb"]["NewImage"]["customerName"]["S"]
                 .as_str()
                 .unwrap()
+                .to_owned()
         })
         .collect();
     assert_eq!(names, ["Ada Lovelace", "Grace Hopper"]);
