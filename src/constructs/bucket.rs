@@ -1,7 +1,11 @@
-//! S3 bucket: encrypted, public access blocked, TLS enforced, versioned, retained.
+//! S3 bucket: encrypted, public access blocked, TLS enforced, versioned, retained; old versions
+//! expire after 90 days and abandoned multipart uploads after 7.
 
 use super::iam::BUCKET_ALL;
 use crate::core::{ConstructPath, Reference, RemovalPolicy, Resource, Stack, Statement, Value};
+
+/// Days a replaced or deleted object version is kept (a re-driven batch, an overwritten object).
+pub const NONCURRENT_VERSION_DAYS: u32 = 90;
 
 /// A bucket handle.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +50,24 @@ impl Bucket {
             .prop(
                 "VersioningConfiguration",
                 Value::map([("Status", "Enabled".into())]),
+            )
+            .prop(
+                "LifecycleConfiguration",
+                Value::map([(
+                    "Rules",
+                    Value::List(vec![Value::map([
+                        ("Id", "ExpireOldVersionsAndUploads".into()),
+                        ("Status", "Enabled".into()),
+                        (
+                            "NoncurrentVersionExpiration",
+                            Value::map([("NoncurrentDays", NONCURRENT_VERSION_DAYS.into())]),
+                        ),
+                        (
+                            "AbortIncompleteMultipartUpload",
+                            Value::map([("DaysAfterInitiation", 7.into())]),
+                        ),
+                    ])]),
+                )]),
             )
             .retain(RemovalPolicy::Retain);
         let resource = stack.child(&path, "Resource");

@@ -33,7 +33,7 @@ use crate::constructs::{
     StreamViewType, Table, TableProps, Target, TargetKind, Topic, TopicProps, iam,
 };
 use crate::core::suggest::closest;
-use crate::core::{ConstructPath, LogicalId, Resource, Stack, Statement, Value};
+use crate::core::{ConstructPath, LogicalId, Output, Resource, Stack, Statement, Value};
 
 /// The environment variable a bound function finds the table name in.
 pub const TABLE_NAME_ENV: &str = "TABLE_NAME";
@@ -234,6 +234,31 @@ impl StreamToBus {
         }
         let dropped = stack.child(&path, "DroppedAlarm");
         Alarm::dropped_events(stack, dropped, &mapping, &alerts);
+
+        // What an operator needs for a re-drive (`redrive --bucket ... --bus ...`).
+        let id = LogicalId::from_path(&path)
+            .map(|i| i.to_string())
+            .unwrap_or_default();
+        stack.add_output(
+            &format!("{id}BusName"),
+            Output {
+                description: Some(format!("The event bus of {path}")),
+                value: bus.name(),
+                export_name: None,
+            },
+        );
+        if let OnFailure::Bucket(bucket) = &on_failure {
+            stack.add_output(
+                &format!("{id}FailedBatchesBucket"),
+                Output {
+                    description: Some(format!(
+                        "Where {path} keeps the stream batches it gave up on (for the redrive command)"
+                    )),
+                    value: bucket.name(),
+                    export_name: None,
+                },
+            );
+        }
 
         Self {
             path,

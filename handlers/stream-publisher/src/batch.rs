@@ -284,6 +284,18 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_batch_read_the_way_lambda_runtime_reads_payloads_is_published() {
+        // lambda_runtime 1.x: serde_path_to_error over serde_json::Deserializer::from_slice.
+        let mut json = serde_json::Deserializer::from_slice(THREE_INSERTS.as_bytes());
+        let batch: StreamBatch = serde_path_to_error::deserialize(&mut json).unwrap();
+        let bus = FakeBus::default();
+        let response = process(&bus, batch).await.unwrap();
+
+        assert!(response.batch_item_failures.is_empty());
+        assert_eq!(bus.published_ids(), ["res-0001", "res-0002", "res-0003"]);
+    }
+
+    #[tokio::test]
     async fn rejected_second_entry_reports_the_second_record() {
         let bus = FakeBus {
             reject_entry: Some((0, 1)),
