@@ -1,4 +1,4 @@
-//! The command line: `synth` and `list`, for an app given as a spec file (the `tributary`
+//! The command line: `synth`, `list` and `schema`, for an app given as a spec file (the `tributary`
 //! binary) or built in Rust code (`tributary::cli::run(app)` from your own binary).
 //!
 //! Exit codes: 0 success; 1 the app is invalid or could not be synthesized (every problem is
@@ -6,6 +6,7 @@
 
 mod list;
 mod root;
+mod schema;
 mod synth;
 
 use std::ffi::OsString;
@@ -32,6 +33,8 @@ enum Command {
     Synth(synth::SynthArgs),
     /// List the app's stacks with their environment and resource counts.
     List(list::ListArgs),
+    /// Print (or write, or check) the JSON Schema of app specs, for editors.
+    Schema(schema::SchemaArgs),
 }
 
 /// How a command failed; mapped to an exit code in [`exit`] only.
@@ -84,6 +87,7 @@ pub(crate) fn run_from(args: impl IntoIterator<Item = OsString>, source: Source)
     let result = match cli.command {
         Command::Synth(args) => synth::run(args, source),
         Command::List(args) => list::run(args, source),
+        Command::Schema(args) => schema::run(args),
     };
     exit(result)
 }

@@ -21,6 +21,7 @@ pub struct EventBusProps {
     /// Days the archive keeps every event for replay (0 = forever), or `null` for no archive.
     /// Default: 30.
     #[serde(default = "archive_days")]
+    #[schemars(range(min = ARCHIVE_RETENTION_DAYS.min, max = ARCHIVE_RETENTION_DAYS.max))]
     pub archive_retention_days: Option<u32>,
     /// A description. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -39,10 +39,12 @@ pub struct FunctionProps {
     pub architecture: Architecture,
     /// Memory in MB: 128..=10,240. Default: 256 (Rust handlers are small; CPU scales with memory).
     #[serde(default = "memory")]
+    #[schemars(range(min = MEMORY_SIZE_MB.min, max = MEMORY_SIZE_MB.max))]
     pub memory_size: u32,
     /// Timeout in seconds: 1..=900. Default: 10. For a stream consumer this bounds how long one
     /// batch can hold up its shard.
     #[serde(default = "timeout")]
+    #[schemars(range(min = TIMEOUT_SECONDS.min, max = TIMEOUT_SECONDS.max))]
     pub timeout_seconds: u32,
     /// Extra environment variables. Default: none (bindings add the names of what they bind).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]

@@ -25,12 +25,15 @@ pub struct QueueProps {
     /// How long a message is kept, in seconds: 60..=1,209,600. Default: 1,209,600 (14 days,
     /// the maximum: a dead-letter queue must outlive the on-call rotation that reads it).
     #[serde(default = "fourteen_days")]
+    #[schemars(range(min = MESSAGE_RETENTION_SECONDS.min, max = MESSAGE_RETENTION_SECONDS.max))]
     pub retention_seconds: u32,
     /// How long a received message stays hidden, in seconds: 0..=43,200. Default: 30.
     #[serde(default = "thirty")]
+    #[schemars(range(min = VISIBILITY_TIMEOUT_SECONDS.min, max = VISIBILITY_TIMEOUT_SECONDS.max))]
     pub visibility_timeout_seconds: u32,
     /// Largest message in bytes: 1,024..=1,048,576. Default: 1,048,576 (the SQS default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = MAXIMUM_MESSAGE_SIZE.min, max = MAXIMUM_MESSAGE_SIZE.max))]
     pub maximum_message_size: Option<u32>,
 }
 

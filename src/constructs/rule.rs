@@ -94,9 +94,11 @@ fn event_age() -> u32 {
 pub struct TargetRetry {
     /// Retries: 0..=185. Default: 185 (EventBridge's default, made explicit for reviewers).
     #[serde(default = "retry_attempts")]
+    #[schemars(range(min = TARGET_RETRY_ATTEMPTS.min, max = TARGET_RETRY_ATTEMPTS.max))]
     pub max_attempts: u32,
     /// Give up after this many seconds: 60..=86,400. Default: 86,400 (24 h).
     #[serde(default = "event_age")]
+    #[schemars(range(min = TARGET_EVENT_AGE_SECONDS.min, max = TARGET_EVENT_AGE_SECONDS.max))]
     pub max_event_age_seconds: u32,
 }
 

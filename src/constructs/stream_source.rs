@@ -113,9 +113,11 @@ pub struct StreamSourceProps {
     pub starting_position: StartingPosition,
     /// Records per invocation: 1..=10,000. Default: 100 (AWS's default).
     #[serde(default = "batch_size")]
+    #[schemars(range(min = BATCH_SIZE.min, max = BATCH_SIZE.max))]
     pub batch_size: u32,
     /// Seconds to gather records before invoking: 0..=300. Default: 0 (lowest latency).
     #[serde(default)]
+    #[schemars(range(min = MAXIMUM_BATCHING_WINDOW_SECONDS.min, max = MAXIMUM_BATCHING_WINDOW_SECONDS.max))]
     pub max_batching_window_seconds: u32,
     /// Retries of a failing batch: 0..=10,000 or `infinite`. Default: 3 — bisection splits do not
     /// use up retries, so 3 isolates a poison record and moves on instead of blocking the shard.
@@ -131,9 +133,11 @@ pub struct StreamSourceProps {
     pub bisect_on_error: bool,
     /// Concurrent batches per shard: 1..=10. Default: 1 (strict order per shard).
     #[serde(default = "parallelization")]
+    #[schemars(range(min = PARALLELIZATION_FACTOR.min, max = PARALLELIZATION_FACTOR.max))]
     pub parallelization_factor: u32,
     /// Tumbling window in seconds: 0..=900. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = TUMBLING_WINDOW_SECONDS.min, max = TUMBLING_WINDOW_SECONDS.max))]
     pub tumbling_window_seconds: Option<u32>,
     /// Let the function report the failed records of a batch (`batchItemFailures`) so only they
     /// and what follows them are retried. Default: on.

@@ -55,9 +55,11 @@ pub enum Billing {
     OnDemand,
     /// Provisioned capacity units.
     Provisioned {
-        /// Read capacity units (at least 1).
+        /// Read capacity units: at least 1.
+        #[schemars(range(min = 1))]
         read: u32,
-        /// Write capacity units (at least 1).
+        /// Write capacity units: at least 1.
+        #[schemars(range(min = 1))]
         write: u32,
     },
 }

@@ -10,3 +10,12 @@ pub use model::{
     AppSpec, FunctionRef, HttpApiSpec, RouteSpec, RuleSpec, StackSpec, StreamToBusSpec, TargetSpec,
 };
 pub use resolve::build;
+
+/// The app spec's JSON Schema (draft 2020-12), pretty-printed with a final newline: what
+/// `tributary schema` writes and `schema/app.schema.json` holds.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(AppSpec);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -16,7 +16,8 @@ use crate::patterns::{AlarmOptions, FailureDestination};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AppSpec {
-    /// The JSON Schema of this file, for editors. Ignored by tributary.
+    /// The JSON Schema of this file, for editors (`../schema/app.schema.json`). Ignored by
+    /// tributary. Default: none.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// The stacks by name (a CloudFormation stack name).

@@ -10,3 +10,4 @@ mod core;
 mod errors;
 mod examples;
 mod limits;
+mod schema;
