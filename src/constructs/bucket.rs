@@ -18,6 +18,7 @@ impl Bucket {
     /// Adds a private, encrypted, versioned bucket that refuses plain-HTTP requests.
     pub fn new(stack: &mut Stack, path: ConstructPath) -> Self {
         let r = Resource::new("AWS::S3::Bucket")
+            .checkov_skip(super::checkov::BUCKET_ACCESS_LOGS)
             .prop(
                 "BucketEncryption",
                 Value::map([(

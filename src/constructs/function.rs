@@ -118,6 +118,7 @@ impl Function {
         let log_group = stack.add(
             &log_path,
             Resource::new("AWS::Logs::LogGroup")
+                .checkov_skip(super::checkov::LOGS_KMS)
                 .prop("RetentionInDays", props.log_retention_days)
                 .retain(RemovalPolicy::Retain),
         );
@@ -156,6 +157,8 @@ impl Function {
             variables.insert(k.clone(), Value::from(v.clone()));
         }
         let mut r = Resource::new("AWS::Lambda::Function")
+            .checkov_skip(super::checkov::LAMBDA_VPC)
+            .checkov_skip(super::checkov::LAMBDA_ENV_KMS)
             .prop("Code", code)
             .prop("Handler", HANDLER)
             .prop("Runtime", RUNTIME)
@@ -183,6 +186,12 @@ impl Function {
         }
         if props.tracing {
             r = r.prop("TracingConfig", Value::map([("Mode", "Active".into())]));
+        }
+        if props.reserved_concurrency.is_none() {
+            r.skip_checkov(
+                super::checkov::LAMBDA_CONCURRENCY.0,
+                super::checkov::LAMBDA_CONCURRENCY.1,
+            );
         }
         r.depends_on = vec![policy.logical_id.clone()];
         let resource = stack.child(&path, "Resource");

@@ -125,6 +125,7 @@ impl HttpApi {
         let logs = stack.add(
             &logs_path,
             Resource::new("AWS::Logs::LogGroup")
+                .checkov_skip(super::checkov::LOGS_KMS)
                 .prop("RetentionInDays", props.access_log_retention_days)
                 .retain(RemovalPolicy::Retain),
         );
@@ -190,6 +191,10 @@ impl HttpApi {
                 .all(|c| c.is_ascii_alphanumeric() || "/-_.{}+".contains(c));
         if !valid_path {
             stack.error(&self.path, format!("route path `{route_path}` must start with `/` and use A-Z a-z 0-9 - _ . {{param}}"));
+        }
+        if let Some(f) = stack.resource_mut(&function.reference) {
+            let (id, reason) = super::checkov::LAMBDA_DLQ_SYNC;
+            f.skip_checkov(id, reason);
         }
         let route_id: String = format!("{method}{route_path}")
             .split(|c: char| !c.is_ascii_alphanumeric())

@@ -3,6 +3,7 @@
 
 pub mod alarm;
 pub mod bucket;
+pub mod checkov;
 pub mod event_bus;
 pub mod event_schemas;
 pub mod function;

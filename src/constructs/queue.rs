@@ -74,6 +74,7 @@ impl Queue {
             MAXIMUM_MESSAGE_SIZE.check(stack, &path, "maximumMessageSize", size.into());
         }
         let r = Resource::new("AWS::SQS::Queue")
+            .checkov_skip(super::checkov::QUEUE_SSE)
             .prop("MessageRetentionPeriod", props.retention_seconds)
             .prop("VisibilityTimeout", props.visibility_timeout_seconds)
             .prop_opt("MaximumMessageSize", props.maximum_message_size)

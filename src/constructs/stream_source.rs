@@ -391,6 +391,10 @@ impl StreamSource {
         }
         let resource = stack.child(&path, "Resource");
         let reference = stack.add(&resource, r);
+        if let Some(f) = stack.resource_mut(&function.reference) {
+            let (id, reason) = super::checkov::LAMBDA_DLQ_STREAM;
+            f.skip_checkov(id, reason);
+        }
         Self { path, reference }
     }
 }

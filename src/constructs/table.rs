@@ -163,6 +163,7 @@ impl Table {
             }
         }
         let mut r = Resource::new("AWS::DynamoDB::Table")
+            .checkov_skip(super::checkov::TABLE_KMS)
             .prop("KeySchema", Value::List(keys))
             .prop("AttributeDefinitions", Value::List(attributes));
         r = match props.billing {

@@ -27,8 +27,9 @@ pub struct Topic {
 impl Topic {
     /// Adds a topic and its email subscriptions.
     pub fn new(stack: &mut Stack, path: ConstructPath, props: &TopicProps) -> Self {
-        let r =
-            Resource::new("AWS::SNS::Topic").prop_opt("DisplayName", props.display_name.clone());
+        let r = Resource::new("AWS::SNS::Topic")
+            .prop_opt("DisplayName", props.display_name.clone())
+            .checkov_skip(super::checkov::TOPIC_KMS);
         let resource = stack.child(&path, "Resource");
         let reference = stack.add(&resource, r);
         let topic = Self { path, reference };

@@ -77,6 +77,28 @@ impl Resource {
         self
     }
 
+    /// Records that checkov's check `id` does not apply to this resource, and why, where checkov
+    /// reads it (`Metadata.checkov.skip`). A second skip of the same check replaces the first.
+    pub fn skip_checkov(&mut self, id: &str, reason: &str) {
+        let entry = serde_json::json!({ "id": id, "comment": reason });
+        let checkov = self
+            .metadata
+            .entry("checkov".to_owned())
+            .or_insert_with(|| serde_json::json!({ "skip": [] }));
+        if let Some(skips) = checkov.get_mut("skip").and_then(|s| s.as_array_mut()) {
+            match skips.iter_mut().find(|s| s["id"] == id) {
+                Some(existing) => *existing = entry,
+                None => skips.push(entry),
+            }
+        }
+    }
+
+    /// [`Resource::skip_checkov`], builder style, for an `(id, reason)` pair.
+    pub fn checkov_skip(mut self, (id, reason): (&str, &str)) -> Self {
+        self.skip_checkov(id, reason);
+        self
+    }
+
     /// Keeps the resource on stack deletion and on replacement.
     pub fn retain(self, policy: RemovalPolicy) -> Self {
         Self {

@@ -350,6 +350,10 @@ fn async_failures_once(stack: &mut Stack, function: &Function, alerts: &Topic) {
     config.depends_on.push(function.policy.logical_id.clone());
     let config_path = stack.child(&function.path, "AsyncInvokeConfig");
     stack.add(&config_path, config);
+    if let Some(f) = stack.resource_mut(&function.reference) {
+        let (id, reason) = crate::constructs::checkov::LAMBDA_DLQ_ASYNC;
+        f.skip_checkov(id, reason);
+    }
     let alarm = stack.child(&function.path, "AsyncFailureQueueAlarm");
     Alarm::dlq_depth(stack, alarm, &queue, alerts);
 }
