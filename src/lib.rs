@@ -6,6 +6,7 @@
 
 pub mod assembly;
 pub mod assets;
+pub mod checks;
 pub mod cli;
 pub mod constructs;
 pub mod contracts;

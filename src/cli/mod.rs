@@ -1,4 +1,4 @@
-//! The command line: `synth`, `list` and `schema`, for an app given as a spec file (the `tributary`
+//! The command line: `synth`, `validate`, `list` and `schema`, for an app given as a spec file (the `tributary`
 //! binary) or built in Rust code (`tributary::cli::run(app)` from your own binary).
 //!
 //! Exit codes: 0 success; 1 the app is invalid or could not be synthesized (every problem is
@@ -8,6 +8,7 @@ mod list;
 mod root;
 mod schema;
 mod synth;
+mod validate;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ pub struct Cli {
 enum Command {
     /// Synthesize the app into a cloud assembly (`cdk.out`) that the AWS CDK CLI deploys.
     Synth(synth::SynthArgs),
+    /// Run the policy checks (also run by `synth`) without building or writing anything.
+    Validate(validate::ValidateArgs),
     /// List the app's stacks with their environment and resource counts.
     List(list::ListArgs),
     /// Print (or write, or check) the JSON Schema of app specs, for editors.
@@ -86,6 +89,7 @@ pub(crate) fn run_from(args: impl IntoIterator<Item = OsString>, source: Source)
     };
     let result = match cli.command {
         Command::Synth(args) => synth::run(args, source),
+        Command::Validate(args) => validate::run(args, source),
         Command::List(args) => list::run(args, source),
         Command::Schema(args) => schema::run(args),
     };

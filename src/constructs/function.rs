@@ -10,7 +10,7 @@ use super::limits::{MEMORY_SIZE_MB, TIMEOUT_SECONDS, check_log_retention};
 use crate::assets::Architecture;
 use crate::core::{
     ConstructPath, Map, PolicyDocument, Reference, RemovalPolicy, Resource, Stack, Statement,
-    Value, bootstrap,
+    Suppression, Value, bootstrap,
 };
 
 /// The runtime every Rust handler runs on.
@@ -66,6 +66,10 @@ pub struct FunctionProps {
     /// authorizes an address of a verified domain against the domain). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub send_email_from: Vec<String>,
+    /// Policy rules (or checkov checks) knowingly switched off for this construct and everything
+    /// under it, each with its reason (recorded in the template). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppress: Vec<Suppression>,
 }
 
 impl FunctionProps {
@@ -82,6 +86,7 @@ impl FunctionProps {
             reserved_concurrency: None,
             description: None,
             send_email_from: Vec::new(),
+            suppress: Vec::new(),
         }
     }
 }
@@ -111,6 +116,9 @@ impl Function {
                     format!("environment variable name `{name}` must match [A-Za-z][A-Za-z0-9_]*"),
                 );
             }
+        }
+        for s in &props.suppress {
+            stack.suppress(&path, s.clone());
         }
         let asset = stack.handler_asset(&path, &props.handler, props.architecture);
 

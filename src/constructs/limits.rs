@@ -239,6 +239,8 @@ pub const ALL: &[Limit] = &[
     ASYNC_EVENT_AGE_SECONDS,
 ];
 
+/// Outputs (and parameters) per stack: CloudFormation refuses more than 200.
+pub const STACK_OUTPUTS: usize = 200;
 /// Resources per stack: CloudFormation refuses more than 500.
 pub const STACK_RESOURCES: usize = 500;
 /// Resources per stack from which a warning is given.

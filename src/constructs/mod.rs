@@ -25,8 +25,7 @@ pub use http_api::{HttpApi, HttpApiProps, HttpMethod, Throttling};
 pub use queue::{Queue, QueueProps};
 pub use rule::{EventPattern, Matcher, Rule, RuleProps, Target, TargetKind, TargetRetry};
 pub use stream_source::{
-    OnFailure, OptOut, RecordAge, Retries, SafetyCheck, StartingPosition, StreamSource,
-    StreamSourceProps,
+    OnFailure, RecordAge, Retries, StartingPosition, StreamSource, StreamSourceProps,
 };
 pub use table::{Attribute, AttributeType, Billing, StreamViewType, Table, TableProps};
 pub use topic::{Topic, TopicProps};

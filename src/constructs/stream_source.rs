@@ -1,8 +1,6 @@
 //! The event source mapping from a table's stream to a function, with every property of LIMITS.md,
 //! an on-failure destination as an enum over queue/topic/bucket, and exactly the grants it needs.
 
-use std::fmt;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -17,7 +15,7 @@ use super::limits::{
 use super::queue::Queue;
 use super::table::Table;
 use super::topic::Topic;
-use crate::core::{ConstructPath, Reference, Resource, Stack, Statement, Value};
+use crate::core::{ConstructPath, Reference, Resource, Stack, Statement, Suppression, Value};
 
 /// Where a mapping starts reading a stream. Changing it REPLACES the mapping.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -57,35 +55,6 @@ pub enum RecordAge {
     Seconds(u32),
     /// No limit (the record still expires from the stream after 24 h).
     Unlimited,
-}
-
-/// A safety check that an app may knowingly switch off, with a reason kept in the template.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum SafetyCheck {
-    /// Allow `retries: infinite`.
-    InfiniteRetries,
-    /// Allow a mapping without on-failure destination (failed records are then dropped silently).
-    NoOnFailureDestination,
-}
-
-impl fmt::Display for SafetyCheck {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            SafetyCheck::InfiniteRetries => "infinite-retries",
-            SafetyCheck::NoOnFailureDestination => "no-on-failure-destination",
-        })
-    }
-}
-
-/// An explicit, documented opt-out of a safety check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OptOut {
-    /// The check switched off.
-    pub check: SafetyCheck,
-    /// Why: recorded in the template's metadata for reviewers.
-    pub reason: String,
 }
 
 fn yes() -> bool {
@@ -149,9 +118,10 @@ pub struct StreamSourceProps {
     /// Whether the mapping polls. Default: on.
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// Safety checks knowingly switched off, each with its reason. Default: none.
+    /// Policy rules knowingly switched off for this mapping (e.g. `infinite-retries`), each
+    /// with its reason. Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub opt_outs: Vec<OptOut>,
+    pub suppress: Vec<Suppression>,
 }
 
 impl Default for StreamSourceProps {
@@ -168,7 +138,7 @@ impl Default for StreamSourceProps {
             report_batch_item_failures: true,
             filters: Vec::new(),
             enabled: true,
-            opt_outs: Vec::new(),
+            suppress: Vec::new(),
         }
     }
 }
@@ -208,24 +178,10 @@ impl StreamSource {
         on_failure: &OnFailure,
         props: &StreamSourceProps,
     ) -> Self {
-        let opted_out = |check| props.opt_outs.iter().any(|o| o.check == check);
-        for o in &props.opt_outs {
-            if o.reason.trim().is_empty() {
-                stack.error(
-                    &path,
-                    format!("the opt-out of `{}` needs a reason", o.check),
-                );
-            }
+        for s in &props.suppress {
+            stack.suppress(&path, s.clone());
         }
-        if table.stream.is_none() {
-            stack.error(
-                &path,
-                format!(
-                    "table `{}` has no stream: set its `stream` (e.g. NEW_AND_OLD_IMAGES)",
-                    table.path
-                ),
-            );
-        }
+        // A table without stream is refused by the policy rule `table-without-stream`.
         BATCH_SIZE.check(stack, &path, "batchSize", props.batch_size.into());
         MAXIMUM_BATCHING_WINDOW_SECONDS.check(
             stack,
@@ -238,33 +194,17 @@ impl StreamSource {
                 MAXIMUM_RETRY_ATTEMPTS.check(stack, &path, "retries", n.into());
                 i64::from(n)
             }
-            Retries::Infinite => {
-                if !opted_out(SafetyCheck::InfiniteRetries) {
-                    stack.error(
-                        &path,
-                        "retries = infinite lets one poison record block its shard until it expires (24 h); \
-                         set a finite number (default 3) or add the opt-out `infinite-retries` with a reason",
-                    );
-                }
-                -1
-            }
+            // Refused by the policy rule `infinite-retries` unless suppressed.
+            Retries::Infinite => -1,
         };
         let age = match props.max_record_age {
             RecordAge::Seconds(s) => {
                 MAXIMUM_RECORD_AGE_SECONDS.check(stack, &path, "maxRecordAge", s.into());
                 i64::from(s)
             }
-            RecordAge::Unlimited => {
-                stack.warn(
-                    &path,
-                    "maxRecordAge = unlimited: records can reach the on-failure destination after they expired from the stream",
-                );
-                -1
-            }
+            // Refused by the policy rule `unlimited-record-age` unless suppressed.
+            RecordAge::Unlimited => -1,
         };
-        if !props.bisect_on_error {
-            stack.warn(&path, "bisectOnError is off: one poison record fails its whole batch until retries run out");
-        }
         PARALLELIZATION_FACTOR.check(
             stack,
             &path,
@@ -323,16 +263,8 @@ impl StreamSource {
                 function.grant(stack, Statement::allow(BUCKET_LIST, vec![b.arn()]));
                 Some(b.arn())
             }
-            OnFailure::None => {
-                if !opted_out(SafetyCheck::NoOnFailureDestination) {
-                    stack.error(
-                        &path,
-                        "a mapping without on-failure destination drops failed records silently; \
-                         give it a queue, topic or bucket, or add the opt-out `no-on-failure-destination` with a reason",
-                    );
-                }
-                None
-            }
+            // Refused by the policy rule `no-on-failure-destination` unless suppressed.
+            OnFailure::None => None,
         };
 
         let mut r = Resource::new("AWS::Lambda::EventSourceMapping")
@@ -372,17 +304,6 @@ impl StreamSource {
             r = r.prop(
                 "DestinationConfig",
                 Value::map([("OnFailure", Value::map([("Destination", arn)]))]),
-            );
-        }
-        if !props.opt_outs.is_empty() {
-            let opt_outs: Vec<serde_json::Value> = props
-                .opt_outs
-                .iter()
-                .map(|o| serde_json::json!({"check": o.check.to_string(), "reason": o.reason}))
-                .collect();
-            r.metadata.insert(
-                "tributary:opt-outs".to_owned(),
-                serde_json::Value::Array(opt_outs),
             );
         }
         // The role must hold the stream permissions before the mapping is created.

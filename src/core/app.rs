@@ -68,6 +68,7 @@ impl App {
     pub fn add_stack(&mut self, name: StackName, env: Environment) -> &mut Stack {
         if self.stacks.contains_key(&name) {
             self.diagnostics.push(Diagnostic {
+                code: None,
                 severity: Severity::Error,
                 path: None,
                 message: format!("there are two stacks named `{name}`"),
@@ -94,6 +95,7 @@ impl App {
         let mut diagnostics = self.diagnostics;
         if self.stacks.is_empty() {
             diagnostics.push(Diagnostic {
+                code: None,
                 severity: Severity::Error,
                 path: None,
                 message: "the app has no stacks".to_owned(),
@@ -107,6 +109,7 @@ impl App {
         }
 
         resolve_references(&mut parts, &mut diagnostics);
+        crate::checks::run(&mut parts, &mut diagnostics);
         let order = deployment_order(&parts, &mut diagnostics);
 
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
@@ -149,6 +152,7 @@ fn resolve_references(
                 found.push((name.clone(), r.clone(), attr));
             } else if !resources.contains_key(&r.logical_id) {
                 diagnostics.push(Diagnostic {
+                    code: None,
                     severity: Severity::Error,
                     path: None,
                     message: format!(
@@ -177,6 +181,7 @@ fn resolve_references(
         }
         let Some(producer) = parts.get_mut(&r.stack) else {
             diagnostics.push(Diagnostic {
+                code: None,
                 severity: Severity::Error,
                 path: None,
                 message: format!(
@@ -188,6 +193,7 @@ fn resolve_references(
         };
         if !producer.template.resources.contains_key(&r.logical_id) {
             diagnostics.push(Diagnostic {
+                code: None,
                 severity: Severity::Error,
                 path: None,
                 message: format!(
@@ -213,6 +219,7 @@ fn resolve_references(
         if let Some(c) = parts.get_mut(&consumer) {
             if c.env != producer_env {
                 diagnostics.push(Diagnostic {
+                    code: None,
                     severity: Severity::Error,
                     path: None,
                     message: format!(
@@ -253,6 +260,7 @@ fn deployment_order(
                     trail[start..].iter().map(ToString::to_string).collect();
                 cycle.push(name.to_string());
                 diagnostics.push(Diagnostic {
+                    code: None,
                     severity: Severity::Error,
                     path: None,
                     message: format!(

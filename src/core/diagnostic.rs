@@ -15,6 +15,8 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// The policy rule that found it (`TRB001`...), if one did.
+    pub code: Option<&'static str>,
     pub path: Option<ConstructPath>,
     pub message: String,
 }
@@ -24,6 +26,10 @@ impl fmt::Display for Diagnostic {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+        };
+        let level = match self.code {
+            Some(code) => format!("{level}[{code}]"),
+            None => level.to_owned(),
         };
         match &self.path {
             Some(path) => write!(f, "{level}: {path}: {}", self.message),

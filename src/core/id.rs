@@ -218,6 +218,13 @@ impl ConstructPath {
     pub fn leaf(&self) -> &str {
         self.0.rsplit('/').next().unwrap_or(&self.0)
     }
+
+    /// The parent construct's path (`None` for a stack's root).
+    pub fn parent(&self) -> Option<Self> {
+        self.0
+            .rsplit_once('/')
+            .map(|(parent, _)| Self(Arc::from(parent)))
+    }
 }
 
 impl fmt::Display for ConstructPath {

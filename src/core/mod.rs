@@ -8,6 +8,7 @@ mod id;
 mod policy;
 mod stack;
 pub mod suggest;
+mod suppression;
 mod template;
 mod value;
 
@@ -17,5 +18,7 @@ pub use env::{AccountId, EnvError, Environment, Region};
 pub use id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
 pub use policy::{Effect, PolicyDocument, Principal, Statement};
 pub use stack::Stack;
+pub(crate) use stack::StackParts;
+pub use suppression::Suppression;
 pub use template::{Output, Parameter, RemovalPolicy, Rendered, Resource, Template, TemplateRule};
 pub use value::{Map, Pseudo, Reference, Text, Value, export_name};

@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use super::diagnostic::{Diagnostic, Severity};
 use super::env::Environment;
 use super::id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
+use super::suppression::Suppression;
 use super::template::{FastHash, Output, Resource, Template};
 use super::value::Reference;
 use crate::assets::{Architecture, AssetUse, Catalog};
@@ -29,6 +30,7 @@ pub struct Stack {
     assets: IndexMap<String, AssetUse>,
     attached: IndexMap<(Reference, &'static str), Reference>,
     termination_protection: bool,
+    suppressions: Vec<(ConstructPath, Suppression)>,
 }
 
 impl Stack {
@@ -47,6 +49,7 @@ impl Stack {
             assets: IndexMap::new(),
             attached: IndexMap::new(),
             termination_protection: false,
+            suppressions: Vec::new(),
         }
     }
 
@@ -218,6 +221,13 @@ impl Stack {
     }
 
     /// Reports an error at a construct path.
+    /// Switches a policy rule (or checkov check) off for `path` and everything under it; the
+    /// reason is recorded in the metadata of each resource the rule would have flagged.
+    pub fn suppress(&mut self, path: &ConstructPath, suppression: Suppression) {
+        self.suppressions.push((path.clone(), suppression));
+    }
+
+    /// Reports an error at a construct path.
     pub fn error(&mut self, path: &ConstructPath, message: impl Into<String>) {
         self.report(Severity::Error, path, message.into());
     }
@@ -229,6 +239,7 @@ impl Stack {
 
     fn report(&mut self, severity: Severity, path: &ConstructPath, message: String) {
         self.diagnostics.push(Diagnostic {
+            code: None,
             severity,
             path: Some(path.clone()),
             message,
@@ -239,6 +250,7 @@ impl Stack {
         for (path, (id, used)) in &self.overrides {
             if !*used {
                 self.diagnostics.push(Diagnostic {
+                    code: None,
                     severity: Severity::Error,
                     path: None,
                     message: format!(
@@ -255,6 +267,8 @@ impl Stack {
             dependencies: self.dependencies,
             assets: self.assets.into_values().collect(),
             termination_protection: self.termination_protection,
+            origins: self.origins,
+            suppressions: self.suppressions,
         }
     }
 }
@@ -267,4 +281,7 @@ pub(crate) struct StackParts {
     pub dependencies: BTreeSet<StackName>,
     pub assets: Vec<AssetUse>,
     pub termination_protection: bool,
+    /// The construct path of each resource.
+    pub origins: IndexMap<LogicalId, ConstructPath, FastHash>,
+    pub suppressions: Vec<(ConstructPath, Suppression)>,
 }

@@ -8,7 +8,7 @@ use crate::constructs::{
     EventBusProps, EventPattern, FunctionProps, HttpMethod, QueueProps, StreamSourceProps,
     TableProps, TargetRetry, Throttling, TopicProps,
 };
-use crate::core::{ConstructId, Environment, LogicalId, StackName};
+use crate::core::{ConstructId, Environment, LogicalId, StackName, Suppression};
 use crate::patterns::{AlarmOptions, FailureDestination};
 
 /// A tributary app: its stacks, synthesized in order (a stack may only refer to the stacks
@@ -95,6 +95,10 @@ pub struct StreamToBusSpec {
     /// into a schema registry and rules on the bus are checked against it. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<String>,
+    /// Policy rules (or checkov checks) knowingly switched off for this construct and everything
+    /// under it, each with its reason (recorded in the template). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppress: Vec<Suppression>,
 }
 
 /// An HTTP API.
@@ -112,6 +116,10 @@ pub struct HttpApiSpec {
     pub description: Option<String>,
     /// Routes to functions of this stack.
     pub routes: Vec<RouteSpec>,
+    /// Policy rules (or checkov checks) knowingly switched off for this construct and everything
+    /// under it, each with its reason (recorded in the template). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppress: Vec<Suppression>,
 }
 
 fn thirty() -> u32 {
@@ -146,6 +154,10 @@ pub struct RuleSpec {
     pub enabled: bool,
     /// 1..=5 targets.
     pub targets: Vec<TargetSpec>,
+    /// Policy rules (or checkov checks) knowingly switched off for this construct and everything
+    /// under it, each with its reason (recorded in the template). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppress: Vec<Suppression>,
 }
 
 fn yes() -> bool {

@@ -77,6 +77,9 @@ fn build_stack(
                 contract
             }),
         };
+        for s in &p.suppress {
+            stack.suppress(&path, s.clone());
+        }
         let pattern = StreamToBus::new(stack, path.clone(), &props, alerts.as_ref());
         for (i, writer) in p.writers.iter().enumerate() {
             if let Some(f) = lookup(
@@ -100,6 +103,9 @@ fn build_stack(
             access_log_retention_days: api_spec.access_log_retention_days,
             description: api_spec.description.clone(),
         };
+        for s in &api_spec.suppress {
+            stack.suppress(&path, s.clone());
+        }
         let api = HttpApi::new(stack, path.clone(), &props);
         for (i, route) in api_spec.routes.iter().enumerate() {
             if let Some(f) = lookup(
@@ -117,6 +123,9 @@ fn build_stack(
 
     for (id, rule_spec) in &spec.rules {
         let path = stack.construct(id.as_str());
+        for s in &rule_spec.suppress {
+            stack.suppress(&path, s.clone());
+        }
         let Some(pattern) = lookup_pattern(stack, &path, &rule_spec.bus, patterns) else {
             continue;
         };

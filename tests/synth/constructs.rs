@@ -3,10 +3,23 @@
 
 use tributary::constructs::limits::{self, Limit};
 use tributary::constructs::*;
-use tributary::core::{Stack, Value};
+use tributary::core::{ConstructPath, Stack, Suppression, Value};
 use tributary::patterns::{FailureDestination, StreamToBus, StreamToBusProps};
 
 use crate::common::{errors, one_stack, outcome, resources, snapshot_settings};
+
+/// Construct tests build raw constructs, without the alarms the pattern adds: they suppress the
+/// rule that asks for them (a real app gets them from `StreamToBus`).
+fn without_alarms(s: &mut Stack) {
+    let root = ConstructPath::root(s.name());
+    s.suppress(
+        &root,
+        Suppression::new(
+            "destination-without-alarm",
+            "raw constructs under test, alarms are the pattern's",
+        ),
+    );
+}
 
 fn function(s: &mut Stack, id: &str) -> Function {
     let p = s.construct(id);
@@ -99,6 +112,7 @@ fn function_with_options() {
 fn stream_source_every_property_and_each_destination() {
     snapshot_settings(|| {
         let synth = one_stack(|s| {
+            without_alarms(s);
             let table = table_with_stream(s);
             let f = function(s, "Consumer");
             let p = s.construct("Topic");
@@ -137,15 +151,9 @@ fn stream_source_every_property_and_each_destination() {
                 &OnFailure::None,
                 &StreamSourceProps {
                     retries: Retries::Infinite,
-                    opt_outs: vec![
-                        OptOut {
-                            check: SafetyCheck::InfiniteRetries,
-                            reason: "ordering matters more than progress".into(),
-                        },
-                        OptOut {
-                            check: SafetyCheck::NoOnFailureDestination,
-                            reason: "replayed from the archive".into(),
-                        },
+                    suppress: vec![
+                        Suppression::new("infinite-retries", "ordering matters more than progress"),
+                        Suppression::new("TRB001", "replayed from the archive"),
                     ],
                     ..StreamSourceProps::default()
                 },
@@ -160,6 +168,7 @@ fn stream_source_every_property_and_each_destination() {
 fn bus_rule_targets_api_alarms() {
     snapshot_settings(|| {
         let synth = one_stack(|s| {
+            without_alarms(s);
             let p = s.construct("Bus");
             let bus = EventBus::new(
                 s,
@@ -250,6 +259,7 @@ fn pattern_with_non_default_options() {
 /// Builds a mapping with `props` and returns its errors (or "ok").
 fn mapping_errors(props: StreamSourceProps) -> String {
     let result = one_stack(|s| {
+        without_alarms(s);
         let table = table_with_stream(s);
         let f = function(s, "Consumer");
         let p = s.construct("Queue");
@@ -332,10 +342,10 @@ fn stream_source_ranges_at_their_edges() {
 }
 
 #[test]
-fn unsafe_mappings_are_refused_without_opt_out() {
+fn unsafe_mappings_are_refused_unless_suppressed_with_a_reason() {
     insta::assert_snapshot!(
         mapping_errors(StreamSourceProps { retries: Retries::Infinite, ..Default::default() }),
-        @"error: Test/Mapping: retries = infinite lets one poison record block its shard until it expires (24 h); set a finite number (default 3) or add the opt-out `infinite-retries` with a reason"
+        @"error[TRB002]: Test/Mapping: the mapping retries a failing batch forever (infinite-retries). Fix: Set a finite retry count (default 3)."
     );
     let result = one_stack(|s| {
         let table = table_with_stream(s);
@@ -350,19 +360,24 @@ fn unsafe_mappings_are_refused_without_opt_out() {
             &StreamSourceProps::default(),
         );
     });
-    insta::assert_snapshot!(errors(result), @"error: Test/Mapping: a mapping without on-failure destination drops failed records silently; give it a queue, topic or bucket, or add the opt-out `no-on-failure-destination` with a reason");
+    insta::assert_snapshot!(errors(result), @"error[TRB001]: Test/Mapping: the mapping has no on-failure destination (no-on-failure-destination). Fix: Give the mapping an on-failure destination (the pattern's default is a bucket that keeps whole records).");
     insta::assert_snapshot!(
         mapping_errors(StreamSourceProps {
-            opt_outs: vec![OptOut { check: SafetyCheck::InfiniteRetries, reason: " ".into() }],
+            retries: Retries::Infinite,
+            suppress: vec![Suppression::new("infinite-retries", " ")],
             ..Default::default()
         }),
-        @"error: Test/Mapping: the opt-out of `infinite-retries` needs a reason"
+        @r"
+    error: Test/Mapping: the suppression of `infinite-retries` needs a reason (a few words for reviewers)
+    error[TRB002]: Test/Mapping: the mapping retries a failing batch forever (infinite-retries). Fix: Set a finite retry count (default 3).
+    "
     );
 }
 
 #[test]
 fn mapping_of_a_table_without_stream_is_an_error() {
     let result = one_stack(|s| {
+        without_alarms(s);
         let p = s.construct("Table");
         let table = Table::new(s, p, &TableProps::new(Attribute::string("pk")));
         let f = function(s, "Consumer");
@@ -378,7 +393,7 @@ fn mapping_of_a_table_without_stream_is_an_error() {
             &StreamSourceProps::default(),
         );
     });
-    insta::assert_snapshot!(errors(result), @"error: Test/Mapping: table `Test/Table` has no stream: set its `stream` (e.g. NEW_AND_OLD_IMAGES)");
+    insta::assert_snapshot!(errors(result), @"error[TRB007]: Test/Mapping: EventSourceArn is the StreamArn of table `Table`, which has no stream (table-without-stream). Fix: Give the table a StreamSpecification (NEW_AND_OLD_IMAGES).");
 }
 
 fn queue_errors(props: QueueProps) -> String {
@@ -445,6 +460,7 @@ fn unknown_handler_suggests_the_closest() {
 #[test]
 fn rule_targets_are_limited_to_five() {
     let result = one_stack(|s| {
+        without_alarms(s);
         let p = s.construct("Bus");
         let bus = EventBus::new(s, p, &EventBusProps::default());
         let f = function(s, "Target");
@@ -475,6 +491,7 @@ fn rule_targets_are_limited_to_five() {
 
 fn rule_errors(retry: TargetRetry) -> String {
     outcome(one_stack(|s| {
+        without_alarms(s);
         let p = s.construct("Bus");
         let bus = EventBus::new(s, p, &EventBusProps::default());
         let f = function(s, "Target");

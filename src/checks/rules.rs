@@ -1,0 +1,487 @@
+//! The rules' checks, each over one stack's template (looking into other stacks for what a
+//! reference points at).
+
+use indexmap::IndexMap;
+
+use super::*;
+use crate::constructs::iam;
+use crate::constructs::limits::{self, MESSAGE_RETENTION_SECONDS, STACK_OUTPUTS};
+use crate::core::{Effect, RemovalPolicy, Resource, Template, Value};
+
+const ESM: &str = "AWS::Lambda::EventSourceMapping";
+const QUEUE: &str = "AWS::SQS::Queue";
+const RULE: &str = "AWS::Events::Rule";
+const INVOKE_CONFIG: &str = "AWS::Lambda::EventInvokeConfig";
+const FUNCTION: &str = "AWS::Lambda::Function";
+const ALARM: &str = "AWS::CloudWatch::Alarm";
+
+/// Resolves references across the app's stacks.
+struct App<'a>(&'a IndexMap<StackName, StackParts>);
+
+impl<'a> App<'a> {
+    /// The resource a `Ref` or `GetAtt` points at, with the attribute (`None` for `Ref`).
+    fn target(&self, v: &Value) -> Option<(&'a Resource, &'a LogicalId, Option<&'static str>)> {
+        let (r, attr) = match v {
+            Value::Ref(r) => (r, None),
+            Value::GetAtt(r, a) => (r, Some(*a)),
+            _ => return None,
+        };
+        let stack = self.0.get(&r.stack)?;
+        let (id, resource) = stack.template.resources.get_key_value(&r.logical_id)?;
+        Some((&**resource, id, attr))
+    }
+
+    fn templates(&self) -> impl Iterator<Item = &'a Template> {
+        self.0.values().map(|p| &p.template)
+    }
+}
+
+/// A nested property: `props(r, &["DestinationConfig", "OnFailure", "Destination"])`.
+fn prop<'v>(r: &'v Resource, path: &[&str]) -> Option<&'v Value> {
+    let (first, rest) = path.split_first()?;
+    rest.iter()
+        .try_fold(r.properties.get(first)?, |v, key| match v {
+            Value::Map(m) => m.get(key),
+            _ => None,
+        })
+}
+
+pub(super) fn check(parts: &IndexMap<StackName, StackParts>, stack: &StackName) -> Vec<Finding> {
+    let app = App(parts);
+    let Some(p) = parts.get(stack) else {
+        return Vec::new();
+    };
+    let t = &p.template;
+    let mut out = Vec::new();
+    mappings(&app, t, &mut out);
+    destinations(&app, t, &mut out);
+    rules_and_patterns(t, &mut out);
+    queue_urls(&app, t, &mut out);
+    log_retention(&app, t, &mut out);
+    iam_wildcards(t, &mut out);
+    retention(t, &mut out);
+    sizes(stack, t, &mut out);
+    out
+}
+
+/// TRB001-TRB008: the stream mappings.
+fn mappings(app: &App, t: &Template, out: &mut Vec<Finding>) {
+    let mut readers: Vec<(&Value, usize)> = Vec::new();
+    for (id, r) in t.resources.iter().filter(|(_, r)| r.kind == ESM) {
+        let Some(source) = r.properties.get("EventSourceArn") else {
+            continue;
+        };
+        let from_stream = matches!(app.target(source), Some((_, _, Some("StreamArn"))))
+            || prop(r, &["StartingPosition"]).is_some();
+        if !from_stream {
+            continue;
+        }
+        if prop(r, &["DestinationConfig", "OnFailure", "Destination"]).is_none() {
+            out.push(Finding::new(
+                &NO_ON_FAILURE_DESTINATION,
+                id,
+                "the mapping has no on-failure destination",
+            ));
+        }
+        match prop(r, &["MaximumRetryAttempts"]) {
+            None | Some(Value::Int(-1)) => out.push(Finding::new(
+                &INFINITE_RETRIES,
+                id,
+                "the mapping retries a failing batch forever",
+            )),
+            _ => {}
+        }
+        match prop(r, &["MaximumRecordAgeInSeconds"]) {
+            None | Some(Value::Int(-1)) => out.push(Finding::new(
+                &UNLIMITED_RECORD_AGE,
+                id,
+                "the mapping has no maximum record age",
+            )),
+            Some(Value::Int(age @ 1..=59)) => out.push(Finding::new(
+                &RECORD_AGE_UNDER_60,
+                id,
+                format!("MaximumRecordAgeInSeconds is {age}"),
+            )),
+            _ => {}
+        }
+        if prop(r, &["BisectBatchOnFunctionError"]) != Some(&Value::Bool(true)) {
+            out.push(Finding::new(
+                &BISECT_OFF,
+                id,
+                "the mapping does not bisect failed batches",
+            ));
+        }
+        if prop(r, &["StartingPosition"]).is_none() {
+            out.push(Finding::new(
+                &NO_STARTING_POSITION,
+                id,
+                "the mapping has no StartingPosition",
+            ));
+        }
+        if let Some((table, table_id, Some("StreamArn"))) = app.target(source)
+            && table.kind == "AWS::DynamoDB::Table"
+            && table.properties.get("StreamSpecification").is_none()
+        {
+            out.push(Finding::new(
+                &TABLE_WITHOUT_STREAM,
+                id,
+                format!(
+                    "EventSourceArn is the StreamArn of table `{table_id}`, which has no stream"
+                ),
+            ));
+        }
+        match readers.iter_mut().find(|(s, _)| *s == source) {
+            Some((_, n)) => {
+                *n += 1;
+                if *n == 3 {
+                    out.push(Finding::new(
+                        &TOO_MANY_STREAM_READERS,
+                        id,
+                        "this is the third mapping on the same stream",
+                    ));
+                }
+            }
+            None => readers.push((source, 1)),
+        }
+    }
+}
+
+/// Every value in the app's alarms' dimensions, and their metric names.
+fn alarmed(app: &App) -> Vec<(&'static str, Value)> {
+    let mut out = Vec::new();
+    for t in app.templates() {
+        for r in t.resources.values().filter(|r| r.kind == ALARM) {
+            let metric = match r.properties.get("MetricName") {
+                Some(Value::Str(name)) => name.clone(),
+                _ => continue,
+            };
+            let Some(Value::List(dimensions)) = r.properties.get("Dimensions") else {
+                continue;
+            };
+            for d in dimensions {
+                if let Value::Map(m) = d
+                    && let Some(v) = m.get("Value")
+                {
+                    let metric: &'static str = match metric.as_ref() {
+                        "ApproximateNumberOfMessagesVisible" => "queue",
+                        "OnFailureDestinationDeliveredEventCount" => "mapping",
+                        _ => continue,
+                    };
+                    out.push((metric, v.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// TRB009, TRB010: every dead-letter queue and on-failure destination is alarmed and keeps
+/// messages 14 days.
+fn destinations(app: &App, t: &Template, out: &mut Vec<Finding>) {
+    let alarms = alarmed(app);
+    let queue_alarmed = |queue: &Value| {
+        let Some(Value::GetAtt(r, _) | Value::Ref(r)) = Some(queue) else {
+            return false;
+        };
+        let name = Value::GetAtt(r.clone(), "QueueName");
+        alarms.iter().any(|(m, v)| *m == "queue" && *v == name)
+    };
+    let mut check_queue =
+        |owner: &LogicalId, what: &str, destination: &Value, mapping: Option<&LogicalId>| {
+            let mapping_alarmed = mapping.is_some_and(|m| {
+                alarms.iter().any(|(kind, v)| {
+                    *kind == "mapping" && matches!(v, Value::Ref(r) if r.logical_id == *m)
+                })
+            });
+            let Some((resource, _, _)) = app.target(destination) else {
+                return;
+            };
+            let is_queue = resource.kind == QUEUE;
+            if !(mapping_alarmed || is_queue && queue_alarmed(destination)) {
+                out.push(Finding::new(
+                    &DESTINATION_WITHOUT_ALARM,
+                    owner,
+                    format!("its {what} has no alarm"),
+                ));
+            }
+            if is_queue {
+                let retention = match prop(resource, &["MessageRetentionPeriod"]) {
+                    Some(Value::Int(s)) => *s,
+                    _ => 345_600,
+                };
+                if retention < MESSAGE_RETENTION_SECONDS.max {
+                    out.push(Finding::new(
+                        &SHORT_DLQ_RETENTION,
+                        owner,
+                        format!("its {what} keeps messages {retention} s, less than 14 days"),
+                    ));
+                }
+            }
+        };
+    for (id, r) in t.resources.iter() {
+        match r.kind {
+            ESM => {
+                if let Some(d) = prop(r, &["DestinationConfig", "OnFailure", "Destination"]) {
+                    check_queue(id, "on-failure destination", d, Some(id));
+                }
+            }
+            INVOKE_CONFIG => {
+                if let Some(d) = prop(r, &["DestinationConfig", "OnFailure", "Destination"]) {
+                    check_queue(id, "on-failure destination", d, None);
+                }
+            }
+            FUNCTION => {
+                if let Some(d) = prop(r, &["DeadLetterConfig", "TargetArn"]) {
+                    check_queue(id, "dead-letter queue", d, None);
+                }
+            }
+            RULE => {
+                for target in targets(r) {
+                    if let Some(Value::Map(dlq)) = target.get("DeadLetterConfig")
+                        && let Some(arn) = dlq.get("Arn")
+                    {
+                        check_queue(id, "target dead-letter queue", arn, None);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn targets(rule: &Resource) -> impl Iterator<Item = &crate::core::Map> {
+    let list = match rule.properties.get("Targets") {
+        Some(Value::List(list)) => list.as_slice(),
+        _ => &[],
+    };
+    list.iter().filter_map(|t| match t {
+        Value::Map(m) => Some(m),
+        _ => None,
+    })
+}
+
+/// TRB011, TRB012: rule targets and event patterns.
+fn rules_and_patterns(t: &Template, out: &mut Vec<Finding>) {
+    for (id, r) in t.resources.iter().filter(|(_, r)| r.kind == RULE) {
+        for (i, target) in targets(r).enumerate() {
+            let missing: Vec<&str> = ["DeadLetterConfig", "RetryPolicy"]
+                .into_iter()
+                .filter(|k| target.get(k).is_none())
+                .collect();
+            if !missing.is_empty() {
+                out.push(Finding::new(
+                    &TARGET_WITHOUT_DLQ_OR_RETRY,
+                    id,
+                    format!("target {i} has no {}", missing.join(" and no ")),
+                ));
+            }
+        }
+        if let Some(pattern) = r.properties.get("EventPattern") {
+            let json = match pattern {
+                Value::Json(j) => j.clone(),
+                Value::Str(s) => serde_json::from_str(s).unwrap_or(serde_json::Value::Null),
+                _ => continue,
+            };
+            let mut leaves = Vec::new();
+            pattern_leaves("", &json, &mut leaves);
+            for leaf in leaves {
+                out.push(Finding::new(
+                    &PATTERN_LEAF_NOT_ARRAY,
+                    id,
+                    format!("event pattern field `{leaf}` is not an array"),
+                ));
+            }
+        }
+    }
+}
+
+/// The fields of a pattern object whose value is neither an array nor an object.
+fn pattern_leaves(prefix: &str, pattern: &serde_json::Value, out: &mut Vec<String>) {
+    let Some(fields) = pattern.as_object() else {
+        out.push(if prefix.is_empty() {
+            "(the pattern)".to_owned()
+        } else {
+            prefix.to_owned()
+        });
+        return;
+    };
+    for (key, value) in fields {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            serde_json::Value::Array(_) => {}
+            serde_json::Value::Object(_) => pattern_leaves(&path, value, out),
+            _ => out.push(path),
+        }
+    }
+}
+
+/// TRB013: a queue's `Ref` (its URL) where an ARN is required.
+fn queue_urls(app: &App, t: &Template, out: &mut Vec<Finding>) {
+    let is_queue_url = |v: &Value| matches!(app.target(v), Some((r, _, None)) if r.kind == QUEUE);
+    for (id, r) in t.resources.iter() {
+        let mut arns: Vec<(String, &Value)> = Vec::new();
+        match r.kind {
+            ESM | INVOKE_CONFIG => {
+                for kind in ["OnFailure", "OnSuccess"] {
+                    if let Some(v) = prop(r, &["DestinationConfig", kind, "Destination"]) {
+                        arns.push((format!("DestinationConfig.{kind}.Destination"), v));
+                    }
+                }
+            }
+            FUNCTION => {
+                if let Some(v) = prop(r, &["DeadLetterConfig", "TargetArn"]) {
+                    arns.push(("DeadLetterConfig.TargetArn".to_owned(), v));
+                }
+            }
+            RULE => {
+                for (i, target) in targets(r).enumerate() {
+                    if let Some(v) = target.get("Arn") {
+                        arns.push((format!("Targets[{i}].Arn"), v));
+                    }
+                    if let Some(Value::Map(dlq)) = target.get("DeadLetterConfig")
+                        && let Some(v) = dlq.get("Arn")
+                    {
+                        arns.push((format!("Targets[{i}].DeadLetterConfig.Arn"), v));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(doc) = &r.policy_document {
+            for (i, s) in doc.statements().iter().enumerate() {
+                for v in &s.resources {
+                    arns.push((format!("Statement[{i}].Resource"), v));
+                }
+            }
+        }
+        for (property, value) in arns {
+            if is_queue_url(value) {
+                out.push(Finding::new(
+                    &QUEUE_URL_FOR_ARN,
+                    id,
+                    format!("{property} is a queue's URL"),
+                ));
+            }
+        }
+    }
+}
+
+/// TRB014: every function logs to a log group with a retention.
+fn log_retention(app: &App, t: &Template, out: &mut Vec<Finding>) {
+    for (id, r) in t.resources.iter().filter(|(_, r)| r.kind == FUNCTION) {
+        let group = prop(r, &["LoggingConfig", "LogGroup"]).and_then(|v| app.target(v));
+        let retained = group.is_some_and(|(g, _, _)| {
+            g.kind == "AWS::Logs::LogGroup" && g.properties.get("RetentionInDays").is_some()
+        });
+        if !retained {
+            out.push(Finding::new(
+                &NO_LOG_RETENTION,
+                id,
+                "the function's logs never expire",
+            ));
+        }
+    }
+}
+
+/// TRB015: IAM allows with wildcard actions, or `*` resources beyond what AWS requires.
+fn iam_wildcards(t: &Template, out: &mut Vec<Finding>) {
+    let star_ok: Vec<&str> = iam::STREAM_LIST
+        .iter()
+        .chain(iam::XRAY_WRITE)
+        .copied()
+        .collect();
+    for (id, r) in t.resources.iter() {
+        let Some(doc) = &r.policy_document else {
+            continue;
+        };
+        for s in doc
+            .statements()
+            .iter()
+            .filter(|s| s.effect == Effect::Allow)
+        {
+            for action in &s.actions {
+                if *action == "*" || action.ends_with(":*") {
+                    out.push(Finding::new(
+                        &IAM_WILDCARD,
+                        id,
+                        format!("it allows `{action}`"),
+                    ));
+                }
+            }
+            let star = s
+                .resources
+                .iter()
+                .any(|v| matches!(v, Value::Str(s) if s == "*"));
+            if star {
+                for action in s.actions.iter().filter(|a| !star_ok.contains(a)) {
+                    out.push(Finding::new(
+                        &IAM_WILDCARD,
+                        id,
+                        format!("it allows `{action}` on resource `*`"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// TRB016: stateful resources are retained.
+fn retention(t: &Template, out: &mut Vec<Finding>) {
+    const STATEFUL: [&str; 3] = [
+        "AWS::DynamoDB::Table",
+        "AWS::S3::Bucket",
+        "AWS::Logs::LogGroup",
+    ];
+    for (id, r) in t
+        .resources
+        .iter()
+        .filter(|(_, r)| STATEFUL.contains(&r.kind))
+    {
+        let kept = |p: Option<RemovalPolicy>| {
+            matches!(p, Some(RemovalPolicy::Retain | RemovalPolicy::Snapshot))
+        };
+        if !(kept(r.deletion_policy) && kept(r.update_replace_policy)) {
+            out.push(Finding::new(
+                &STATEFUL_NOT_RETAINED,
+                id,
+                format!("the {} is deleted with the stack or on replacement", r.kind),
+            ));
+        }
+    }
+}
+
+/// TRB017-TRB019: what CloudFormation counts per stack.
+fn sizes(stack: &StackName, t: &Template, out: &mut Vec<Finding>) {
+    let resources = t.resources.len();
+    let whole = |rule: &'static Rule, message: String| Finding {
+        rule,
+        resource: None,
+        message,
+    };
+    if resources > limits::STACK_RESOURCES {
+        out.push(whole(
+            &STACK_RESOURCES_MAX,
+            format!("stack {stack} has {resources} resources"),
+        ));
+    } else if resources > limits::STACK_RESOURCES_WARN {
+        out.push(whole(
+            &STACK_RESOURCES_WARN,
+            format!("stack {stack} has {resources} resources"),
+        ));
+    }
+    for (what, n) in [
+        ("outputs", t.outputs.len()),
+        ("parameters", t.parameters.len()),
+    ] {
+        if n > STACK_OUTPUTS {
+            out.push(whole(
+                &TOO_MANY_OUTPUTS,
+                format!("stack {stack} has {n} {what}"),
+            ));
+        }
+    }
+}
