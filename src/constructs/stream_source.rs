@@ -152,7 +152,7 @@ pub enum OnFailure {
     Topic(Topic),
     /// A bucket: receives the full invocation record, bodies included.
     Bucket(Bucket),
-    /// Nowhere: failed records are dropped. Needs the `no-on-failure-destination` opt-out.
+    /// Nowhere: failed records are dropped. Refused unless the rule `no-on-failure-destination` is suppressed.
     None,
 }
 
@@ -351,7 +351,7 @@ impl JsonSchema for Retries {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "Retries of a failing batch: 0..=10000, or `infinite` (refused without an opt-out).",
+            "description": "Retries of a failing batch: 0..=10000, or `infinite` (refused unless `infinite-retries` is suppressed).",
             "oneOf": [
                 {"type": "integer", "minimum": MAXIMUM_RETRY_ATTEMPTS.min, "maximum": MAXIMUM_RETRY_ATTEMPTS.max},
                 {"const": "infinite"}

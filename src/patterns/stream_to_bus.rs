@@ -51,7 +51,7 @@ pub enum FailureDestination {
     /// An SQS queue (14 days) receiving only the failed batch's metadata (shard, sequence
     /// numbers): the records themselves expire from the stream after 24 h. Warns.
     Queue,
-    /// None: failed records are dropped. Needs the `no-on-failure-destination` opt-out.
+    /// None: failed records are dropped. Refused unless the rule `no-on-failure-destination` is suppressed.
     None,
 }
 

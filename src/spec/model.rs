@@ -73,7 +73,7 @@ pub struct StreamToBusSpec {
     #[serde(default)]
     pub stream: StreamSourceProps,
     /// Where failed batches go: `bucket` (the whole records, kept for a re-drive), `queue` (only
-    /// metadata; warns) or `none` (needs an opt-out). Default: `bucket`.
+    /// metadata; warns) or `none` (refused unless `no-on-failure-destination` is suppressed). Default: `bucket`.
     #[serde(default)]
     pub on_failure: FailureDestination,
     /// The on-failure queue. Default: 14 days retention.
