@@ -37,11 +37,11 @@ use tributary::patterns::{StreamToBus, StreamToBusProps};
 /// Stacks of the big app.
 const BIG_STACKS: usize = 100;
 /// Stream-to-bus patterns per stack of the big app.
-const PATTERNS: usize = 11;
+const PATTERNS: usize = 10;
 /// Writer functions per pattern (each bound as a writer and routed on the stack's API).
 const WRITERS: usize = 2;
 /// Rules a stack of the big app attaches to patterns of the previous stack.
-const UPSTREAM_RULES: usize = 3;
+const UPSTREAM_RULES: usize = 2;
 
 fn catalog() -> Arc<Catalog> {
     Arc::new(Catalog::discover(Path::new(env!("CARGO_MANIFEST_DIR"))))

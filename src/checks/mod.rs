@@ -156,8 +156,8 @@ const MIN_REASON_CHARS: usize = 10;
 /// templates) and reports the rest.
 pub(crate) fn run(parts: &mut IndexMap<StackName, StackParts>, diagnostics: &mut Vec<Diagnostic>) {
     let mut findings: Vec<(StackName, Finding)> = Vec::new();
-    for name in parts.keys() {
-        for finding in rules::check(parts, name) {
+    for (name, found) in rules::check(parts) {
+        for finding in found {
             let finding = (name.clone(), finding);
             if !findings.contains(&finding) {
                 findings.push(finding);

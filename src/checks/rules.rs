@@ -46,18 +46,28 @@ fn prop<'v>(r: &'v Resource, path: &[&str]) -> Option<&'v Value> {
         })
 }
 
-pub(super) fn check(parts: &IndexMap<StackName, StackParts>, stack: &StackName) -> Vec<Finding> {
+/// Every finding of every stack, by stack.
+pub(super) fn check(parts: &IndexMap<StackName, StackParts>) -> Vec<(StackName, Vec<Finding>)> {
     let app = App(parts);
-    let Some(p) = parts.get(stack) else {
-        return Vec::new();
-    };
-    let t = &p.template;
+    let alarms = alarmed(&app);
+    parts
+        .iter()
+        .map(|(name, p)| (name.clone(), check_stack(&app, &alarms, name, &p.template)))
+        .collect()
+}
+
+fn check_stack(
+    app: &App,
+    alarms: &[(&'static str, Value)],
+    stack: &StackName,
+    t: &Template,
+) -> Vec<Finding> {
     let mut out = Vec::new();
-    mappings(&app, t, &mut out);
-    destinations(&app, t, &mut out);
+    mappings(app, t, &mut out);
+    destinations(app, alarms, t, &mut out);
     rules_and_patterns(t, &mut out);
-    queue_urls(&app, t, &mut out);
-    log_retention(&app, t, &mut out);
+    queue_urls(app, t, &mut out);
+    log_retention(app, t, &mut out);
     iam_wildcards(t, &mut out);
     retention(t, &mut out);
     sizes(stack, t, &mut out);
@@ -177,8 +187,7 @@ fn alarmed(app: &App) -> Vec<(&'static str, Value)> {
 
 /// TRB009, TRB010: every dead-letter queue and on-failure destination is alarmed and keeps
 /// messages 14 days.
-fn destinations(app: &App, t: &Template, out: &mut Vec<Finding>) {
-    let alarms = alarmed(app);
+fn destinations(app: &App, alarms: &[(&'static str, Value)], t: &Template, out: &mut Vec<Finding>) {
     let queue_alarmed = |queue: &Value| {
         let Some(Value::GetAtt(r, _) | Value::Ref(r)) = Some(queue) else {
             return false;
