@@ -154,23 +154,21 @@ impl Alarm {
         Self::new(stack, path, props, topic)
     }
 
-    /// Alarms when the mapping sent records to its on-failure destination: they were not
-    /// published and wait there for an operator (and a re-drive).
-    pub fn on_failure_delivered(
+    /// Alarms on the first event of a Lambda metric (`Sum >= 1` over one minute).
+    fn first_lambda_event(
         stack: &mut Stack,
         path: ConstructPath,
-        mapping: &StreamSource,
+        description: String,
+        name: &'static str,
+        dimension: (&'static str, Value),
         topic: &Topic,
     ) -> Self {
         let props = AlarmProps {
-            description: format!(
-                "{} gave up on stream records and sent them to its on-failure destination: fix the cause, then re-drive them",
-                mapping.path
-            ),
+            description,
             metric: Metric {
                 namespace: "AWS/Lambda",
-                name: "OnFailureDestinationDeliveredEventCount",
-                dimensions: vec![("EventSourceMappingUUID", mapping.uuid())],
+                name,
+                dimensions: vec![dimension],
                 statistic: "Sum",
             },
             threshold: 1,
@@ -180,6 +178,29 @@ impl Alarm {
         Self::new(stack, path, props, topic)
     }
 
+    /// Alarms when the mapping sent records to its on-failure destination: they were not
+    /// published and wait there for an operator (and a re-drive).
+    pub fn on_failure_delivered(
+        stack: &mut Stack,
+        path: ConstructPath,
+        mapping: &StreamSource,
+        topic: &Topic,
+    ) -> Self {
+        let description = format!(
+            "{} gave up on stream records and sent them to its on-failure destination: fix the cause, then re-drive them",
+            mapping.path
+        );
+        let dimension = ("EventSourceMappingUUID", mapping.uuid());
+        Self::first_lambda_event(
+            stack,
+            path,
+            description,
+            "OnFailureDestinationDeliveredEventCount",
+            dimension,
+            topic,
+        )
+    }
+
     /// Alarms when the mapping dropped records: neither processed nor kept anywhere.
     pub fn dropped_events(
         stack: &mut Stack,
@@ -187,22 +208,19 @@ impl Alarm {
         mapping: &StreamSource,
         topic: &Topic,
     ) -> Self {
-        let props = AlarmProps {
-            description: format!(
-                "{} dropped stream records (not published, not kept): they are lost",
-                mapping.path
-            ),
-            metric: Metric {
-                namespace: "AWS/Lambda",
-                name: "DroppedEventCount",
-                dimensions: vec![("EventSourceMappingUUID", mapping.uuid())],
-                statistic: "Sum",
-            },
-            threshold: 1,
-            period_seconds: 60,
-            evaluation_periods: 1,
-        };
-        Self::new(stack, path, props, topic)
+        let description = format!(
+            "{} dropped stream records (not published, not kept): they are lost",
+            mapping.path
+        );
+        let dimension = ("EventSourceMappingUUID", mapping.uuid());
+        Self::first_lambda_event(
+            stack,
+            path,
+            description,
+            "DroppedEventCount",
+            dimension,
+            topic,
+        )
     }
 
     /// Alarms when Lambda could not deliver to one of `function`'s destinations (an
@@ -213,21 +231,18 @@ impl Alarm {
         function: &Function,
         topic: &Topic,
     ) -> Self {
-        let props = AlarmProps {
-            description: format!(
-                "Lambda failed to deliver failed events of {} to their destination",
-                function.path
-            ),
-            metric: Metric {
-                namespace: "AWS/Lambda",
-                name: "DestinationDeliveryFailures",
-                dimensions: vec![("FunctionName", function.name())],
-                statistic: "Sum",
-            },
-            threshold: 1,
-            period_seconds: 60,
-            evaluation_periods: 1,
-        };
-        Self::new(stack, path, props, topic)
+        let description = format!(
+            "Lambda failed to deliver failed events of {} to their destination",
+            function.path
+        );
+        let dimension = ("FunctionName", function.name());
+        Self::first_lambda_event(
+            stack,
+            path,
+            description,
+            "DestinationDeliveryFailures",
+            dimension,
+            topic,
+        )
     }
 }

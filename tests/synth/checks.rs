@@ -12,7 +12,7 @@ use tributary::core::{
 };
 use tributary::patterns::{StreamToBus, StreamToBusProps};
 
-use crate::common::{one_stack, template};
+use crate::common::{function, one_stack, table_with_stream, template};
 
 /// The rule codes a stack built by `f` triggers (errors and warnings).
 fn codes(f: impl FnOnce(&mut Stack)) -> BTreeSet<&'static str> {
@@ -23,30 +23,13 @@ fn codes(f: impl FnOnce(&mut Stack)) -> BTreeSet<&'static str> {
     diagnostics.iter().filter_map(|d| d.code).collect()
 }
 
-fn stream_table(s: &mut Stack) -> Table {
-    let p = s.construct("Table");
-    Table::new(
-        s,
-        p,
-        &TableProps {
-            stream: Some(StreamViewType::NewAndOldImages),
-            ..TableProps::new(Attribute::string("pk"))
-        },
-    )
-}
-
-fn function(s: &mut Stack, id: &str) -> Function {
-    let p = s.construct(id);
-    Function::new(s, p, &FunctionProps::new("stream-publisher"))
-}
-
 /// A mapping from a streamed table to a function, with these props and destination.
 fn mapping(
     s: &mut Stack,
     props: StreamSourceProps,
     on_failure: impl FnOnce(&mut Stack) -> OnFailure,
 ) {
-    let table = stream_table(s);
+    let table = table_with_stream(s);
     let f = function(s, "Consumer");
     let on_failure = on_failure(s);
     let p = s.construct("Mapping");
@@ -61,7 +44,7 @@ fn alarmed_bucket(s: &mut Stack) -> OnFailure {
 
 /// A raw stream mapping (the escape hatch): every safe property unless `edit` changes it.
 fn raw_mapping(s: &mut Stack, edit: impl FnOnce(Resource, &Table, &Queue) -> Resource) {
-    let table = stream_table(s);
+    let table = table_with_stream(s);
     let f = function(s, "Consumer");
     let p = s.construct("Dlq");
     let q = Queue::new(s, p, &QueueProps::default());
@@ -181,7 +164,7 @@ fn each_rule_has_a_case_that_triggers_it() {
         (
             "TRB008",
             Box::new(|s| {
-                let table = stream_table(s);
+                let table = table_with_stream(s);
                 let f = function(s, "Consumer");
                 for id in ["One", "Two", "Three"] {
                     let on_failure = alarmed_bucket_named(s, &format!("{id}Kept"));
@@ -194,7 +177,7 @@ fn each_rule_has_a_case_that_triggers_it() {
         (
             "TRB010",
             Box::new(|s| {
-                let table = stream_table(s);
+                let table = table_with_stream(s);
                 let f = function(s, "Consumer");
                 let p = s.construct("Short");
                 let q = Queue::new(
@@ -264,7 +247,7 @@ fn each_rule_has_a_case_that_triggers_it() {
         (
             "TRB015",
             Box::new(|s| {
-                let table = stream_table(s);
+                let table = table_with_stream(s);
                 let f = function(s, "Greedy");
                 f.grant(s, Statement::allow(&["dynamodb:*"], vec![table.arn()]));
                 f.grant(s, Statement::allow(&["s3:GetObject"], vec!["*".into()]));
@@ -374,7 +357,7 @@ fn the_example_app_triggers_no_rule() {
 
 fn suppressed(s: &mut Stack, rule: &str, reason: &str) {
     no_destination_alarm(s);
-    let table = stream_table(s);
+    let table = table_with_stream(s);
     let f = function(s, "Consumer");
     let on_failure = alarmed_bucket(s);
     let p = s.construct("Mapping");

@@ -4,6 +4,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tributary::assembly::{TemplateFormat, render_template, write_assembly};
+use tributary::constructs::{
+    Attribute, Function, FunctionProps, StreamViewType, Table, TableProps,
+};
 use tributary::core::{App, Diagnostics, Environment, Stack, StackName, Synthesized};
 
 /// The repository root.
@@ -80,4 +83,23 @@ pub fn read_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             )
         })
         .collect()
+}
+
+/// A function of the `stream-publisher` handler at `id`.
+pub fn function(s: &mut Stack, id: &str) -> Function {
+    let p = s.construct(id);
+    Function::new(s, p, &FunctionProps::new("stream-publisher"))
+}
+
+/// A table `Table` (partition key `pk`) with a stream of new and old images.
+pub fn table_with_stream(s: &mut Stack) -> Table {
+    let p = s.construct("Table");
+    Table::new(
+        s,
+        p,
+        &TableProps {
+            stream: Some(StreamViewType::NewAndOldImages),
+            ..TableProps::new(Attribute::string("pk"))
+        },
+    )
 }

@@ -6,7 +6,9 @@ use tributary::constructs::*;
 use tributary::core::{ConstructPath, Stack, Suppression, Value};
 use tributary::patterns::{FailureDestination, StreamToBus, StreamToBusProps};
 
-use crate::common::{errors, one_stack, outcome, resources, snapshot_settings};
+use crate::common::{
+    errors, function, one_stack, outcome, resources, snapshot_settings, table_with_stream,
+};
 
 /// Construct tests build raw constructs, without the alarms the pattern adds: they suppress the
 /// rule that asks for them (a real app gets them from `StreamToBus`).
@@ -19,23 +21,6 @@ fn without_alarms(s: &mut Stack) {
             "raw constructs under test, alarms are the pattern's",
         ),
     );
-}
-
-fn function(s: &mut Stack, id: &str) -> Function {
-    let p = s.construct(id);
-    Function::new(s, p, &FunctionProps::new("stream-publisher"))
-}
-
-fn table_with_stream(s: &mut Stack) -> Table {
-    let p = s.construct("Table");
-    Table::new(
-        s,
-        p,
-        &TableProps {
-            stream: Some(StreamViewType::NewAndOldImages),
-            ..TableProps::new(Attribute::string("pk"))
-        },
-    )
 }
 
 #[test]

@@ -337,3 +337,15 @@ pub fn invocation_record(records: &[Value], stream_arn: &str, function_arn: &str
         "payload": json!({ "Records": records }).to_string(),
     })
 }
+
+/// Writes `body` to `s3://bucket/key`.
+pub async fn put_object(config: &SdkConfig, bucket: &str, key: &str, body: Vec<u8>) {
+    aws_sdk_s3::Client::new(config)
+        .put_object()
+        .bucket(bucket)
+        .key(key)
+        .body(body.into())
+        .send()
+        .await
+        .unwrap();
+}

@@ -201,13 +201,7 @@ async fn failed_batches_keep_their_records_and_the_redrive_publishes_them() {
     let key = format!(
         "{FAILED_PREFIX}6f1c2d3e-0000-4000-8000-000000000001/shardId-00000001541626099285-f35f62ef/2026/11/26/2026-11-26T19.00.00-0d3e"
     );
-    s3.put_object()
-        .bucket(&bucket)
-        .key(&key)
-        .body(document.to_string().into_bytes().into())
-        .send()
-        .await
-        .unwrap();
+    put_object(&aws, &bucket, &key, document.to_string().into_bytes()).await;
 
     // The bodies are kept: the stream's 24 hours no longer matter.
     let batches = FailedBatches::new(s3.clone(), bucket.clone());
@@ -280,21 +274,9 @@ async fn a_batch_that_still_fails_stays_in_the_bucket() {
         "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/x",
         "arn:f",
     );
-    s3.put_object()
-        .bucket(&bucket)
-        .key(&key)
-        .body(document.to_string().into_bytes().into())
-        .send()
-        .await
-        .unwrap();
+    put_object(&aws, &bucket, &key, document.to_string().into_bytes()).await;
     let garbage = format!("{FAILED_PREFIX}esm/shard/2026/11/26/not-json");
-    s3.put_object()
-        .bucket(&bucket)
-        .key(&garbage)
-        .body(b"{".to_vec().into())
-        .send()
-        .await
-        .unwrap();
+    put_object(&aws, &bucket, &garbage, b"{".to_vec()).await;
 
     let bus = EventBridgeBus::new(aws_sdk_eventbridge::Client::new(&aws), unique("bus"));
     let batches = FailedBatches::new(s3, bucket);
