@@ -47,7 +47,11 @@ pub struct FunctionProps {
     #[schemars(range(min = TIMEOUT_SECONDS.min, max = TIMEOUT_SECONDS.max))]
     pub timeout_seconds: u32,
     /// Extra environment variables. Default: none (bindings add the names of what they bind).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "IndexMap::is_empty",
+        deserialize_with = "crate::core::unique_keys"
+    )]
     pub environment: IndexMap<String, String>,
     /// Days the function's log group keeps logs (a CloudWatch Logs retention value). Default: 30.
     #[serde(default = "retention")]

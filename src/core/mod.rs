@@ -10,6 +10,7 @@ mod stack;
 pub mod suggest;
 mod suppression;
 mod template;
+mod unique;
 mod value;
 
 pub use app::{App, Synthesized, SynthesizedStack};
@@ -21,4 +22,5 @@ pub use stack::Stack;
 pub(crate) use stack::StackParts;
 pub use suppression::Suppression;
 pub use template::{Output, Parameter, RemovalPolicy, Rendered, Resource, Template, TemplateRule};
+pub use unique::unique_keys;
 pub use value::{Map, Pseudo, Reference, Text, Value, export_name};

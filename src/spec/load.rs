@@ -28,14 +28,33 @@ impl fmt::Display for SpecError {
     }
 }
 
+/// The largest spec read, in bytes: an app of hundreds of stacks is a few hundred KiB.
+pub const MAX_SPEC_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Reads and parses a spec file.
 pub fn load(file: &Path) -> Result<AppSpec, SpecError> {
-    let bytes = std::fs::read(file).map_err(|e| SpecError {
+    let fail = |message: String| SpecError {
         file: file.to_owned(),
         line: None,
         column: None,
-        message: format!("cannot read the app spec: {e}"),
-    })?;
+        message,
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_SPEC_BYTES + 1), &mut bytes)
+        })
+        .map_err(|e| fail(format!("cannot read the app spec: {e}")))?;
+    if bytes.len() as u64 > MAX_SPEC_BYTES {
+        return Err(fail(format!(
+            "the app spec is larger than {MAX_SPEC_BYTES} bytes; split the app, or check that this is the right file"
+        )));
+    }
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        return Err(fail(format!(
+            "the app spec is not a text file (a NUL byte at offset {at})"
+        )));
+    }
     let text = String::from_utf8(bytes).map_err(|e| SpecError {
         file: file.to_owned(),
         line: None,
@@ -54,7 +73,7 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecError> {
         file: file.to_owned(),
         line,
         column,
-        message: with_suggestion(&message),
+        message: with_suggestion(&plain_words(&message)),
     };
     if text.trim().is_empty() {
         return Err(err(
@@ -76,13 +95,41 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecError> {
         })
     } else {
         crate::yaml::from_str(text).map_err(|e| {
-            let (line, column) = match crate::yaml::location(&e) {
-                Some((l, c)) => (Some(l), Some(c)),
-                None => (None, None),
-            };
-            err(line, column, strip_location(&e.to_string()))
+            let location = crate::yaml::location(&e);
+            let mut message = e.to_string();
+            if let Some((line, column)) = location {
+                message = message.replacen(&format!(" at line {line} column {column}"), "", 1);
+                let at = text
+                    .lines()
+                    .nth(line.saturating_sub(1))
+                    .and_then(|l| l.chars().nth(column.saturating_sub(1)));
+                if at == Some('\t') {
+                    message.push_str(" (a tab: YAML indents with spaces only)");
+                }
+            }
+            err(location.map(|l| l.0), location.map(|l| l.1), message)
         })
     }
+}
+
+/// Parser jargon in words a spec author knows.
+fn plain_words(message: &str) -> String {
+    const WORDS: [(&str, &str); 5] = [
+        (
+            "recursion limit exceeded",
+            "nested too deeply (more than 128 levels)",
+        ),
+        (
+            "repetition limit exceeded",
+            "YAML aliases expand to too much data",
+        ),
+        ("expected struct AppSpec", "expected a map with `stacks:`"),
+        ("expected u32", "expected a whole number (0 or more)"),
+        ("expected u8", "expected a whole number (0 or more)"),
+    ];
+    WORDS.iter().fold(message.to_owned(), |m, (jargon, plain)| {
+        m.replace(jargon, plain)
+    })
 }
 
 /// serde_yaml and serde_json append " at line L column C": the location is already in front.

@@ -8,7 +8,7 @@ use crate::constructs::{
     EventBusProps, EventPattern, FunctionProps, HttpMethod, QueueProps, StreamSourceProps,
     TableProps, TargetRetry, Throttling, TopicProps,
 };
-use crate::core::{ConstructId, Environment, LogicalId, StackName, Suppression};
+use crate::core::{ConstructId, Environment, LogicalId, StackName, Suppression, unique_keys};
 use crate::patterns::{AlarmOptions, FailureDestination};
 
 /// A tributary app: its stacks, synthesized in order (a stack may only refer to the stacks
@@ -21,6 +21,7 @@ pub struct AppSpec {
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// The stacks by name (a CloudFormation stack name).
+    #[serde(deserialize_with = "unique_keys")]
     pub stacks: IndexMap<StackName, StackSpec>,
 }
 
@@ -39,22 +40,46 @@ pub struct StackSpec {
     pub termination_protection: bool,
     /// Logical IDs to keep when constructs are renamed: resource path (below the stack, e.g.
     /// `Orders/Table/Resource`) -> logical ID. Default: none.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "unique_keys",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub logical_id_overrides: IndexMap<String, LogicalId>,
     /// SNS topics (alarm destinations) by id. Default: none.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "unique_keys",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub topics: IndexMap<ConstructId, TopicProps>,
     /// Lambda functions from handler crates, by id. Default: none.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "unique_keys",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub functions: IndexMap<ConstructId, FunctionProps>,
     /// Stream-to-bus patterns by id. Default: none.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "unique_keys",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub stream_to_bus: IndexMap<ConstructId, StreamToBusSpec>,
     /// HTTP APIs by id. Default: none.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "unique_keys",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub http_apis: IndexMap<ConstructId, HttpApiSpec>,
     /// Rules on the bus of a stream-to-bus pattern, by id. Default: none.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        deserialize_with = "unique_keys",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub rules: IndexMap<ConstructId, RuleSpec>,
 }
 

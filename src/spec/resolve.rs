@@ -38,6 +38,34 @@ fn build_stack(
         let _ = stack.override_logical_id(path, id.as_str());
     }
 
+    // Ids are unique within a stack across every kind of construct; a repeated one is reported
+    // once, here, and its second construct is not built (it would only collide).
+    let mut kinds: IndexMap<&str, &str> = IndexMap::new();
+    let sections = [
+        ("topic", spec.topics.keys().collect::<Vec<_>>()),
+        ("function", spec.functions.keys().collect()),
+        ("stream-to-bus pattern", spec.stream_to_bus.keys().collect()),
+        ("HTTP API", spec.http_apis.keys().collect()),
+        ("rule", spec.rules.keys().collect()),
+    ];
+    for (kind, ids) in sections {
+        for id in ids {
+            match kinds.get(id.as_str()) {
+                Some(first) => {
+                    let path = crate::core::ConstructPath::root(stack.name()).child(id.as_str());
+                    stack.error(
+                        &path,
+                        format!("`{id}` names both a {first} and a {kind}; ids must be unique within a stack"),
+                    );
+                }
+                None => {
+                    kinds.insert(id.as_str(), kind);
+                }
+            }
+        }
+    }
+    let first_of_its_name = |id: &str, kind: &str| kinds.get(id) == Some(&kind);
+
     let mut topics: IndexMap<String, Topic> = IndexMap::new();
     for (id, props) in &spec.topics {
         let path = stack.construct(id.as_str());
@@ -46,11 +74,17 @@ fn build_stack(
 
     let mut functions: IndexMap<String, Function> = IndexMap::new();
     for (id, props) in &spec.functions {
+        if !first_of_its_name(id.as_str(), "function") {
+            continue;
+        }
         let path = stack.construct(id.as_str());
         functions.insert(id.to_string(), Function::new(stack, path, props));
     }
 
     for (id, p) in &spec.stream_to_bus {
+        if !first_of_its_name(id.as_str(), "stream-to-bus pattern") {
+            continue;
+        }
         let path = stack.construct(id.as_str());
         let alerts = match &p.alert_topic {
             Some(name) => lookup(stack, &path, "alertTopic", "topic", name, &topics),
@@ -97,6 +131,9 @@ fn build_stack(
     }
 
     for (id, api_spec) in &spec.http_apis {
+        if !first_of_its_name(id.as_str(), "HTTP API") {
+            continue;
+        }
         let path = stack.construct(id.as_str());
         let props = HttpApiProps {
             throttling: api_spec.throttling,
@@ -122,6 +159,9 @@ fn build_stack(
     }
 
     for (id, rule_spec) in &spec.rules {
+        if !first_of_its_name(id.as_str(), "rule") {
+            continue;
+        }
         let path = stack.construct(id.as_str());
         for s in &rule_spec.suppress {
             stack.suppress(&path, s.clone());

@@ -23,7 +23,7 @@ fn misspelt_field_names_file_line_and_suggestion() {
 
 #[test]
 fn wrong_types_and_empty_files() {
-    insta::assert_snapshot!(load_error("stacks:\n  S:\n    functions:\n      F:\n        handler: notify-staff\n        memorySize: lots\n"), @"app.yaml:6:21: stacks.S.functions.F.memorySize: invalid type: string \"lots\", expected u32");
+    insta::assert_snapshot!(load_error("stacks:\n  S:\n    functions:\n      F:\n        handler: notify-staff\n        memorySize: lots\n"), @"app.yaml:6:21: stacks.S.functions.F.memorySize: invalid type: string \"lots\", expected a whole number (0 or more)");
     insta::assert_snapshot!(load_error("  \n"), @"app.yaml: the app spec is empty; it needs at least `stacks:`");
     insta::assert_snapshot!(load_error("stacks:\n  bad_name: {}\n"), @"app.yaml:2:3: stacks: `bad_name` contains `_`; only A-Z, a-z, 0-9 and - are allowed");
 }

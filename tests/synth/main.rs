@@ -11,4 +11,5 @@ mod core;
 mod errors;
 mod examples;
 mod limits;
+mod malformed;
 mod schema;
