@@ -9,7 +9,7 @@ pub use load::{SpecError, load, parse};
 pub use model::{
     AppSpec, FunctionRef, HttpApiSpec, RouteSpec, RuleSpec, StackSpec, StreamToBusSpec, TargetSpec,
 };
-pub use resolve::build;
+pub use resolve::{build, build_into};
 
 /// The app spec's JSON Schema (draft 2020-12), pretty-printed with a final newline: what
 /// `tributary schema` writes and `schema/app.schema.json` holds.

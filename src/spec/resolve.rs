@@ -14,7 +14,11 @@ use crate::patterns::{StreamToBus, StreamToBusProps};
 
 /// Builds the app a spec describes; handler crates are looked up under `root/handlers`.
 pub fn build(spec: &AppSpec, root: &Path) -> App {
-    let mut app = App::new(root);
+    build_into(spec, App::new(root))
+}
+
+/// Builds the app a spec describes into `app` (e.g. one made with a shared asset catalog).
+pub fn build_into(spec: &AppSpec, mut app: App) -> App {
     // Patterns of earlier stacks, for rules that attach to them: (stack, id) -> pattern.
     let mut patterns: BTreeMap<(String, String), StreamToBus> = BTreeMap::new();
     for (name, stack_spec) in &spec.stacks {
