@@ -316,7 +316,7 @@ fn skip_checkov_under(p: &mut StackParts, i: usize) {
     let (scope, Suppression { rule, reason }) = p.suppressions[i].clone();
     for (id, resource) in p.template.resources.iter_mut() {
         if p.origins.get(id).is_some_and(|path| covers(&scope, path)) {
-            resource.skip_checkov(&rule, &reason);
+            resource.skip_checkov((&rule, &reason));
         }
     }
 }

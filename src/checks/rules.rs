@@ -4,16 +4,15 @@
 use indexmap::IndexMap;
 
 use super::*;
-use crate::constructs::iam;
+use crate::constructs::alarm::{ON_FAILURE_DELIVERED_METRIC, QUEUE_DEPTH_METRIC};
 use crate::constructs::limits::{self, MESSAGE_RETENTION_SECONDS, STACK_OUTPUTS};
+use crate::constructs::{Queue, iam};
 use crate::core::{Effect, RemovalPolicy, Resource, Template, Value};
 
-const ESM: &str = "AWS::Lambda::EventSourceMapping";
-const QUEUE: &str = "AWS::SQS::Queue";
-const RULE: &str = "AWS::Events::Rule";
-const INVOKE_CONFIG: &str = "AWS::Lambda::EventInvokeConfig";
-const FUNCTION: &str = "AWS::Lambda::Function";
-const ALARM: &str = "AWS::CloudWatch::Alarm";
+use crate::constructs::types::{
+    ALARM, BUCKET, EVENT_INVOKE_CONFIG as INVOKE_CONFIG, EVENT_SOURCE_MAPPING as ESM, FUNCTION,
+    LOG_GROUP, QUEUE, RULE, TABLE,
+};
 
 /// Resolves references across the app's stacks.
 struct App<'a>(&'a IndexMap<StackName, StackParts>);
@@ -58,7 +57,7 @@ pub(super) fn check(parts: &IndexMap<StackName, StackParts>) -> Vec<(StackName, 
 
 fn check_stack(
     app: &App,
-    alarms: &[(&'static str, Value)],
+    alarms: &[(Watched, Value)],
     stack: &StackName,
     t: &Template,
 ) -> Vec<Finding> {
@@ -129,7 +128,7 @@ fn mappings(app: &App, t: &Template, out: &mut Vec<Finding>) {
             ));
         }
         if let Some((table, table_id, Some("StreamArn"))) = app.target(source)
-            && table.kind == "AWS::DynamoDB::Table"
+            && table.kind == TABLE
             && table.properties.get("StreamSpecification").is_none()
         {
             out.push(Finding::new(
@@ -156,8 +155,17 @@ fn mappings(app: &App, t: &Template, out: &mut Vec<Finding>) {
     }
 }
 
-/// Every value in the app's alarms' dimensions, and their metric names.
-fn alarmed(app: &App) -> Vec<(&'static str, Value)> {
+/// What an alarm watches that the destination rules care about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Watched {
+    /// A queue's depth (dimension: its name).
+    QueueDepth,
+    /// A mapping's deliveries to its on-failure destination (dimension: its UUID, `Ref`).
+    GivenUp,
+}
+
+/// The dimension values of the app's alarms on queue depth and on given-up records.
+fn alarmed(app: &App) -> Vec<(Watched, Value)> {
     let mut out = Vec::new();
     for t in app.templates() {
         for r in t.resources.values().filter(|r| r.kind == ALARM) {
@@ -172,9 +180,9 @@ fn alarmed(app: &App) -> Vec<(&'static str, Value)> {
                 if let Value::Map(m) = d
                     && let Some(v) = m.get("Value")
                 {
-                    let metric: &'static str = match metric.as_ref() {
-                        "ApproximateNumberOfMessagesVisible" => "queue",
-                        "OnFailureDestinationDeliveredEventCount" => "mapping",
+                    let metric = match metric.as_ref() {
+                        QUEUE_DEPTH_METRIC => Watched::QueueDepth,
+                        ON_FAILURE_DELIVERED_METRIC => Watched::GivenUp,
                         _ => continue,
                     };
                     out.push((metric, v.clone()));
@@ -187,19 +195,19 @@ fn alarmed(app: &App) -> Vec<(&'static str, Value)> {
 
 /// TRB009, TRB010: every dead-letter queue and on-failure destination is alarmed and keeps
 /// messages 14 days.
-fn destinations(app: &App, alarms: &[(&'static str, Value)], t: &Template, out: &mut Vec<Finding>) {
-    let queue_alarmed = |queue: &Value| {
-        let Some(Value::GetAtt(r, _) | Value::Ref(r)) = Some(queue) else {
-            return false;
-        };
-        let name = Value::GetAtt(r.clone(), "QueueName");
-        alarms.iter().any(|(m, v)| *m == "queue" && *v == name)
+fn destinations(app: &App, alarms: &[(Watched, Value)], t: &Template, out: &mut Vec<Finding>) {
+    let queue_alarmed = |queue: &Value| match queue {
+        Value::GetAtt(r, _) | Value::Ref(r) => {
+            let name = Queue::name_of(r);
+            alarms.contains(&(Watched::QueueDepth, name))
+        }
+        _ => false,
     };
     let mut check_queue =
         |owner: &LogicalId, what: &str, destination: &Value, mapping: Option<&LogicalId>| {
             let mapping_alarmed = mapping.is_some_and(|m| {
-                alarms.iter().any(|(kind, v)| {
-                    *kind == "mapping" && matches!(v, Value::Ref(r) if r.logical_id == *m)
+                alarms.iter().any(|(watched, v)| {
+                    *watched == Watched::GivenUp && matches!(v, Value::Ref(r) if r.logical_id == *m)
                 })
             });
             let Some((resource, _, _)) = app.target(destination) else {
@@ -384,7 +392,7 @@ fn log_retention(app: &App, t: &Template, out: &mut Vec<Finding>) {
     for (id, r) in t.resources.iter().filter(|(_, r)| r.kind == FUNCTION) {
         let group = prop(r, &["LoggingConfig", "LogGroup"]).and_then(|v| app.target(v));
         let retained = group.is_some_and(|(g, _, _)| {
-            g.kind == "AWS::Logs::LogGroup" && g.properties.get("RetentionInDays").is_some()
+            g.kind == LOG_GROUP && g.properties.get("RetentionInDays").is_some()
         });
         if !retained {
             out.push(Finding::new(
@@ -440,11 +448,7 @@ fn iam_wildcards(t: &Template, out: &mut Vec<Finding>) {
 
 /// TRB016: stateful resources are retained.
 fn retention(t: &Template, out: &mut Vec<Finding>) {
-    const STATEFUL: [&str; 3] = [
-        "AWS::DynamoDB::Table",
-        "AWS::S3::Bucket",
-        "AWS::Logs::LogGroup",
-    ];
+    const STATEFUL: [&str; 3] = [TABLE, BUCKET, LOG_GROUP];
     for (id, r) in t
         .resources
         .iter()

@@ -8,6 +8,11 @@ use super::topic::Topic;
 use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 
 /// A metric an alarm watches.
+/// The queue metric the dead-letter alarms watch.
+pub const QUEUE_DEPTH_METRIC: &str = "ApproximateNumberOfMessagesVisible";
+/// The mapping metric counting records sent to its on-failure destination.
+pub const ON_FAILURE_DELIVERED_METRIC: &str = "OnFailureDestinationDeliveredEventCount";
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
     pub namespace: &'static str,
@@ -44,7 +49,7 @@ impl Alarm {
             .into_iter()
             .map(|(name, value)| Value::map([("Name", name.into()), ("Value", value)]))
             .collect();
-        let r = Resource::new("AWS::CloudWatch::Alarm")
+        let r = Resource::new(super::types::ALARM)
             .prop("AlarmDescription", props.description)
             .prop("Namespace", props.metric.namespace)
             .prop("MetricName", props.metric.name)
@@ -71,7 +76,7 @@ impl Alarm {
             ),
             metric: Metric {
                 namespace: "AWS/SQS",
-                name: "ApproximateNumberOfMessagesVisible",
+                name: QUEUE_DEPTH_METRIC,
                 dimensions: vec![("QueueName", queue.name())],
                 statistic: "Maximum",
             },
@@ -195,7 +200,7 @@ impl Alarm {
             stack,
             path,
             description,
-            "OnFailureDestinationDeliveredEventCount",
+            ON_FAILURE_DELIVERED_METRIC,
             dimension,
             topic,
         )

@@ -17,7 +17,7 @@ pub struct Bucket {
 impl Bucket {
     /// Adds a private, encrypted, versioned bucket that refuses plain-HTTP requests.
     pub fn new(stack: &mut Stack, path: ConstructPath) -> Self {
-        let r = Resource::new("AWS::S3::Bucket")
+        let r = Resource::new(super::types::BUCKET)
             .checkov_skip(super::checkov::BUCKET_ACCESS_LOGS)
             .prop(
                 "BucketEncryption",

@@ -49,9 +49,7 @@ impl EventBus {
     /// Adds a custom bus (and its archive).
     pub fn new(stack: &mut Stack, path: ConstructPath, props: &EventBusProps) -> Self {
         let name = props.name.clone().unwrap_or_else(|| {
-            let id = LogicalId::from_path(&path)
-                .map(|i| i.to_string())
-                .unwrap_or_default();
+            let id = LogicalId::text_of(&path);
             format!("{}-{id}", stack.name())
         });
         let valid = !name.is_empty()

@@ -129,7 +129,7 @@ impl Function {
         let log_path = stack.child(&path, "LogGroup");
         let log_group = stack.add(
             &log_path,
-            Resource::new("AWS::Logs::LogGroup")
+            Resource::new(super::types::LOG_GROUP)
                 .checkov_skip(super::checkov::LOGS_KMS)
                 .prop("RetentionInDays", props.log_retention_days)
                 .retain(RemovalPolicy::Retain),
@@ -146,9 +146,7 @@ impl Function {
             ),
         );
         let policy_path = stack.child(&role_path, "DefaultPolicy");
-        let policy_name = crate::core::LogicalId::from_path(&policy_path)
-            .map(|id| id.to_string())
-            .unwrap_or_default();
+        let policy_name = crate::core::LogicalId::text_of(&policy_path);
         let policy = stack.add(
             &policy_path,
             Resource::new("AWS::IAM::Policy")
@@ -168,7 +166,7 @@ impl Function {
         for (k, v) in &props.environment {
             variables.insert(k.clone(), Value::from(v.clone()));
         }
-        let mut r = Resource::new("AWS::Lambda::Function")
+        let mut r = Resource::new(super::types::FUNCTION)
             .checkov_skip(super::checkov::LAMBDA_VPC)
             .checkov_skip(super::checkov::LAMBDA_ENV_KMS)
             .prop("Code", code)
@@ -200,10 +198,7 @@ impl Function {
             r = r.prop("TracingConfig", Value::map([("Mode", "Active".into())]));
         }
         if props.reserved_concurrency.is_none() {
-            r.skip_checkov(
-                super::checkov::LAMBDA_CONCURRENCY.0,
-                super::checkov::LAMBDA_CONCURRENCY.1,
-            );
+            r.skip_checkov(super::checkov::LAMBDA_CONCURRENCY);
         }
         r.depends_on = vec![policy.logical_id.clone()];
         let resource = stack.child(&path, "Resource");
@@ -235,6 +230,14 @@ impl Function {
             function.grant(stack, Statement::allow(SES_SEND, arns));
         }
         function
+    }
+
+    /// Records on the function resource (when it is in `stack`) that checkov's `skip` does not
+    /// apply, as the wiring that invokes it shows.
+    pub fn skip_checkov(&self, stack: &mut Stack, skip: super::checkov::Skip) {
+        if let Some(r) = stack.resource_mut(&self.reference) {
+            r.skip_checkov(skip);
+        }
     }
 
     /// The function name (`Ref`).

@@ -124,7 +124,7 @@ impl HttpApi {
         let logs_path = stack.child(&api.path, "AccessLogs");
         let logs = stack.add(
             &logs_path,
-            Resource::new("AWS::Logs::LogGroup")
+            Resource::new(super::types::LOG_GROUP)
                 .checkov_skip(super::checkov::LOGS_KMS)
                 .prop("RetentionInDays", props.access_log_retention_days)
                 .retain(RemovalPolicy::Retain),
@@ -152,12 +152,7 @@ impl HttpApi {
                 ),
         );
         stack.add_output(
-            &format!(
-                "{}Url",
-                crate::core::LogicalId::from_path(&api.path)
-                    .map(|i| i.to_string())
-                    .unwrap_or_default()
-            ),
+            &format!("{}Url", crate::core::LogicalId::text_of(&api.path)),
             Output {
                 description: Some(format!("The URL of {}", api.path)),
                 value: Value::sub_with(
@@ -192,10 +187,7 @@ impl HttpApi {
         if !valid_path {
             stack.error(&self.path, format!("route path `{route_path}` must start with `/` and use A-Z a-z 0-9 - _ . {{param}}"));
         }
-        if let Some(f) = stack.resource_mut(&function.reference) {
-            let (id, reason) = super::checkov::LAMBDA_DLQ_SYNC;
-            f.skip_checkov(id, reason);
-        }
+        function.skip_checkov(stack, super::checkov::LAMBDA_DLQ_SYNC);
         let route_id: String = format!("{method}{route_path}")
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|s| !s.is_empty())

@@ -37,11 +37,10 @@ impl Limit {
     }
 }
 
-const ESM: &str = "AWS::Lambda::EventSourceMapping";
-const SQS: &str = "AWS::SQS::Queue";
-const LAMBDA: &str = "AWS::Lambda::Function";
-const RULE: &str = "AWS::Events::Rule";
-const INVOKE_CONFIG: &str = "AWS::Lambda::EventInvokeConfig";
+use super::types::{
+    EVENT_INVOKE_CONFIG as INVOKE_CONFIG, EVENT_SOURCE_MAPPING as ESM, FUNCTION as LAMBDA,
+    QUEUE as SQS, RULE,
+};
 
 /// Records per batch a stream mapping reads: 1..=10,000 (AWS default 100).
 pub const BATCH_SIZE: Limit = Limit {

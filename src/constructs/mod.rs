@@ -15,6 +15,7 @@ pub mod rule;
 pub mod stream_source;
 pub mod table;
 pub mod topic;
+pub mod types;
 
 pub use alarm::Alarm;
 pub use bucket::Bucket;

@@ -73,7 +73,7 @@ impl Queue {
         if let Some(size) = props.maximum_message_size {
             MAXIMUM_MESSAGE_SIZE.check(stack, &path, "maximumMessageSize", size.into());
         }
-        let r = Resource::new("AWS::SQS::Queue")
+        let r = Resource::new(super::types::QUEUE)
             .checkov_skip(super::checkov::QUEUE_SSE)
             .prop("MessageRetentionPeriod", props.retention_seconds)
             .prop("VisibilityTimeout", props.visibility_timeout_seconds)
@@ -92,7 +92,12 @@ impl Queue {
 
     /// The queue name (for metrics).
     pub fn name(&self) -> Value {
-        Value::GetAtt(self.reference.clone(), "QueueName")
+        Self::name_of(&self.reference)
+    }
+
+    /// The name (`QueueName` attribute) of the queue resource `reference`.
+    pub fn name_of(reference: &Reference) -> Value {
+        Value::GetAtt(reference.clone(), "QueueName")
     }
 
     /// The queue URL (`Ref`): what queue policies and SDK calls take; never where an ARN is required.

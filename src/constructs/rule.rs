@@ -173,9 +173,7 @@ impl Rule {
         let pattern_len = pattern.to_string().chars().count();
         EVENT_PATTERN_CHARS.check(stack, &path, "pattern length", pattern_len as i64);
         RULE_TARGETS.check(stack, &path, "targets", targets.len() as i64);
-        let id = LogicalId::from_path(&path)
-            .map(|i| i.to_string())
-            .unwrap_or_default();
+        let id = LogicalId::text_of(&path);
         let mut name = format!("{}-{id}", stack.name());
         if name.len() > RULE_NAME_CHARS.max as usize {
             name.truncate(RULE_NAME_CHARS.max as usize);
@@ -185,7 +183,7 @@ impl Rule {
         let mut rendered = Vec::new();
         let reference = stack.add(
             &resource_path,
-            Resource::new("AWS::Events::Rule")
+            Resource::new(super::types::RULE)
                 .prop("Name", name.clone())
                 .prop("EventBusName", bus.name())
                 .prop("EventPattern", Value::Json(pattern))

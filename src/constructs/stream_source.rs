@@ -267,7 +267,7 @@ impl StreamSource {
             OnFailure::None => None,
         };
 
-        let mut r = Resource::new("AWS::Lambda::EventSourceMapping")
+        let mut r = Resource::new(super::types::EVENT_SOURCE_MAPPING)
             .prop("FunctionName", function.name())
             .prop("EventSourceArn", table.stream_arn())
             .prop("StartingPosition", props.starting_position.as_str())
@@ -312,10 +312,7 @@ impl StreamSource {
         }
         let resource = stack.child(&path, "Resource");
         let reference = stack.add(&resource, r);
-        if let Some(f) = stack.resource_mut(&function.reference) {
-            let (id, reason) = super::checkov::LAMBDA_DLQ_STREAM;
-            f.skip_checkov(id, reason);
-        }
+        function.skip_checkov(stack, super::checkov::LAMBDA_DLQ_STREAM);
         Self { path, reference }
     }
 }

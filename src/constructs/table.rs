@@ -162,7 +162,7 @@ impl Table {
                 stack.error(&path, "key attribute names must be 1..=255 bytes long");
             }
         }
-        let mut r = Resource::new("AWS::DynamoDB::Table")
+        let mut r = Resource::new(super::types::TABLE)
             .checkov_skip(super::checkov::TABLE_KMS)
             .prop("KeySchema", Value::List(keys))
             .prop("AttributeDefinitions", Value::List(attributes));

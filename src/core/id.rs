@@ -108,6 +108,14 @@ impl LogicalId {
         Self(Arc::from(format!("Invalid{n}")))
     }
 
+    /// [`LogicalId::from_path`] as text, for names built from it (`<stack>-<id>`); empty for a
+    /// path that has none (a stack's root).
+    pub fn text_of(path: &ConstructPath) -> String {
+        Self::from_path(path)
+            .map(|id| id.to_string())
+            .unwrap_or_default()
+    }
+
     /// Derives the logical ID of a construct path: its segments in PascalCase with everything but
     /// letters and digits removed; `Resource` segments (the main resource of a construct) are dropped.
     /// `Orders/Publisher/Resource` -> `OrdersPublisher`.

@@ -79,7 +79,7 @@ impl Resource {
 
     /// Records that checkov's check `id` does not apply to this resource, and why, where checkov
     /// reads it (`Metadata.checkov.skip`). A second skip of the same check replaces the first.
-    pub fn skip_checkov(&mut self, id: &str, reason: &str) {
+    pub fn skip_checkov(&mut self, (id, reason): (&str, &str)) {
         let entry = serde_json::json!({ "id": id, "comment": reason });
         let checkov = self
             .metadata
@@ -94,8 +94,8 @@ impl Resource {
     }
 
     /// [`Resource::skip_checkov`], builder style, for an `(id, reason)` pair.
-    pub fn checkov_skip(mut self, (id, reason): (&str, &str)) -> Self {
-        self.skip_checkov(id, reason);
+    pub fn checkov_skip(mut self, skip: (&str, &str)) -> Self {
+        self.skip_checkov(skip);
         self
     }
 

@@ -30,7 +30,7 @@ use crate::constructs::limits::{ASYNC_EVENT_AGE_SECONDS, ASYNC_RETRY_ATTEMPTS};
 use crate::constructs::{
     Alarm, Bucket, EventBus, EventBusProps, EventContract, Function, FunctionProps, OnFailure,
     Queue, QueueProps, Rule, RuleProps, SchemaRegistry, StreamSource, StreamSourceProps,
-    StreamViewType, Table, TableProps, Target, TargetKind, Topic, TopicProps, iam,
+    StreamViewType, Table, TableProps, Target, TargetKind, Topic, TopicProps, iam, types,
 };
 use crate::core::suggest::closest;
 use crate::core::{ConstructPath, LogicalId, Output, Resource, Stack, Statement, Value};
@@ -172,15 +172,10 @@ impl StreamToBus {
         publisher.set_environment(stack, BUS_NAME_ENV, bus.name());
         publisher.grant(stack, bus.put_events());
 
+        let id = LogicalId::text_of(&path);
         let events = props.events.as_ref().map(|contract| {
             let registry_path = stack.child(&path, "Schemas");
-            let name = format!(
-                "{}-{}",
-                stack.name(),
-                LogicalId::from_path(&path)
-                    .map(|i| i.to_string())
-                    .unwrap_or_default()
-            );
+            let name = format!("{}-{id}", stack.name());
             let description = format!("Events of source `{}` on {}", contract.source, bus.path);
             let registry = SchemaRegistry::new(stack, registry_path, &name, &description, contract);
             (contract.clone(), registry)
@@ -236,9 +231,6 @@ impl StreamToBus {
         Alarm::dropped_events(stack, dropped, &mapping, &alerts);
 
         // What an operator needs for a re-drive (`redrive --bucket ... --bus ...`).
-        let id = LogicalId::from_path(&path)
-            .map(|i| i.to_string())
-            .unwrap_or_default();
         stack.add_output(
             &format!("{id}BusName"),
             Output {
@@ -337,7 +329,7 @@ fn async_failures_once(stack: &mut Stack, function: &Function, alerts: &Topic) {
     let queue_path = stack.child(&function.path, "AsyncFailureQueue");
     let queue = Queue::new(stack, queue_path, &QueueProps::default());
     function.grant(stack, Statement::allow(iam::QUEUE_SEND, vec![queue.arn()]));
-    let mut config = Resource::new("AWS::Lambda::EventInvokeConfig")
+    let mut config = Resource::new(types::EVENT_INVOKE_CONFIG)
         .prop("FunctionName", function.name())
         .prop("Qualifier", "$LATEST")
         .prop("MaximumRetryAttempts", ASYNC_RETRY_ATTEMPTS.max)
@@ -350,10 +342,7 @@ fn async_failures_once(stack: &mut Stack, function: &Function, alerts: &Topic) {
     config.depends_on.push(function.policy.logical_id.clone());
     let config_path = stack.child(&function.path, "AsyncInvokeConfig");
     stack.add(&config_path, config);
-    if let Some(f) = stack.resource_mut(&function.reference) {
-        let (id, reason) = crate::constructs::checkov::LAMBDA_DLQ_ASYNC;
-        f.skip_checkov(id, reason);
-    }
+    function.skip_checkov(stack, crate::constructs::checkov::LAMBDA_DLQ_ASYNC);
     let alarm = stack.child(&function.path, "AsyncFailureQueueAlarm");
     Alarm::dlq_depth(stack, alarm, &queue, alerts);
 }
