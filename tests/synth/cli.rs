@@ -89,3 +89,75 @@ fn spec_syntax_error_exits_1_with_location() {
     let stderr = stderr.replace(dir.path().to_str().unwrap(), "[dir]");
     insta::assert_snapshot!(stderr, @"error: [dir]/typo.yaml:3:5: stacks.S: unknown field `fuctions`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?");
 }
+
+#[test]
+fn validate_reports_the_default_app_valid_and_lists_the_rules() {
+    let (code, stdout, _) = tributary(&["validate"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout.trim_end(),
+        "valid: 2 stack(s), 20 rules, 0 errors, 0 warning(s), 0 suppressed finding(s) recorded in the templates"
+    );
+    let (code, stdout, _) = tributary(&["validate", "--rules"]);
+    assert_eq!(code, 0);
+    let ids: Vec<&str> = stdout
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let expected: Vec<&str> = tributary::checks::RULES.iter().map(|r| r.id).collect();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn validate_exits_1_with_every_finding_of_an_unsafe_app() {
+    // Inside the project, so the spec finds its handler crates.
+    let dir = tempfile::tempdir_in(root().join("target")).unwrap();
+    let spec = dir.path().join("unsafe.yaml");
+    std::fs::write(
+        &spec,
+        "stacks:\n  S:\n    streamToBus:\n      Orders:\n        table: { partitionKey: { name: id } }\n        publisher: { handler: stream-publisher }\n        stream: { retries: infinite, bisectOnError: false }\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = tributary(&["validate", "--app", spec.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let codes: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("error["))
+        .filter_map(|l| l.split(']').next())
+        .collect();
+    assert_eq!(codes, ["TRB002", "TRB004"], "{stdout}");
+    assert!(
+        stdout.ends_with("invalid: 2 error(s), 0 warning(s)\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn schema_writes_and_checks_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("schema/app.schema.json");
+    let path = file.to_str().unwrap();
+    let (code, stdout, _) = tributary(&["schema"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, tributary::spec::json_schema());
+    let (code, _, _) = tributary(&["schema", "--out", path, "--check"]);
+    assert_eq!(code, 1, "a missing file is not current");
+    let (code, _, _) = tributary(&["schema", "--out", path]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        tributary::spec::json_schema()
+    );
+    let (code, _, stderr) = tributary(&["schema", "--out", path, "--check"]);
+    assert_eq!(code, 0, "{stderr}");
+    std::fs::write(&file, "{}").unwrap();
+    let (code, _, stderr) = tributary(&["schema", "--out", path, "--check"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("is not the schema of this version"),
+        "{stderr}"
+    );
+    let (code, _, _) = tributary(&["schema", "--check"]);
+    assert_eq!(code, 2, "--check needs --out");
+}
