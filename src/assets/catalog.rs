@@ -180,11 +180,12 @@ impl Catalog {
 /// Hashes what every handler binary is built from (they are built together, and feature
 /// unification makes each binary depend on the whole set): every file of every handler crate, the
 /// `Cargo.lock` entries of the packages they depend on (transitively), the root manifest's
-/// `[workspace.dependencies]` entries of those packages and its `lambda` and `release` profiles.
-/// Changes to the synthesizer's own dependencies therefore leave asset hashes alone.
+/// `[workspace.dependencies]` entries the handler manifests inherit and its `lambda` and
+/// `release` profiles. Changes to the synthesizer's own dependencies therefore leave asset
+/// hashes alone.
 fn hash_inputs(root: &Path) -> std::io::Result<[u8; 32]> {
     let mut h = Sha256::new();
-    h.update(b"tributary-asset-inputs-v2\0");
+    h.update(b"tributary-asset-inputs-v3\0");
     let mut files = Vec::new();
     let dir = root.join(HANDLERS_DIR);
     if dir.is_dir() {
@@ -211,8 +212,13 @@ fn hash_inputs(root: &Path) -> std::io::Result<[u8; 32]> {
         h.update([0]);
     }
     let manifest = read_toml(&root.join("Cargo.toml"))?;
-    let names: std::collections::BTreeSet<&str> =
-        closure.iter().filter_map(|e| e.split(' ').next()).collect();
+    let mut names = std::collections::BTreeSet::new();
+    for path in files
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "Cargo.toml"))
+    {
+        names.extend(inherited_dependencies(&read_toml(path)?));
+    }
     let section = |path: &[&str]| {
         path.iter()
             .try_fold(&manifest, |t, k| t.get(*k).and_then(toml::Value::as_table))
@@ -241,6 +247,28 @@ fn hash_inputs(root: &Path) -> std::io::Result<[u8; 32]> {
         }
     }
     Ok(h.finalize().into())
+}
+
+/// The dependencies a crate manifest takes from `[workspace.dependencies]` (`x.workspace = true`),
+/// in every dependency table, target-specific ones included.
+fn inherited_dependencies(manifest: &toml::Table) -> Vec<String> {
+    const TABLES: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
+    let targets = manifest
+        .get("target")
+        .and_then(toml::Value::as_table)
+        .into_iter()
+        .flat_map(|t| t.values().filter_map(toml::Value::as_table));
+    std::iter::once(manifest)
+        .chain(targets)
+        .flat_map(|t| TABLES.iter().filter_map(|k| t.get(*k)?.as_table()))
+        .flat_map(|deps| deps.iter())
+        .filter(|(_, spec)| {
+            spec.get("workspace")
+                .and_then(toml::Value::as_bool)
+                .unwrap_or(false)
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 fn read_toml(path: &Path) -> std::io::Result<toml::Table> {
@@ -335,4 +363,84 @@ pub fn hex_digest(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A project with one handler that inherits `serde` from the workspace.
+    fn project(root_deps: &str, lock_extra: &str, main_rs: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("handlers/h/src")).unwrap();
+        fs::write(
+            root.join("handlers/h/Cargo.toml"),
+            "[package]\nname = \"h\"\n[dependencies]\nserde.workspace = true\n",
+        )
+        .unwrap();
+        fs::write(root.join("handlers/h/src/main.rs"), main_rs).unwrap();
+        fs::write(
+            root.join("Cargo.toml"),
+            format!("[workspace.dependencies]\n{root_deps}\n[profile.lambda]\nstrip = true\n"),
+        )
+        .unwrap();
+        fs::write(
+            root.join("Cargo.lock"),
+            format!(
+                "version = 4\n\n[[package]]\nname = \"h\"\nversion = \"0.1.0\"\ndependencies = [\"serde\"]\n\n\
+                 [[package]]\nname = \"serde\"\nversion = \"1.0.0\"\nsource = \"registry\"\nchecksum = \"aa\"\ndependencies = [\"itoa\"]\n\n\
+                 [[package]]\nname = \"itoa\"\nversion = \"1.0.0\"\nsource = \"registry\"\nchecksum = \"cc\"\n{lock_extra}"
+            ),
+        )
+        .unwrap();
+        dir
+    }
+
+    fn inputs(dir: &tempfile::TempDir) -> [u8; 32] {
+        hash_inputs(dir.path()).unwrap()
+    }
+
+    #[test]
+    fn the_synthesizers_own_dependencies_leave_asset_hashes_alone() {
+        let base = inputs(&project("serde = \"1\"", "", "fn main() {}"));
+        // `itoa` is in the handler's lock closure (through serde), but the handler does not
+        // inherit it: the synthesizer does.
+        let synth_only = project(
+            "serde = \"1\"\nclap = \"4\"\nitoa = \"1\"",
+            "\n[[package]]\nname = \"clap\"\nversion = \"4.0.0\"\nsource = \"registry\"\nchecksum = \"bb\"\n",
+            "fn main() {}",
+        );
+        assert_eq!(inputs(&synth_only), base);
+    }
+
+    #[test]
+    fn handler_sources_and_inherited_dependencies_change_asset_hashes() {
+        let base = inputs(&project("serde = \"1\"", "", "fn main() {}"));
+        assert_ne!(
+            inputs(&project("serde = \"1\"", "", "fn main() { println!() }")),
+            base
+        );
+        assert_ne!(
+            inputs(&project(
+                "serde = { version = \"1\", features = [\"derive\"] }",
+                "",
+                "fn main() {}"
+            )),
+            base
+        );
+    }
+
+    #[test]
+    fn inherited_dependencies_include_target_tables() {
+        let manifest: toml::Table = toml::from_str(
+            "[dependencies]\na.workspace = true\nb = \"1\"\n[dev-dependencies]\nc = { workspace = true }\n\
+             [target.'cfg(unix)'.dependencies]\nd.workspace = true\n",
+        )
+        .unwrap();
+        let mut names = inherited_dependencies(&manifest);
+        names.sort();
+        assert_eq!(names, ["a", "c", "d"]);
+    }
 }
