@@ -136,8 +136,18 @@ impl AppArg {
                     Some(f) => f.clone(),
                     None => default_app()?,
                 };
-                let spec = crate::spec::load(&file).map_err(|e| {
-                    eprintln!("error: {e}");
+                let spec = crate::spec::load(&file).map_err(|errors| {
+                    for e in &errors.0 {
+                        eprintln!("error: {e}");
+                    }
+                    if errors.0.len() >= crate::spec::MAX_ERRORS {
+                        eprintln!(
+                            "error: stopped after {} errors; fix these and run again",
+                            crate::spec::MAX_ERRORS
+                        );
+                    } else if errors.0.len() > 1 {
+                        eprintln!("error: the app spec is invalid ({} errors)", errors.0.len());
+                    }
                     Failure::Invalid
                 })?;
                 let dir = file.parent().map(PathBuf::from).unwrap_or_default();

@@ -22,5 +22,5 @@ pub use stack::Stack;
 pub(crate) use stack::StackParts;
 pub use suppression::Suppression;
 pub use template::{Output, Parameter, RemovalPolicy, Rendered, Resource, Template, TemplateRule};
-pub use unique::unique_keys;
+pub use unique::{RECOVERY_DEPTH, every_error, unique_keys};
 pub use value::{Map, Pseudo, Reference, Text, Value, export_name};

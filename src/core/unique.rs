@@ -1,48 +1,206 @@
-//! Deserializing maps whose keys must be unique: YAML and JSON parsers keep the last of two equal
-//! keys silently, which would drop a whole construct from a spec without a word.
+//! Deserializing maps whose keys must be unique, and reporting every bad entry of a document
+//! instead of the first.
+//!
+//! YAML and JSON parsers keep the last of two equal keys silently, which would drop a whole
+//! construct from a spec without a word: [`unique_keys`] makes a repeated key an error.
+//!
+//! Serde stops at the first error, and a derived `Deserialize` cannot skip past a bad value. So
+//! [`every_error`] parses again after each error, with the entry the error came from (a stack, or
+//! a construct of a stack: the first [`RECOVERY_DEPTH`] levels of `unique_keys` maps) read past
+//! as ignored. The parser's own messages and locations stay exactly as they are; the entries are
+//! tracked in a thread-local because derived `Deserialize` impls cannot carry a seed.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
 use std::hash::Hash;
 use std::marker::PhantomData;
 
 use indexmap::IndexMap;
-use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
+use serde::de::{
+    Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor,
+};
 
-/// `#[serde(deserialize_with = "unique_keys")]` for an `IndexMap`: a repeated key is an error
-/// naming it.
+/// `#[serde(deserialize_with = "unique_keys")]` for an `IndexMap` with string keys: a repeated
+/// key is an error naming it.
 pub fn unique_keys<'de, D, K, V>(deserializer: D) -> Result<IndexMap<K, V>, D::Error>
 where
     D: Deserializer<'de>,
     K: Deserialize<'de> + Eq + Hash + fmt::Display,
     V: Deserialize<'de>,
 {
-    struct Unique<K, V>(PhantomData<(K, V)>);
+    deserializer.deserialize_map(Unique(PhantomData))
+}
 
-    impl<'de, K, V> Visitor<'de> for Unique<K, V>
-    where
-        K: Deserialize<'de> + Eq + Hash + fmt::Display,
-        V: Deserialize<'de>,
-    {
-        type Value = IndexMap<K, V>;
+struct Unique<K, V>(PhantomData<(K, V)>);
 
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a map")
-        }
+impl<'de, K, V> Visitor<'de> for Unique<K, V>
+where
+    K: Deserialize<'de> + Eq + Hash + fmt::Display,
+    V: Deserialize<'de>,
+{
+    type Value = IndexMap<K, V>;
 
-        fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-            let mut map = IndexMap::with_capacity(access.size_hint().unwrap_or(0).min(256));
-            while let Some(key) = access.next_key::<K>()? {
-                if map.contains_key(&key) {
-                    return Err(A::Error::custom(format!(
-                        "`{key}` is defined twice; names must be unique"
-                    )));
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut map = IndexMap::with_capacity(access.size_hint().unwrap_or(0).min(256));
+        loop {
+            let mut raw = None;
+            let key = match access.next_key_seed(KeySeed::<K>(&mut raw, PhantomData)) {
+                Ok(Some(Key::Read(key))) => key,
+                Ok(Some(Key::Skip)) => {
+                    access.next_value::<IgnoredAny>().inspect_err(|_| {
+                        recovery(|r| r.stop = true);
+                    })?;
+                    continue;
                 }
-                let value = access.next_value()?;
-                map.insert(key, value);
+                Ok(None) => break,
+                Err(e) => {
+                    recovery(|r| r.fail(raw));
+                    return Err(e);
+                }
+            };
+            if map.contains_key(&key) {
+                recovery(|r| r.fail(raw));
+                return Err(A::Error::custom(format!(
+                    "`{key}` is defined twice; names must be unique"
+                )));
             }
-            Ok(map)
+            recovery(|r| r.path.extend(raw));
+            let value = access.next_value().inspect_err(|_| {
+                recovery(|r| r.fail(None));
+            });
+            recovery(|r| r.path.pop());
+            map.insert(key, value?);
+        }
+        Ok(map)
+    }
+}
+
+/// A key as read: the key itself, or an entry to read past (its error is already reported).
+enum Key<K> {
+    Read(K),
+    Skip,
+}
+
+/// Reads a key as text first, so that the entry can be named even when the key is invalid.
+struct KeySeed<'a, K>(&'a mut Option<String>, PhantomData<K>);
+
+impl<'de, K: Deserialize<'de>> DeserializeSeed<'de> for KeySeed<'_, K> {
+    type Value = Key<K>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<K>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de, K: Deserialize<'de>> Visitor<'de> for KeySeed<'_, K> {
+    type Value = Key<K>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a name")
+    }
+
+    fn visit_str<E: Error>(self, v: &str) -> Result<Key<K>, E> {
+        *self.0 = Some(v.to_owned());
+        if recovery(|r| r.skips(v)).unwrap_or(false) {
+            return Ok(Key::Skip);
+        }
+        // Validated inside the parser's call, so the error carries the key's line and column.
+        let text = serde::de::value::StrDeserializer::<serde::de::value::Error>::new(v);
+        K::deserialize(text).map(Key::Read).map_err(E::custom)
+    }
+}
+
+/// How many levels of `unique_keys` entries an error is charged to: 1 a stack, 2 one of its
+/// constructs (deeper maps, like a function's environment, count as their construct).
+pub const RECOVERY_DEPTH: usize = 2;
+
+/// The state of one [`every_error`] call.
+#[derive(Debug, Default)]
+struct Recovery {
+    /// The keys of the entries being read, outermost first.
+    path: Vec<String>,
+    /// Entries to read past: each gave an error already.
+    skip: HashSet<Vec<String>>,
+    /// The entry the error being raised came from, once known.
+    failed: Option<Vec<String>>,
+    /// Set when reading past an entry failed too (a syntax error, a nesting limit): parsing
+    /// again cannot get further.
+    stop: bool,
+}
+
+impl Recovery {
+    /// Charges the error being raised to the innermost entry at most [`RECOVERY_DEPTH`] deep:
+    /// the current one, or the entry whose key `key` is, below it.
+    fn fail(&mut self, key: Option<String>) {
+        if self.failed.is_some() {
+            return;
+        }
+        let mut entry = self.path.clone();
+        entry.extend(key);
+        if !entry.is_empty() && entry.len() <= RECOVERY_DEPTH {
+            self.failed = Some(entry);
         }
     }
 
-    deserializer.deserialize_map(Unique(PhantomData))
+    fn skips(&self, key: &str) -> bool {
+        self.path.len() < RECOVERY_DEPTH && {
+            let mut entry = self.path.clone();
+            entry.push(key.to_owned());
+            self.skip.contains(&entry)
+        }
+    }
+}
+
+thread_local! {
+    static RECOVERY: RefCell<Option<Recovery>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the current [`every_error`] state; `None` outside one.
+fn recovery<T>(f: impl FnOnce(&mut Recovery) -> T) -> Option<T> {
+    RECOVERY.with(|r| r.borrow_mut().as_mut().map(f))
+}
+
+/// Parses with `parse` until it succeeds or no entry is left to read past, and returns every
+/// error (at most `max`) in document order of discovery. Errors that repeat one already found are
+/// dropped.
+pub fn every_error<T, E: fmt::Display>(
+    max: usize,
+    mut parse: impl FnMut() -> Result<T, E>,
+) -> Result<T, Vec<E>> {
+    struct Restore(Option<Recovery>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            RECOVERY.with(|r| *r.borrow_mut() = self.0.take());
+        }
+    }
+    let _restore = Restore(RECOVERY.with(|r| r.borrow_mut().replace(Recovery::default())));
+    let mut errors: Vec<E> = Vec::new();
+    loop {
+        recovery(|r| {
+            r.path.clear();
+            r.failed = None;
+            r.stop = false;
+        });
+        let error = match parse() {
+            Ok(value) if errors.is_empty() => return Ok(value),
+            Ok(_) => return Err(errors),
+            Err(e) => e,
+        };
+        let text = error.to_string();
+        if !errors.iter().any(|e| e.to_string() == text) {
+            errors.push(error);
+        }
+        let next = recovery(|r| match r.failed.take() {
+            Some(entry) if !r.stop => r.skip.insert(entry),
+            _ => false,
+        });
+        if next != Some(true) || errors.len() >= max {
+            return Err(errors);
+        }
+    }
 }

@@ -32,12 +32,14 @@ impl fmt::Display for SpecError {
 pub const MAX_SPEC_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Reads and parses a spec file.
-pub fn load(file: &Path) -> Result<AppSpec, SpecError> {
-    let fail = |message: String| SpecError {
-        file: file.to_owned(),
-        line: None,
-        column: None,
-        message,
+pub fn load(file: &Path) -> Result<AppSpec, SpecErrors> {
+    let fail = |message: String| {
+        SpecErrors::from(SpecError {
+            file: file.to_owned(),
+            line: None,
+            column: None,
+            message,
+        })
     };
     let mut bytes = Vec::new();
     std::fs::File::open(file)
@@ -67,8 +69,42 @@ pub fn load(file: &Path) -> Result<AppSpec, SpecError> {
     parse(file, &text)
 }
 
+/// The most errors one load reports: enough to fix a spec in one go, few enough to read.
+pub const MAX_ERRORS: usize = 20;
+
+/// Every error of a spec that could not be read, in the order found (at least one).
+#[derive(Debug, thiserror::Error)]
+pub struct SpecErrors(pub Vec<SpecError>);
+
+impl fmt::Display for SpecErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        if self.0.len() >= MAX_ERRORS {
+            write!(
+                f,
+                "\n(stopped after {MAX_ERRORS} errors; fix these and run again)"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl From<SpecError> for SpecErrors {
+    fn from(e: SpecError) -> Self {
+        SpecErrors(vec![e])
+    }
+}
+
 /// Parses spec text; `file` names it in errors and picks the format (`.json` or YAML).
-pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecError> {
+///
+/// Every construct (or stack) with an error is reported, each with its first error: after an
+/// error the text is parsed again with that construct read past.
+pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
     let err = |line, column, message: String| SpecError {
         file: file.to_owned(),
         line,
@@ -80,36 +116,96 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecError> {
             None,
             None,
             "the app spec is empty; it needs at least `stacks:`".to_owned(),
-        ));
+        )
+        .into());
     }
     let is_json = file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json {
-        serde_json::from_str(text).map_err(|e| {
-            err(
-                Some(e.line()),
-                Some(e.column()),
-                strip_location(&e.to_string()),
-            )
-        })
-    } else {
-        crate::yaml::from_str(text).map_err(|e| {
-            let location = crate::yaml::location(&e);
-            let mut message = e.to_string();
-            if let Some((line, column)) = location {
-                message = message.replacen(&format!(" at line {line} column {column}"), "", 1);
-                let at = text
-                    .lines()
-                    .nth(line.saturating_sub(1))
-                    .and_then(|l| l.chars().nth(column.saturating_sub(1)));
-                if at == Some('\t') {
-                    message.push_str(" (a tab: YAML indents with spaces only)");
-                }
-            }
-            err(location.map(|l| l.0), location.map(|l| l.1), message)
-        })
+    let once = || parse_as::<AppSpec>(is_json, text).map_err(|(l, c, m)| err(l, c, m));
+    if let Ok(spec) = once() {
+        return Ok(spec);
     }
+    // A syntax error (or a nesting or alias limit) is reported alone: errors found before it may
+    // be its consequences, and parsing past it is not possible.
+    // (A JSON `Value` rather than `IgnoredAny`: serde_json's skipping words errors less well.)
+    let syntax = if is_json {
+        parse_as::<serde_json::Value>(true, text).map(drop)
+    } else {
+        parse_as::<serde::de::IgnoredAny>(false, text).map(drop)
+    };
+    syntax.map_err(|(l, c, m)| err(l, c, m))?;
+    crate::core::every_error(MAX_ERRORS, once).map_err(SpecErrors)
+}
+
+/// One parse; an error is its line, column and message with the field path in front.
+fn parse_as<T: serde::de::DeserializeOwned>(
+    is_json: bool,
+    text: &str,
+) -> Result<T, (Option<usize>, Option<usize>, String)> {
+    if is_json {
+        parse_json(text)
+    } else {
+        parse_yaml(text)
+            .map_err(|(location, message)| (location.map(|l| l.0), location.map(|l| l.1), message))
+    }
+}
+
+/// One JSON parse (serde_json reports no field path: serde_path_to_error tracks it).
+fn parse_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, (Option<usize>, Option<usize>, String)> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let spec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let mut path = e.path().to_string();
+        let e = e.into_inner();
+        let message = strip_location(&e.to_string());
+        // Like serde_yaml: an unknown field is reported at the map it is in.
+        if let Some(field) = message
+            .strip_prefix("unknown field `")
+            .and_then(|m| m.split('`').next())
+            && let Some(parent) = path.strip_suffix(&format!(".{field}"))
+        {
+            path = parent.to_owned();
+        }
+        // A syntax error is about the text, not a field: no path.
+        let message = if path == "." || e.classify() != serde_json::error::Category::Data {
+            message
+        } else {
+            format!("{path}: {message}")
+        };
+        (Some(e.line()), Some(e.column()), message)
+    })?;
+    de.end().map_err(|e| {
+        (
+            Some(e.line()),
+            Some(e.column()),
+            strip_location(&e.to_string()),
+        )
+    })?;
+    Ok(spec)
+}
+
+/// One YAML parse; an error is its location and message (serde_yaml puts the path in front).
+#[allow(clippy::type_complexity)]
+fn parse_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, (Option<(usize, usize)>, String)> {
+    crate::yaml::from_str(text).map_err(|e| {
+        let location = crate::yaml::location(&e);
+        let mut message = e.to_string();
+        if let Some((line, column)) = location {
+            message = message.replacen(&format!(" at line {line} column {column}"), "", 1);
+            let at = text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .and_then(|l| l.chars().nth(column.saturating_sub(1)));
+            if at == Some('\t') {
+                message.push_str(" (a tab: YAML indents with spaces only)");
+            }
+        }
+        (location, message)
+    })
 }
 
 /// Parser jargon in words a spec author knows.
@@ -169,8 +265,33 @@ fn with_suggestion(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
+
+    fn errors(name: &str, text: &str) -> Vec<String> {
+        let Err(errors) = parse(Path::new(name), text) else {
+            panic!("{name} parsed");
+        };
+        errors.0.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_syntax_error_is_reported_alone() {
+        let json =
+            r#"{"stacks": {"S": {"functions": {"A": {"handlr": "x"}, "B": {"handler": "x",}}}}}"#;
+        assert_eq!(errors("app.json", json), ["app.json:1:76: trailing comma"]);
+        let yaml = "stacks:\n  S:\n    functions:\n      A: { handlr: x }\n      B: [\n";
+        assert_eq!(
+            errors("app.yaml", yaml),
+            ["app.yaml:6:1: did not find expected node content, while parsing a flow node"]
+        );
+    }
+
+    #[test]
+    fn errors_outside_any_stack_stop_the_search() {
+        let found = errors("app.yaml", "stack: {}\nstacks: {}\n");
+        assert_eq!(found.len(), 1, "{found:#?}");
+    }
 
     #[test]
     fn suggests_the_closest_field() {

@@ -5,7 +5,7 @@ mod load;
 mod model;
 mod resolve;
 
-pub use load::{SpecError, load, parse};
+pub use load::{MAX_ERRORS, SpecError, SpecErrors, load, parse};
 pub use model::{
     AppSpec, FunctionRef, HttpApiSpec, RouteSpec, RuleSpec, StackSpec, StreamToBusSpec, TargetSpec,
 };

@@ -16,9 +16,11 @@ fn message(name: &str) -> String {
 fn report(file: &Path, shown: &Path) -> String {
     let spec = match tributary::spec::load(file) {
         Ok(spec) => spec,
-        Err(mut e) => {
-            e.file = shown.to_owned();
-            return e.to_string();
+        Err(mut errors) => {
+            for e in &mut errors.0 {
+                e.file = shown.to_owned();
+            }
+            return errors.to_string();
         }
     };
     match tributary::spec::build(&spec, &root()).synth() {
@@ -45,7 +47,7 @@ fn every_corpus_file_has_its_case_below() {
 }
 
 /// Files in the corpus (plus the generated huge one below).
-const CORPUS_FILES: usize = 29;
+const CORPUS_FILES: usize = 31;
 
 #[test]
 fn a_huge_spec_is_refused_before_parsing() {
@@ -59,6 +61,25 @@ fn a_huge_spec_is_refused_before_parsing() {
     }
     std::fs::write(&file, text).unwrap();
     insta::assert_snapshot!(report(&file, Path::new("huge.yaml")), @"huge.yaml: the app spec is larger than 4194304 bytes; split the app, or check that this is the right file");
+}
+
+#[test]
+fn at_most_twenty_errors_are_reported() {
+    let mut yaml = String::from("stacks:\n  S:\n    functions:\n");
+    for i in 0..30 {
+        yaml.push_str(&format!(
+            "      F{i}: {{ handler: notify-staff, memorySise: 512 }}\n"
+        ));
+    }
+    let errors = tributary::spec::parse(Path::new("app.yaml"), &yaml).unwrap_err();
+    assert_eq!(errors.0.len(), tributary::spec::MAX_ERRORS);
+    let text = errors.to_string();
+    assert!(text.contains("stacks.S.functions.F19: unknown field `memorySise`"));
+    assert!(!text.contains("F20"));
+    assert!(
+        text.ends_with("(stopped after 20 errors; fix these and run again)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -103,7 +124,7 @@ fn deep_nesting_yaml() {
 
 #[test]
 fn duplicate_key_json() {
-    insta::assert_snapshot!(message("duplicate_key.json"), @"malformed/duplicate_key.json:1:69: `F` is defined twice; names must be unique");
+    insta::assert_snapshot!(message("duplicate_key.json"), @"malformed/duplicate_key.json:1:69: stacks.S.functions: `F` is defined twice; names must be unique");
 }
 
 #[test]
@@ -124,6 +145,26 @@ fn json_syntax_json() {
 #[test]
 fn latin1_yaml() {
     insta::assert_snapshot!(message("latin1.yaml"), @"malformed/latin1.yaml: the app spec is not UTF-8 text (invalid byte at offset 33)");
+}
+
+#[test]
+fn many_errors_json() {
+    insta::assert_snapshot!(message("many_errors.json"), @r#"
+    malformed/many_errors.json:1:90: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `memorySize`?
+    malformed/many_errors.json:1:202: stacks.Orders.functions.Publisher.tracing: invalid type: string "sometimes", expected a boolean
+    malformed/many_errors.json:1:229: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
+    "#);
+}
+
+#[test]
+fn many_errors_yaml() {
+    insta::assert_snapshot!(message("many_errors.yaml"), @r#"
+    malformed/many_errors.yaml:5:43: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `memorySize`?
+    malformed/many_errors.yaml:6:63: stacks.Orders.functions.Publisher.timeoutSeconds: invalid type: integer `-1`, expected a whole number (0 or more)
+    malformed/many_errors.yaml:10:22: stacks.Orders.functions.Env.environment: `MODE` is defined twice; names must be unique
+    malformed/many_errors.yaml:12:7: stacks.Orders.topics: `2nd` must start with a letter
+    malformed/many_errors.yaml:14:5: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
+    "#);
 }
 
 #[test]
