@@ -11,7 +11,7 @@ use crate::core::{Effect, RemovalPolicy, Resource, Template, Value};
 
 use crate::constructs::types::{
     ALARM, BUCKET, EVENT_INVOKE_CONFIG as INVOKE_CONFIG, EVENT_SOURCE_MAPPING as ESM, FUNCTION,
-    LOG_GROUP, QUEUE, RULE, TABLE,
+    KINESIS_STREAM, LOG_GROUP, QUEUE, RULE, TABLE,
 };
 
 /// Resolves references across the app's stacks.
@@ -73,6 +73,61 @@ fn check_stack(
     out
 }
 
+/// Whether a mapping reads a DynamoDB or Kinesis stream (the sources TRB001-TRB007 are about):
+/// its source is a table's `StreamArn` or a Kinesis stream, an ARN (literal, `Fn::Sub`,
+/// `Fn::Join`) of a stream, an import whose name says `stream`, or it sets a property only
+/// stream mappings have. Queues, Kafka, MQ and DocumentDB sources are not streams.
+fn reads_a_stream(app: &App, r: &Resource, source: &Value) -> bool {
+    /// Properties only DynamoDB and Kinesis mappings take.
+    const STREAM_ONLY: [&str; 5] = [
+        "BisectBatchOnFunctionError",
+        "MaximumRecordAgeInSeconds",
+        "MaximumRetryAttempts",
+        "ParallelizationFactor",
+        "TumblingWindowInSeconds",
+    ];
+    let kind = match app.target(source) {
+        Some((table, _, Some("StreamArn"))) if table.kind == TABLE => Some(true),
+        Some((target, _, _)) => Some(target.kind == KINESIS_STREAM),
+        None => arn_text(source).and_then(|arn| {
+            let arn = arn.to_ascii_lowercase();
+            if arn.contains(":dynamodb:") && arn.contains("/stream/") || arn.contains(":kinesis:") {
+                Some(true)
+            } else if [":sqs:", ":kafka:", ":mq:", ":rds:", ":docdb"]
+                .iter()
+                .any(|s| arn.contains(s))
+            {
+                Some(false)
+            } else {
+                None
+            }
+        }),
+    };
+    kind.unwrap_or_else(|| {
+        let imported_stream = matches!(source, Value::ImportValue(name)
+            if arn_text(name).is_some_and(|n| n.to_ascii_lowercase().contains("stream")));
+        imported_stream
+            || prop(r, &["StartingPosition"]).is_some()
+            || STREAM_ONLY.iter().any(|p| r.properties.get(p).is_some())
+    })
+}
+
+/// The literal text of a value: a string, a `Fn::Sub` template, or a `Fn::Join` of its literal
+/// parts (references left out).
+fn arn_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Str(s) | Value::Sub(s, _) => Some(s.to_string()),
+        Value::Join(separator, parts) => Some(
+            parts
+                .iter()
+                .map(|p| arn_text(p).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(separator),
+        ),
+        _ => None,
+    }
+}
+
 /// TRB001-TRB008: the stream mappings.
 fn mappings(app: &App, t: &Template, out: &mut Vec<Finding>) {
     let mut readers: Vec<(&Value, usize)> = Vec::new();
@@ -80,9 +135,7 @@ fn mappings(app: &App, t: &Template, out: &mut Vec<Finding>) {
         let Some(source) = r.properties.get("EventSourceArn") else {
             continue;
         };
-        let from_stream = matches!(app.target(source), Some((_, _, Some("StreamArn"))))
-            || prop(r, &["StartingPosition"]).is_some();
-        if !from_stream {
+        if !reads_a_stream(app, r, source) {
             continue;
         }
         if prop(r, &["DestinationConfig", "OnFailure", "Destination"]).is_none() {

@@ -8,5 +8,6 @@ pub const QUEUE: &str = "AWS::SQS::Queue";
 pub const RULE: &str = "AWS::Events::Rule";
 pub const ALARM: &str = "AWS::CloudWatch::Alarm";
 pub const TABLE: &str = "AWS::DynamoDB::Table";
+pub const KINESIS_STREAM: &str = "AWS::Kinesis::Stream";
 pub const BUCKET: &str = "AWS::S3::Bucket";
 pub const LOG_GROUP: &str = "AWS::Logs::LogGroup";

@@ -338,6 +338,64 @@ fn default_pattern(s: &mut Stack) {
     );
 }
 
+/// The mapping rules TRB001-TRB008 a bare raw mapping (a function and a source, nothing else)
+/// triggers.
+fn bare_mapping_codes(source: Value) -> Vec<&'static str> {
+    codes(|s| {
+        let f = function(s, "Consumer");
+        let p = s.construct("Raw");
+        let r = Resource::new("AWS::Lambda::EventSourceMapping")
+            .prop("FunctionName", f.name())
+            .prop("EventSourceArn", source);
+        s.add(&p, r);
+    })
+    .into_iter()
+    .filter(|c| ("TRB001"..="TRB008").contains(c))
+    .collect()
+}
+
+/// A stream mapping is recognised without a `StartingPosition` (the mistake TRB005 is for) when
+/// its source is an imported or written-out stream ARN; a queue or a Kafka cluster is not one.
+#[test]
+fn raw_mappings_on_literal_and_imported_stream_arns_are_checked() {
+    let unsafe_stream = ["TRB001", "TRB002", "TRB003", "TRB004", "TRB005"];
+    let streams = [
+        Value::from(
+            "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/2026-01-01T00:00:00.000",
+        ),
+        Value::sub("arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/clicks"),
+        Value::Join(
+            ":".to_owned(),
+            vec![
+                Value::from("arn"),
+                Value::Pseudo(tributary::core::Pseudo::Partition),
+                Value::from("dynamodb"),
+                Value::from("eu-west-1:123456789012:table/Orders/stream/2026-01-01T00:00:00.000"),
+            ],
+        ),
+        Value::ImportValue(Box::new(Value::from("Orders-TableStreamArn"))),
+    ];
+    for source in streams {
+        assert_eq!(
+            bare_mapping_codes(source.clone()),
+            unsafe_stream,
+            "{source:?}"
+        );
+    }
+    let not_streams = [
+        Value::from("arn:aws:sqs:eu-west-1:123456789012:jobs"),
+        Value::from("arn:aws:kafka:eu-west-1:123456789012:cluster/c/abc"),
+        Value::ImportValue(Box::new(Value::from("Jobs-QueueArn"))),
+    ];
+    for source in not_streams {
+        assert_eq!(
+            bare_mapping_codes(source.clone()),
+            [] as [&str; 0],
+            "{source:?}"
+        );
+    }
+}
+
 #[test]
 fn the_default_pattern_triggers_no_rule() {
     let synth = one_stack(default_pattern).unwrap();
