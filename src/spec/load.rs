@@ -138,23 +138,20 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
     crate::core::every_error(MAX_ERRORS, once).map_err(SpecErrors)
 }
 
-/// One parse; an error is its line, column and message with the field path in front.
-fn parse_as<T: serde::de::DeserializeOwned>(
-    is_json: bool,
-    text: &str,
-) -> Result<T, (Option<usize>, Option<usize>, String)> {
+/// A parser's error: its line and column (where known) and its message, field path in front.
+type ParseError = (Option<usize>, Option<usize>, String);
+
+/// One parse of the text as `T`.
+fn parse_as<T: serde::de::DeserializeOwned>(is_json: bool, text: &str) -> Result<T, ParseError> {
     if is_json {
         parse_json(text)
     } else {
         parse_yaml(text)
-            .map_err(|(location, message)| (location.map(|l| l.0), location.map(|l| l.1), message))
     }
 }
 
 /// One JSON parse (serde_json reports no field path: serde_path_to_error tracks it).
-fn parse_json<T: serde::de::DeserializeOwned>(
-    text: &str,
-) -> Result<T, (Option<usize>, Option<usize>, String)> {
+fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let spec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let mut path = e.path().to_string();
@@ -186,11 +183,8 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     Ok(spec)
 }
 
-/// One YAML parse; an error is its location and message (serde_yaml puts the path in front).
-#[allow(clippy::type_complexity)]
-fn parse_yaml<T: serde::de::DeserializeOwned>(
-    text: &str,
-) -> Result<T, (Option<(usize, usize)>, String)> {
+/// One YAML parse (serde_yaml puts the field path in front of its messages).
+fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     crate::yaml::from_str(text).map_err(|e| {
         let location = crate::yaml::location(&e);
         let mut message = e.to_string();
@@ -204,7 +198,7 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
                 message.push_str(" (a tab: YAML indents with spaces only)");
             }
         }
-        (location, message)
+        (location.map(|l| l.0), location.map(|l| l.1), message)
     })
 }
 
