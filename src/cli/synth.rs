@@ -32,9 +32,14 @@ pub(crate) struct SynthArgs {
     /// Template format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
-    /// Only these stacks (repeatable). Default: every stack.
+    /// Only these stacks and the stacks they depend on, as `cdk deploy` selects (repeatable).
+    /// Default: every stack.
     #[arg(long = "stack", value_name = "NAME")]
     stacks: Vec<String>,
+    /// With --stack: only the named stacks, not their dependencies (which must already be
+    /// deployed).
+    #[arg(long, short = 'e', requires = "stacks")]
+    exclusively: bool,
     /// Do not show cargo's output while handlers build.
     #[arg(long, short)]
     quiet: bool,
@@ -56,7 +61,14 @@ pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
         Failure::Invalid
     })?;
     print_warnings(&synth);
-    select_stacks(&mut synth, &args.stacks)?;
+    let dropped = synth
+        .select(&args.stacks, args.exclusively)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    for (stack, dependency) in dropped {
+        eprintln!(
+            "warning: {stack} depends on {dependency}, which --exclusively leaves out; deploy {dependency} first"
+        );
+    }
 
     let uses: Vec<_> = synth
         .stacks
@@ -104,25 +116,4 @@ fn print_warnings(synth: &Synthesized) {
     {
         eprintln!("{w}");
     }
-}
-
-/// Keeps only the named stacks (in deployment order); an unknown name is a usage error.
-pub(crate) fn select_stacks(synth: &mut Synthesized, names: &[String]) -> Result<(), Failure> {
-    if names.is_empty() {
-        return Ok(());
-    }
-    let known: Vec<&str> = synth.stacks.iter().map(|s| s.name.as_str()).collect();
-    for name in names {
-        if !known.contains(&name.as_str()) {
-            let hint = crate::core::suggest::closest(name, known.iter().copied()).map_or_else(
-                || format!(" (stacks: {})", known.join(", ")),
-                |k| format!("; did you mean `{k}`?"),
-            );
-            return Err(Failure::Usage(format!("there is no stack `{name}`{hint}")));
-        }
-    }
-    synth
-        .stacks
-        .retain(|s| names.iter().any(|n| n == s.name.as_str()));
-    Ok(())
 }

@@ -44,6 +44,63 @@ pub struct Synthesized {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A stack selection named a stack the app does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("there is no stack `{name}`{hint}")]
+pub struct UnknownStack {
+    pub name: String,
+    hint: String,
+}
+
+impl Synthesized {
+    /// Keeps the stacks named (every stack if none is) and the stacks they depend on, in
+    /// deployment order, as `cdk deploy` selects. With `exclusively`, only the named ones: their
+    /// dependencies on the others are dropped (those stacks must already be deployed) and
+    /// returned as (stack, dependency) pairs.
+    pub fn select(
+        &mut self,
+        names: &[String],
+        exclusively: bool,
+    ) -> Result<Vec<(StackName, StackName)>, UnknownStack> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let known: Vec<&str> = self.stacks.iter().map(|s| s.name.as_str()).collect();
+        if let Some(name) = names.iter().find(|n| !known.contains(&n.as_str())) {
+            let hint = super::suggest::closest(name, known.iter().copied()).map_or_else(
+                || format!(" (stacks: {})", known.join(", ")),
+                |k| format!("; did you mean `{k}`?"),
+            );
+            return Err(UnknownStack {
+                name: name.clone(),
+                hint,
+            });
+        }
+        let mut keep: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+        if !exclusively {
+            // Deployment order puts dependencies first: one pass backwards closes the set.
+            for s in self.stacks.iter().rev() {
+                if keep.contains(s.name.as_str()) {
+                    keep.extend(s.dependencies.iter().map(StackName::as_str));
+                }
+            }
+        }
+        let keep: BTreeSet<String> = keep.into_iter().map(str::to_owned).collect();
+        self.stacks.retain(|s| keep.contains(s.name.as_str()));
+        let mut dropped = Vec::new();
+        for s in &mut self.stacks {
+            s.dependencies.retain(|d| {
+                let kept = keep.contains(d.as_str());
+                if !kept {
+                    dropped.push((s.name.clone(), d.clone()));
+                }
+                kept
+            });
+        }
+        Ok(dropped)
+    }
+}
+
 impl App {
     /// An app whose handler crates live under `root/handlers`.
     pub fn new(root: &Path) -> Self {

@@ -13,7 +13,7 @@ mod template;
 mod unique;
 mod value;
 
-pub use app::{App, Synthesized, SynthesizedStack};
+pub use app::{App, Synthesized, SynthesizedStack, UnknownStack};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use env::{AccountId, EnvError, Environment, Region};
 pub use id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};

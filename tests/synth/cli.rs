@@ -32,6 +32,9 @@ fn usage_errors_exit_2() {
         stderr.contains("unexpected argument '--frobnicate'"),
         "{stderr}"
     );
+    let (code, _, stderr) = tributary(&["synth", "--exclusively"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--stack <NAME>"), "{stderr}");
     let (code, _, stderr) = tributary(&[
         "synth",
         "--stack",

@@ -141,3 +141,42 @@ fn reservations_stacks_and_cross_stack_imports() {
         .unwrap();
     assert!(core.contains(r#""Name": "Reservations:ExportsOutputRefReservationsBus""#));
 }
+
+fn names(synth: &Synthesized) -> Vec<&str> {
+    synth.stacks.iter().map(|s| s.name.as_str()).collect()
+}
+
+/// `--stack` keeps the named stacks and what they depend on (as `cdk deploy` does);
+/// `--exclusively` only the named ones, and says which dependencies it left out.
+#[test]
+fn stack_selection_follows_dependencies_unless_exclusive() {
+    let mut all = synth_spec("reservations.yaml");
+    assert_eq!(all.select(&[], false).unwrap(), []);
+    assert_eq!(names(&all), ["Reservations", "StaffNotifications"]);
+
+    let staff = vec!["StaffNotifications".to_owned()];
+    let mut with_deps = synth_spec("reservations.yaml");
+    assert_eq!(with_deps.select(&staff, false).unwrap(), []);
+    assert_eq!(names(&with_deps), ["Reservations", "StaffNotifications"]);
+
+    let mut exclusive = synth_spec("reservations.yaml");
+    let dropped = exclusive.select(&staff, true).unwrap();
+    assert_eq!(names(&exclusive), ["StaffNotifications"]);
+    assert!(exclusive.stacks[0].dependencies.is_empty());
+    let dropped: Vec<_> = dropped.iter().map(|(s, d)| format!("{s} -> {d}")).collect();
+    assert_eq!(dropped, ["StaffNotifications -> Reservations"]);
+
+    let mut producer = synth_spec("reservations.yaml");
+    producer
+        .select(&["Reservations".to_owned()], false)
+        .unwrap();
+    assert_eq!(names(&producer), ["Reservations"]);
+
+    let err = synth_spec("reservations.yaml")
+        .select(&["Staff".to_owned()], false)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "there is no stack `Staff` (stacks: Reservations, StaffNotifications)"
+    );
+}
