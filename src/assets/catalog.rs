@@ -140,18 +140,14 @@ impl Catalog {
     /// The asset of a handler crate for an architecture.
     pub fn handler(&self, name: &str, arch: Architecture) -> Result<AssetUse, AssetError> {
         if !self.handlers.contains_key(name) {
-            let hint =
-                match crate::core::suggest::closest(name, self.handlers.keys().map(String::as_str))
-                {
-                    Some(close) => format!("; did you mean `{close}`?"),
-                    None if self.handlers.is_empty() => {
-                        "; there are no handler crates there".to_owned()
-                    }
-                    None => format!(
-                        "; the handler crates are: {}",
-                        self.handlers.keys().cloned().collect::<Vec<_>>().join(", ")
-                    ),
-                };
+            let names = self.handlers.keys().map(String::as_str);
+            let hint = crate::core::suggest::hint(name, names, |all| {
+                if all.is_empty() {
+                    "; there are no handler crates there".to_owned()
+                } else {
+                    format!("; the handler crates are: {}", all.join(", "))
+                }
+            });
             return Err(AssetError::UnknownHandler {
                 name: name.to_owned(),
                 dir: HANDLERS_DIR.to_owned(),

@@ -197,10 +197,10 @@ pub(crate) fn run(parts: &mut IndexMap<StackName, StackParts>, diagnostics: &mut
                 valid[stack_index][i] = true;
             } else {
                 let names = RULES.iter().flat_map(|r| [r.id, r.name]);
-                let hint = match crate::core::suggest::closest(&s.rule, names) {
-                    Some(close) => format!("; did you mean `{close}`?"),
-                    None => " (`tributary validate --rules` lists them; checkov ids look like CKV_AWS_117)".to_owned(),
-                };
+                let hint = crate::core::suggest::hint(&s.rule, names, |_| {
+                    " (`tributary validate --rules` lists them; checkov ids look like CKV_AWS_117)"
+                        .to_owned()
+                });
                 diagnostics.push(at(
                     Severity::Error,
                     path,

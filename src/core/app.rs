@@ -67,25 +67,22 @@ impl Synthesized {
         }
         let known: Vec<&str> = self.stacks.iter().map(|s| s.name.as_str()).collect();
         if let Some(name) = names.iter().find(|n| !known.contains(&n.as_str())) {
-            let hint = super::suggest::closest(name, known.iter().copied()).map_or_else(
-                || format!(" (stacks: {})", known.join(", ")),
-                |k| format!("; did you mean `{k}`?"),
-            );
+            let hint =
+                super::suggest::hint(name, known, |all| format!(" (stacks: {})", all.join(", ")));
             return Err(UnknownStack {
                 name: name.clone(),
                 hint,
             });
         }
-        let mut keep: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+        let mut keep: BTreeSet<String> = names.iter().cloned().collect();
         if !exclusively {
             // Deployment order puts dependencies first: one pass backwards closes the set.
             for s in self.stacks.iter().rev() {
                 if keep.contains(s.name.as_str()) {
-                    keep.extend(s.dependencies.iter().map(StackName::as_str));
+                    keep.extend(s.dependencies.iter().map(|d| d.as_str().to_owned()));
                 }
             }
         }
-        let keep: BTreeSet<String> = keep.into_iter().map(str::to_owned).collect();
         self.stacks.retain(|s| keep.contains(s.name.as_str()));
         let mut dropped = Vec::new();
         for s in &mut self.stacks {

@@ -12,6 +12,20 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// `"; did you mean `x`?"` for the candidate closest to `name`; when none is close, what
+/// `otherwise` makes of all the candidates (a list of them, say).
+pub fn hint<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce(Vec<&'a str>) -> String,
+) -> String {
+    let all: Vec<&str> = candidates.into_iter().collect();
+    match closest(name, all.iter().copied()) {
+        Some(c) => format!("; did you mean `{c}`?"),
+        None => otherwise(all),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -23,5 +37,18 @@ mod tests {
         assert_eq!(closest("notifystaff", known), Some("NotifyStaff"));
         assert_eq!(closest("Billing", known), None);
         assert_eq!(closest("x", []), None);
+    }
+
+    #[test]
+    fn hints_the_closest_name_or_what_otherwise_says() {
+        let list = |all: Vec<&str>| format!(" (known: {})", all.join(", "));
+        assert_eq!(
+            hint("Ordrs", ["Orders", "Staff"], list),
+            "; did you mean `Orders`?"
+        );
+        assert_eq!(
+            hint("Billing", ["Orders", "Staff"], list),
+            " (known: Orders, Staff)"
+        );
     }
 }

@@ -262,20 +262,12 @@ fn lookup_pattern(
     None
 }
 
-fn suggestion<'a>(
-    name: &str,
-    candidates: impl Iterator<Item = &'a str> + Clone,
-    kind: &str,
-) -> String {
-    match crate::core::suggest::closest(name, candidates.clone()) {
-        Some(c) => format!("; did you mean `{c}`?"),
-        None => {
-            let all: Vec<&str> = candidates.collect();
-            if all.is_empty() {
-                format!(" (it has no {kind}s)")
-            } else {
-                format!(" (known: {})", all.join(", "))
-            }
+fn suggestion<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, kind: &str) -> String {
+    crate::core::suggest::hint(name, candidates, |all| {
+        if all.is_empty() {
+            format!(" (it has no {kind}s)")
+        } else {
+            format!(" (known: {})", all.join(", "))
         }
-    }
+    })
 }
