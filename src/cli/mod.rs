@@ -140,13 +140,8 @@ impl AppArg {
                     for e in &errors.0 {
                         eprintln!("error: {e}");
                     }
-                    if errors.0.len() >= crate::spec::MAX_ERRORS {
-                        eprintln!(
-                            "error: stopped after {} errors; fix these and run again",
-                            crate::spec::MAX_ERRORS
-                        );
-                    } else if errors.0.len() > 1 {
-                        eprintln!("error: the app spec is invalid ({} errors)", errors.0.len());
+                    if let Some(summary) = errors.summary() {
+                        eprintln!("error: {summary}");
                     }
                     Failure::Invalid
                 })?;

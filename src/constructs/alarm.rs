@@ -7,12 +7,12 @@ use super::stream_source::StreamSource;
 use super::topic::Topic;
 use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 
-/// A metric an alarm watches.
 /// The queue metric the dead-letter alarms watch.
 pub const QUEUE_DEPTH_METRIC: &str = "ApproximateNumberOfMessagesVisible";
 /// The mapping metric counting records sent to its on-failure destination.
 pub const ON_FAILURE_DELIVERED_METRIC: &str = "OnFailureDestinationDeliveredEventCount";
 
+/// A metric an alarm watches.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
     pub namespace: &'static str,

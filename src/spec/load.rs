@@ -76,6 +76,20 @@ pub const MAX_ERRORS: usize = 20;
 #[derive(Debug, thiserror::Error)]
 pub struct SpecErrors(pub Vec<SpecError>);
 
+impl SpecErrors {
+    /// A closing line for more than one error: how many, or that the report stopped at
+    /// [`MAX_ERRORS`].
+    pub fn summary(&self) -> Option<String> {
+        match self.0.len() {
+            0 | 1 => None,
+            n if n >= MAX_ERRORS => Some(format!(
+                "stopped after {MAX_ERRORS} errors; fix these and run again"
+            )),
+            n => Some(format!("the app spec is invalid ({n} errors)")),
+        }
+    }
+}
+
 impl fmt::Display for SpecErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, e) in self.0.iter().enumerate() {
@@ -84,11 +98,10 @@ impl fmt::Display for SpecErrors {
             }
             write!(f, "{e}")?;
         }
-        if self.0.len() >= MAX_ERRORS {
-            write!(
-                f,
-                "\n(stopped after {MAX_ERRORS} errors; fix these and run again)"
-            )?;
+        if self.0.len() >= MAX_ERRORS
+            && let Some(summary) = self.summary()
+        {
+            write!(f, "\n({summary})")?;
         }
         Ok(())
     }
@@ -122,10 +135,12 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
     let is_json = file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let once = || parse_as::<AppSpec>(is_json, text).map_err(|(l, c, m)| err(l, c, m));
-    if let Ok(spec) = once() {
-        return Ok(spec);
-    }
+    let errors = match crate::core::every_error(MAX_ERRORS, || {
+        parse_as::<AppSpec>(is_json, text).map_err(|(l, c, m)| err(l, c, m))
+    }) {
+        Ok(spec) => return Ok(spec),
+        Err(errors) => errors,
+    };
     // A syntax error (or a nesting or alias limit) is reported alone: errors found before it may
     // be its consequences, and parsing past it is not possible.
     // (A JSON `Value` rather than `IgnoredAny`: serde_json's skipping words errors less well.)
@@ -135,7 +150,7 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
         parse_as::<serde::de::IgnoredAny>(false, text).map(drop)
     };
     syntax.map_err(|(l, c, m)| err(l, c, m))?;
-    crate::core::every_error(MAX_ERRORS, once).map_err(SpecErrors)
+    Err(SpecErrors(errors))
 }
 
 /// A parser's error: its line and column (where known) and its message, field path in front.
