@@ -174,14 +174,15 @@ impl Catalog {
 }
 
 /// Hashes what every handler binary is built from (they are built together, and feature
-/// unification makes each binary depend on the whole set): every file of every handler crate, the
+/// unification makes each binary depend on the whole set): every file of every handler crate
+/// except its benches, tests and examples (cargo compiles those only for other targets), the
 /// `Cargo.lock` entries of the packages they depend on (transitively), the root manifest's
 /// `[workspace.dependencies]` entries the handler manifests inherit and its `lambda` and
 /// `release` profiles. Changes to the synthesizer's own dependencies therefore leave asset
 /// hashes alone.
 fn hash_inputs(root: &Path) -> std::io::Result<[u8; 32]> {
     let mut h = Sha256::new();
-    h.update(b"tributary-asset-inputs-v3\0");
+    h.update(b"tributary-asset-inputs-v4\0");
     let mut files = Vec::new();
     let dir = root.join(HANDLERS_DIR);
     if dir.is_dir() {
@@ -334,7 +335,11 @@ fn hash_file(h: &mut Sha256, rel: &str, path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Directories of a crate that cargo compiles only for targets other than its binaries.
+const NOT_IN_BINARIES: [&str; 3] = ["benches", "examples", "tests"];
+
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let crate_root = dir.join("Cargo.toml").is_file();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -343,6 +348,9 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             continue;
         }
         let ty = entry.file_type()?;
+        if ty.is_dir() && crate_root && NOT_IN_BINARIES.contains(&name.as_ref()) {
+            continue;
+        }
         if ty.is_dir() {
             collect_files(&entry.path(), out)?;
         } else if ty.is_file() {
@@ -426,6 +434,22 @@ mod tests {
             )),
             base
         );
+    }
+
+    #[test]
+    fn benches_tests_and_examples_leave_asset_hashes_alone() {
+        let dir = project("serde = \"1\"", "", "fn main() {}");
+        let base = inputs(&dir);
+        for file in ["benches/b.rs", "tests/t.rs", "examples/e.rs"] {
+            let path = dir.path().join("handlers/h").join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, "fn main() {}").unwrap();
+            assert_eq!(inputs(&dir), base, "{file} moved the hash");
+        }
+        // A module directory of that name under src/ is part of the binary.
+        fs::create_dir_all(dir.path().join("handlers/h/src/tests")).unwrap();
+        fs::write(dir.path().join("handlers/h/src/tests/mod.rs"), "").unwrap();
+        assert_ne!(inputs(&dir), base);
     }
 
     #[test]
