@@ -9,10 +9,14 @@
 //! `benches/report.sh` runs everything and checks the targets.
 //!
 //! `TRIBUTARY_BENCH_PEAK=1` makes the binary build + synth + render the big app once and exit,
-//! so its peak memory can be measured with `/usr/bin/time -v`.
+//! so its peak memory can be measured with `/usr/bin/time -v`. `TRIBUTARY_BENCH_PAIRED=1` makes it
+//! time `synth/big` and its baseline alternately and print their ratio (`support/paired.rs`): the
+//! figure the 3x target is checked on.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/paired.rs"]
+mod paired;
 #[path = "../examples/reservations.rs"]
 #[allow(dead_code)]
 mod reservations;
@@ -23,7 +27,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group};
 use serde::Serialize;
 use tributary::assembly::{TemplateFormat, render_assembly, render_template, write_assembly};
 use tributary::assets::Catalog;
@@ -254,8 +258,10 @@ fn bench_reservations(c: &mut Criterion) {
     group.finish();
 }
 
-fn bench_big(c: &mut Criterion) {
-    let catalog = catalog();
+/// The big app's templates as `serde_json::Value`s (the baseline's input) and their size in
+/// bytes, after checking that the app synthesizes cleanly, that the in-memory assembly is what
+/// `write_assembly` writes, and that serde_json reproduces the templates byte for byte.
+fn big_baseline(catalog: &Arc<Catalog>) -> (Vec<serde_json::Value>, usize) {
     let synth = big_app(catalog.clone(), BIG_STACKS).synth().unwrap();
     assert!(synth.warnings.is_empty(), "{:?}", synth.warnings);
     check_against_write_assembly(&synth);
@@ -286,7 +292,6 @@ fn bench_big(c: &mut Criterion) {
         template_bytes as f64 / (1024.0 * 1024.0)
     );
 
-    // The baseline: the same templates as serde_json::Values, written by serde_json alone.
     let values: Vec<serde_json::Value> = templates
         .iter()
         .map(|t| serde_json::from_slice(t).unwrap())
@@ -297,7 +302,41 @@ fn bench_big(c: &mut Criterion) {
         rewritten == templates,
         "serde_json does not reproduce the rendered templates byte for byte"
     );
-    drop((synth, templates, rewritten));
+    (values, template_bytes)
+}
+
+/// `synth/big`'s routine: `App::synth` plus rendering every template and manifest, for an app
+/// built before the timing starts; the result is dropped after it stops.
+fn time_big(catalog: &Arc<Catalog>) -> Duration {
+    let app = big_app(catalog.clone(), BIG_STACKS);
+    let start = Instant::now();
+    let synth = app.synth().unwrap();
+    let mut total = 0;
+    assemble(&synth, |_, bytes| {
+        total += bytes.len();
+        black_box(bytes);
+    });
+    let elapsed = start.elapsed();
+    black_box(total);
+    drop(synth);
+    elapsed
+}
+
+/// The baseline's routine: serde_json alone writing the big app's templates.
+fn time_baseline(values: &[serde_json::Value]) -> Duration {
+    let start = Instant::now();
+    let mut n = 0;
+    write_values(values, &mut |bytes| {
+        n += bytes.len();
+        black_box(bytes);
+    });
+    black_box(n);
+    start.elapsed()
+}
+
+fn bench_big(c: &mut Criterion) {
+    let catalog = catalog();
+    let (values, template_bytes) = big_baseline(&catalog);
 
     let mut group = c.benchmark_group("synth");
     group
@@ -310,33 +349,14 @@ fn bench_big(c: &mut Criterion) {
     // cross-stack exports, ordering) plus rendering every template and manifest. Building the
     // constructs (the app's own program) and dropping the result happen outside the timing.
     group.bench_function("big", |b| {
-        b.iter_batched(
-            || big_app(catalog.clone(), BIG_STACKS),
-            |app| {
-                let synth = app.synth().unwrap();
-                let mut total = 0;
-                assemble(&synth, |_, bytes| {
-                    total += bytes.len();
-                    black_box(bytes);
-                });
-                (synth, total)
-            },
-            BatchSize::PerIteration,
-        );
+        b.iter_custom(|iters| (0..iters).map(|_| time_big(&catalog)).sum());
     });
     // End to end, for the record: constructing the app, synth, render, drop.
     group.bench_function("big_end_to_end", |b| {
         b.iter(|| synth_in_memory(big_app(catalog.clone(), BIG_STACKS)));
     });
     group.bench_function("big_serde_json_baseline", |b| {
-        b.iter(|| {
-            let mut n = 0;
-            write_values(&values, &mut |bytes| {
-                n += bytes.len();
-                black_box(bytes);
-            });
-            n
-        });
+        b.iter_custom(|iters| (0..iters).map(|_| time_baseline(&values)).sum());
     });
     group.finish();
 }
@@ -368,11 +388,34 @@ fn peak() {
     );
 }
 
+/// `TRIBUTARY_BENCH_PAIRED=1`: `synth/big` against its baseline, alternately, one run of each
+/// per round.
+fn paired() {
+    let catalog = catalog();
+    let (values, _) = big_baseline(&catalog);
+    let ratio = paired::Ratio::measure(
+        PAIRED_ROUNDS,
+        1,
+        |_| time_big(&catalog),
+        |_| time_baseline(&values),
+    );
+    eprintln!("big / serde_json baseline: {ratio}");
+    ratio.report("big");
+}
+
+/// Rounds of [`paired`]: about 0.6 s each (the app is built and dropped in every round).
+const PAIRED_ROUNDS: usize = 21;
+
 criterion_group!(benches, bench_reservations, bench_big);
 
 fn main() {
-    if std::env::var_os("TRIBUTARY_BENCH_PEAK").is_some_and(|v| v == "1") {
+    let mode = |name: &str| std::env::var_os(name).is_some_and(|v| v == "1");
+    if mode("TRIBUTARY_BENCH_PEAK") {
         peak();
+        return;
+    }
+    if mode("TRIBUTARY_BENCH_PAIRED") {
+        paired();
         return;
     }
     benches();
