@@ -5,10 +5,14 @@
 //! construct from a spec without a word: [`unique_keys`] makes a repeated key an error.
 //!
 //! Serde stops at the first error, and a derived `Deserialize` cannot skip past a bad value. So
-//! [`every_error`] parses again after each error, with the entry the error came from (a stack, or
-//! a construct of a stack: the first [`RECOVERY_DEPTH`] levels of `unique_keys` maps) read past
-//! as ignored. The parser's own messages and locations stay exactly as they are; the entries are
-//! tracked in a thread-local because derived `Deserialize` impls cannot carry a seed.
+//! [`every_error`] parses again after each error, with the field the error came from read past as
+//! ignored: a field of an entry (a stack, or a construct of a stack: the first
+//! [`RECOVERY_DEPTH`] levels of `unique_keys` maps), read field by field through [`fields`]; or
+//! the whole entry, when the error is not in one field (or the field is required). The parser's
+//! own messages and locations stay exactly as they are; what to read past is tracked in a
+//! thread-local because derived `Deserialize` impls cannot carry a seed.
+
+mod fields;
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -69,11 +73,16 @@ where
                     "`{key}` is defined twice; names must be unique"
                 )));
             }
-            recovery(|r| r.path.extend(raw));
-            let value = access.next_value().inspect_err(|_| {
+            let by_field = recovery(|r| r.enter(raw.unwrap_or_default()));
+            let value = if by_field == Some(true) {
+                access.next_value_seed(fields::Fields::new())
+            } else {
+                access.next_value()
+            }
+            .inspect_err(|_| {
                 recovery(|r| r.fail(None));
             });
-            recovery(|r| r.path.pop());
+            recovery(Recovery::leave);
             map.insert(key, value?);
         }
         Ok(map)
@@ -124,27 +133,71 @@ pub const RECOVERY_DEPTH: usize = 2;
 struct Recovery {
     /// The keys of the entries being read, outermost first.
     path: Vec<String>,
+    /// For each entry of `path` read field by field, the field being read.
+    fields: Vec<Option<String>>,
     /// Entries to read past: each gave an error already.
     skip: HashSet<Vec<String>>,
-    /// The entry the error being raised came from, once known.
-    failed: Option<Vec<String>>,
+    /// Fields of entries to read past: each gave an error already.
+    skip_fields: Vec<(Vec<String>, String)>,
+    /// What the error being raised is charged to, once known: an entry, or a field of it.
+    failed: Option<(Vec<String>, Option<String>)>,
+    /// The error being raised only follows from reading a field past ("missing field"): it is
+    /// not reported, and the whole entry is read past instead.
+    consequence: bool,
     /// Set when reading past an entry failed too (a syntax error, a nesting limit): parsing
     /// again cannot get further.
     stop: bool,
 }
 
 impl Recovery {
-    /// Charges the error being raised to the innermost entry at most [`RECOVERY_DEPTH`] deep:
-    /// the current one, or the entry whose key `key` is, below it.
+    /// Starts reading the entry `key` below the current one; whether to read it field by field.
+    fn enter(&mut self, key: String) -> bool {
+        self.path.push(key);
+        self.fields.push(None);
+        self.path.len() <= RECOVERY_DEPTH
+    }
+
+    fn leave(&mut self) {
+        self.path.pop();
+        self.fields.pop();
+    }
+
+    /// Sets the field of the current entry being read (`None` once its value is read).
+    fn set_field(&mut self, field: Option<&str>) {
+        if let Some(current) = self.fields.last_mut() {
+            match (current.as_mut(), field) {
+                (Some(current), Some(field)) => field.clone_into(current),
+                (_, field) => *current = field.map(str::to_owned),
+            }
+        }
+    }
+
+    /// Charges the error being raised to the innermost entry at most [`RECOVERY_DEPTH`] deep
+    /// (the current one, or the entry whose key `key` is, below it), and to the field of it
+    /// being read, if any.
     fn fail(&mut self, key: Option<String>) {
         if self.failed.is_some() {
             return;
         }
         let mut entry = self.path.clone();
-        entry.extend(key);
-        if !entry.is_empty() && entry.len() <= RECOVERY_DEPTH {
-            self.failed = Some(entry);
+        let mut fields = self.fields.clone();
+        if let Some(key) = key {
+            entry.push(key);
+            fields.push(None);
         }
+        let depth = entry.len().min(RECOVERY_DEPTH);
+        if depth == 0 {
+            return;
+        }
+        entry.truncate(depth);
+        let field = fields.get_mut(depth - 1).and_then(Option::take);
+        self.failed = Some((entry, field));
+    }
+
+    /// The current entry failed only because a field of it was read past: read it all past.
+    fn fail_as_consequence(&mut self) {
+        self.failed = Some((self.path.clone(), None));
+        self.consequence = true;
     }
 
     fn skips(&self, key: &str) -> bool {
@@ -152,6 +205,33 @@ impl Recovery {
             let mut entry = self.path.clone();
             entry.push(key.to_owned());
             self.skip.contains(&entry)
+        }
+    }
+
+    /// Whether `field` of the current entry is read past.
+    fn skips_field(&self, field: &str) -> bool {
+        self.skip_fields
+            .iter()
+            .any(|(entry, f)| f == field && *entry == self.path)
+    }
+
+    /// Reads past what the last error was charged to; false when there is nothing new to read
+    /// past.
+    fn read_past_failed(&mut self) -> bool {
+        match self.failed.take() {
+            _ if self.stop => false,
+            Some((entry, None)) => self.skip.insert(entry),
+            Some((entry, Some(field))) => {
+                let new = !self
+                    .skip_fields
+                    .iter()
+                    .any(|(e, f)| *f == field && *e == entry);
+                if new {
+                    self.skip_fields.push((entry, field));
+                }
+                new
+            }
+            None => false,
         }
     }
 }
@@ -166,8 +246,8 @@ fn recovery<T>(f: impl FnOnce(&mut Recovery) -> T) -> Option<T> {
 }
 
 /// Parses with `parse` until it succeeds or no entry is left to read past, and returns every
-/// error (at most `max`) in document order of discovery. Errors that repeat one already found are
-/// dropped.
+/// error (at most `max`) in document order of discovery. Errors that repeat one already found, or
+/// that only follow from reading a field past (a required one, now "missing"), are dropped.
 pub fn every_error<T, E: fmt::Display>(
     max: usize,
     mut parse: impl FnMut() -> Result<T, E>,
@@ -183,7 +263,9 @@ pub fn every_error<T, E: fmt::Display>(
     loop {
         recovery(|r| {
             r.path.clear();
+            r.fields.clear();
             r.failed = None;
+            r.consequence = false;
             r.stop = false;
         });
         let error = match parse() {
@@ -191,15 +273,16 @@ pub fn every_error<T, E: fmt::Display>(
             Ok(_) => return Err(errors),
             Err(e) => e,
         };
+        let (next, consequence) =
+            recovery(|r| (r.read_past_failed(), r.consequence)).unwrap_or((false, false));
+        // (A consequence always follows a reported error: a field is only read past after one.)
         let text = error.to_string();
-        if !errors.iter().any(|e| e.to_string() == text) {
+        let repeat_or_consequence =
+            (consequence && !errors.is_empty()) || errors.iter().any(|e| e.to_string() == text);
+        if !repeat_or_consequence {
             errors.push(error);
         }
-        let next = recovery(|r| match r.failed.take() {
-            Some(entry) if !r.stop => r.skip.insert(entry),
-            _ => false,
-        });
-        if next != Some(true) || errors.len() >= max {
+        if !next || errors.len() >= max {
             return Err(errors);
         }
     }

@@ -47,7 +47,7 @@ fn every_corpus_file_has_its_case_below() {
 }
 
 /// Files in the corpus (plus the generated huge one below).
-const CORPUS_FILES: usize = 31;
+const CORPUS_FILES: usize = 32;
 
 #[test]
 fn a_huge_spec_is_refused_before_parsing() {
@@ -151,8 +151,10 @@ fn latin1_yaml() {
 fn many_errors_json() {
     insta::assert_snapshot!(message("many_errors.json"), @r#"
     malformed/many_errors.json:1:90: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `memorySize`?
-    malformed/many_errors.json:1:202: stacks.Orders.functions.Publisher.tracing: invalid type: string "sometimes", expected a boolean
-    malformed/many_errors.json:1:229: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
+    malformed/many_errors.json:1:121: stacks.Orders.functions.Api.timeoutSeconds: invalid type: string "long", expected a whole number (0 or more)
+    malformed/many_errors.json:1:228: stacks.Orders.functions.Publisher.tracing: invalid type: string "sometimes", expected a boolean
+    malformed/many_errors.json:1:255: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
+    malformed/many_errors.json:1:295: stacks.Staff.functions.Notify: unknown field `handlr`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `handler`?
     "#);
 }
 
@@ -164,6 +166,22 @@ fn many_errors_yaml() {
     malformed/many_errors.yaml:10:22: stacks.Orders.functions.Env.environment: `MODE` is defined twice; names must be unique
     malformed/many_errors.yaml:12:7: stacks.Orders.topics: `2nd` must start with a letter
     malformed/many_errors.yaml:14:5: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
+    "#);
+}
+
+#[test]
+fn many_errors_in_one_yaml() {
+    insta::assert_snapshot!(message("many_errors_in_one.yaml"), @r#"
+    malformed/many_errors_in_one.yaml:8:9: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `memorySize`?
+    malformed/many_errors_in_one.yaml:9:18: stacks.Orders.functions.Api.tracing: invalid type: string "sometimes", expected a boolean
+    malformed/many_errors_in_one.yaml:10:25: stacks.Orders.functions.Api.timeoutSeconds: invalid type: integer `-1`, expected a whole number (0 or more)
+    malformed/many_errors_in_one.yaml:12:18: stacks.Orders.functions.Publisher.handler: invalid type: sequence, expected a string
+    malformed/many_errors_in_one.yaml:13:9: stacks.Orders.functions.Publisher: unknown field `descripton`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `description`?
+    malformed/many_errors_in_one.yaml:15:18: stacks.Orders.functions.Notify.tracing: invalid type: string "maybe", expected a boolean
+    malformed/many_errors_in_one.yaml:15:9: stacks.Orders.functions.Notify: missing field `handler`
+    malformed/many_errors_in_one.yaml:16:5: stacks.Orders: unknown field `functons`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?
+    malformed/many_errors_in_one.yaml:21:49: stacks.Orders.streamToBus.Changes.publisher: unknown field `memmory`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`
+    malformed/many_errors_in_one.yaml:22:17: stacks.Orders.streamToBus.Changes.stream: retries must be a number or `infinite`, not `forever`
     "#);
 }
 
