@@ -73,7 +73,7 @@ where
                     "`{key}` is defined twice; names must be unique"
                 )));
             }
-            let by_field = recovery(|r| r.enter(raw.unwrap_or_default()));
+            let by_field = recovery(|r| r.enter(raw.as_deref().unwrap_or_default()));
             let value = if by_field == Some(true) {
                 access.next_value_seed(fields::Fields::new())
             } else {
@@ -131,7 +131,7 @@ pub const RECOVERY_DEPTH: usize = 2;
 /// The state of one [`every_error`] call.
 #[derive(Debug, Default)]
 struct Recovery {
-    /// The keys of the entries being read, outermost first.
+    /// The entries being read, outermost first, each as [`Recovery::qualified`] names it.
     path: Vec<String>,
     /// For each entry of `path` read field by field, the field being read.
     fields: Vec<Option<String>>,
@@ -151,10 +151,17 @@ struct Recovery {
 
 impl Recovery {
     /// Starts reading the entry `key` below the current one; whether to read it field by field.
-    fn enter(&mut self, key: String) -> bool {
-        self.path.push(key);
+    fn enter(&mut self, key: &str) -> bool {
+        self.path.push(self.qualified(key));
         self.fields.push(None);
         self.path.len() <= RECOVERY_DEPTH
+    }
+
+    /// The entry `key` of the map being read, qualified by the field that holds the map: a
+    /// function and an HTTP API of one stack may share an id, and are two entries.
+    fn qualified(&self, key: &str) -> String {
+        let holder = self.fields.last().and_then(Option::as_deref).unwrap_or("");
+        format!("{holder}\0{key}")
     }
 
     fn leave(&mut self) {
@@ -182,7 +189,7 @@ impl Recovery {
         let mut entry = self.path.clone();
         let mut fields = self.fields.clone();
         if let Some(key) = key {
-            entry.push(key);
+            entry.push(self.qualified(&key));
             fields.push(None);
         }
         let depth = entry.len().min(RECOVERY_DEPTH);
@@ -203,7 +210,7 @@ impl Recovery {
     fn skips(&self, key: &str) -> bool {
         self.path.len() < RECOVERY_DEPTH && {
             let mut entry = self.path.clone();
-            entry.push(key.to_owned());
+            entry.push(self.qualified(key));
             self.skip.contains(&entry)
         }
     }

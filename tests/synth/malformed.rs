@@ -172,16 +172,19 @@ fn many_errors_yaml() {
 #[test]
 fn many_errors_in_one_yaml() {
     insta::assert_snapshot!(message("many_errors_in_one.yaml"), @r#"
-    malformed/many_errors_in_one.yaml:8:9: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `memorySize`?
-    malformed/many_errors_in_one.yaml:9:18: stacks.Orders.functions.Api.tracing: invalid type: string "sometimes", expected a boolean
-    malformed/many_errors_in_one.yaml:10:25: stacks.Orders.functions.Api.timeoutSeconds: invalid type: integer `-1`, expected a whole number (0 or more)
-    malformed/many_errors_in_one.yaml:12:18: stacks.Orders.functions.Publisher.handler: invalid type: sequence, expected a string
-    malformed/many_errors_in_one.yaml:13:9: stacks.Orders.functions.Publisher: unknown field `descripton`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `description`?
-    malformed/many_errors_in_one.yaml:15:18: stacks.Orders.functions.Notify.tracing: invalid type: string "maybe", expected a boolean
-    malformed/many_errors_in_one.yaml:15:9: stacks.Orders.functions.Notify: missing field `handler`
-    malformed/many_errors_in_one.yaml:16:5: stacks.Orders: unknown field `functons`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?
-    malformed/many_errors_in_one.yaml:21:49: stacks.Orders.streamToBus.Changes.publisher: unknown field `memmory`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`
-    malformed/many_errors_in_one.yaml:22:17: stacks.Orders.streamToBus.Changes.stream: retries must be a number or `infinite`, not `forever`
+    malformed/many_errors_in_one.yaml:9:9: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `memorySize`?
+    malformed/many_errors_in_one.yaml:10:18: stacks.Orders.functions.Api.tracing: invalid type: string "sometimes", expected a boolean
+    malformed/many_errors_in_one.yaml:11:25: stacks.Orders.functions.Api.timeoutSeconds: invalid type: integer `-1`, expected a whole number (0 or more)
+    malformed/many_errors_in_one.yaml:13:18: stacks.Orders.functions.Publisher.handler: invalid type: sequence, expected a string
+    malformed/many_errors_in_one.yaml:14:9: stacks.Orders.functions.Publisher: unknown field `descripton`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `description`?
+    malformed/many_errors_in_one.yaml:16:18: stacks.Orders.functions.Notify.tracing: invalid type: string "maybe", expected a boolean
+    malformed/many_errors_in_one.yaml:16:9: stacks.Orders.functions.Notify: missing field `handler`
+    malformed/many_errors_in_one.yaml:18:9: stacks.Orders.functions.NoHandler: unknown field `memorySise`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `memorySize`?
+    malformed/many_errors_in_one.yaml:18:9: stacks.Orders.functions.NoHandler: missing field `handler`
+    malformed/many_errors_in_one.yaml:19:5: stacks.Orders: unknown field `functons`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?
+    malformed/many_errors_in_one.yaml:24:49: stacks.Orders.streamToBus.Changes.publisher: unknown field `memmory`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`
+    malformed/many_errors_in_one.yaml:25:17: stacks.Orders.streamToBus.Changes.stream: retries must be a number or `infinite`, not `forever`
+    malformed/many_errors_in_one.yaml:30:22: stacks.Orders.httpApis.Api.description: invalid type: sequence, expected a string
     "#);
 }
 

@@ -205,9 +205,8 @@ struct FieldAccess<A> {
 }
 
 impl<A> FieldAccess<A> {
-    /// Whether `error` is serde's "missing field" for a field this parse read past, or for any
-    /// field when a key that is not one of the struct's `fields` was read past (the missing
-    /// field may be its spelling).
+    /// Whether `error` is serde's "missing field" for a field this parse read past, or for the
+    /// field a key read past is a misspelling of (the one "did you mean" names).
     fn missing_for_a_skipped_key(&self, error: &impl Error, fields: &[&str]) -> bool {
         let message = error.to_string();
         let Some(missing) = message
@@ -217,9 +216,11 @@ impl<A> FieldAccess<A> {
         else {
             return false;
         };
-        self.skipped
-            .iter()
-            .any(|key| key == missing || !fields.contains(&key.as_str()))
+        self.skipped.iter().any(|key| {
+            key == missing
+                || (!fields.contains(&key.as_str())
+                    && crate::core::suggest::closest(key, fields.iter().copied()) == Some(missing))
+        })
     }
 }
 
@@ -291,7 +292,8 @@ impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for FieldKey<'_, K> {
     type Value = Key<K::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
+        // serde's own word for a struct's key, so messages stay those of a plain parse.
+        f.write_str("field identifier")
     }
 
     fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
