@@ -176,9 +176,14 @@ fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseErro
         if let Some(field) = message
             .strip_prefix("unknown field `")
             .and_then(|m| m.split('`').next())
-            && let Some(parent) = path.strip_suffix(&format!(".{field}"))
+            && let Some(parent) = path.strip_suffix(field)
+            && (parent.is_empty() || parent.ends_with('.'))
         {
-            path = parent.to_owned();
+            // (`stacks.S.extra` -> `stacks.S`; a top-level `extra` -> the document itself)
+            path = match parent.strip_suffix('.') {
+                Some("") | None => ".".to_owned(),
+                Some(parent) => parent.to_owned(),
+            };
         }
         // A syntax error is about the text, not a field: no path.
         let message = if path == "." || e.classify() != serde_json::error::Category::Data {

@@ -47,7 +47,7 @@ fn every_corpus_file_has_its_case_below() {
 }
 
 /// Files in the corpus (plus the generated huge one below).
-const CORPUS_FILES: usize = 32;
+const CORPUS_FILES: usize = 33;
 
 #[test]
 fn a_huge_spec_is_refused_before_parsing() {
@@ -191,6 +191,11 @@ fn many_errors_in_one_yaml() {
 #[test]
 fn misspelt_nested_yaml() {
     insta::assert_snapshot!(message("misspelt_nested.yaml"), @"malformed/misspelt_nested.yaml:4:35: stacks.S.functions.F: unknown field `memorySise`, expected one of `handler`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `memorySize`?");
+}
+
+#[test]
+fn misspelt_top_level_json() {
+    insta::assert_snapshot!(message("misspelt_top_level.json"), @"malformed/misspelt_top_level.json:1:8: unknown field `stack`, expected `$schema` or `stacks`; did you mean `stacks`?");
 }
 
 #[test]
