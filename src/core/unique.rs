@@ -118,10 +118,18 @@ impl<'de, K: Deserialize<'de>> Visitor<'de> for KeySeed<'_, K> {
         if recovery(|r| r.skips(v)).unwrap_or(false) {
             return Ok(Key::Skip);
         }
-        // Validated inside the parser's call, so the error carries the key's line and column.
-        let text = serde::de::value::StrDeserializer::<serde::de::value::Error>::new(v);
-        K::deserialize(text).map(Key::Read).map_err(E::custom)
+        key_from_text(PhantomData::<K>, v).map(Key::Read)
     }
+}
+
+/// Deserializes a key read as text with `seed`. Called inside the parser's own call, so that an
+/// error carries the key's line and column (and keeps serde's message).
+fn key_from_text<'de, S: DeserializeSeed<'de>, E: Error>(
+    seed: S,
+    text: &str,
+) -> Result<S::Value, E> {
+    seed.deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text))
+        .map_err(E::custom)
 }
 
 /// How many levels of `unique_keys` entries an error is charged to: 1 a stack, 2 one of its
@@ -138,7 +146,7 @@ struct Recovery {
     /// Entries to read past: each gave an error already.
     skip: HashSet<Vec<String>>,
     /// Fields of entries to read past: each gave an error already.
-    skip_fields: Vec<(Vec<String>, String)>,
+    skip_fields: HashSet<(Vec<String>, String)>,
     /// What the error being raised is charged to, once known: an entry, or a field of it.
     failed: Option<(Vec<String>, Option<String>)>,
     /// The error being raised only follows from reading a field past ("missing field"): it is
@@ -217,9 +225,11 @@ impl Recovery {
 
     /// Whether `field` of the current entry is read past.
     fn skips_field(&self, field: &str) -> bool {
-        self.skip_fields
-            .iter()
-            .any(|(entry, f)| f == field && *entry == self.path)
+        // (Most parses skip no field: no key is copied for the lookup then.)
+        !self.skip_fields.is_empty()
+            && self
+                .skip_fields
+                .contains(&(self.path.clone(), field.to_owned()))
     }
 
     /// Reads past what the last error was charged to; false when there is nothing new to read
@@ -228,16 +238,7 @@ impl Recovery {
         match self.failed.take() {
             _ if self.stop => false,
             Some((entry, None)) => self.skip.insert(entry),
-            Some((entry, Some(field))) => {
-                let new = !self
-                    .skip_fields
-                    .iter()
-                    .any(|(e, f)| *f == field && *e == entry);
-                if new {
-                    self.skip_fields.push((entry, field));
-                }
-                new
-            }
+            Some((entry, Some(field))) => self.skip_fields.insert((entry, field)),
             None => false,
         }
     }

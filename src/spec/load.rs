@@ -115,8 +115,9 @@ impl From<SpecError> for SpecErrors {
 
 /// Parses spec text; `file` names it in errors and picks the format (`.json` or YAML).
 ///
-/// Every construct (or stack) with an error is reported, each with its first error: after an
-/// error the text is parsed again with that construct read past.
+/// Every bad field of every stack and construct is reported: after an error the text is parsed
+/// again with that field (or, failing that, the whole construct) read past
+/// ([`crate::core::every_error`]).
 pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
     let err = |line, column, message: String| SpecError {
         file: file.to_owned(),
@@ -180,10 +181,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseErro
             && (parent.is_empty() || parent.ends_with('.'))
         {
             // (`stacks.S.extra` -> `stacks.S`; a top-level `extra` -> the document itself)
-            path = match parent.strip_suffix('.') {
-                Some("") | None => ".".to_owned(),
-                Some(parent) => parent.to_owned(),
-            };
+            path = parent.strip_suffix('.').unwrap_or(".").to_owned();
         }
         // A syntax error is about the text, not a field: no path.
         let message = if path == "." || e.classify() != serde_json::error::Category::Data {

@@ -14,9 +14,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::value::StrDeserializer;
 use serde::de::{
-    self, Deserialize, DeserializeSeed, Deserializer, EnumAccess, Error, IgnoredAny, MapAccess,
+    Deserialize, DeserializeSeed, Deserializer, EnumAccess, Error, IgnoredAny, MapAccess,
     SeqAccess, Visitor,
 };
 
@@ -308,9 +307,6 @@ impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for FieldKey<'_, K> {
             .0
             .take()
             .ok_or_else(|| E::custom("a field name was read twice"))?;
-        // Validated inside the parser's call, so the error carries the key's line and column.
-        seed.deserialize(StrDeserializer::<de::value::Error>::new(v))
-            .map(Key::Read)
-            .map_err(E::custom)
+        super::key_from_text(seed, v).map(Key::Read)
     }
 }
