@@ -6,12 +6,11 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use reservations::events::{BusinessEvent, ReservationCreated, SOURCE};
+use reservations::events::{BusinessEvent, ReservationCreated, Reservations, SOURCE};
 use tributary::constructs::{
-    Attribute, EventPattern, Function, FunctionProps, HttpApi, HttpApiProps, HttpMethod, RuleProps,
-    TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
+    Attribute, EventContract, EventPattern, Function, FunctionProps, HttpApi, HttpApiProps,
+    HttpMethod, RuleProps, TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
 };
-use tributary::contracts;
 use tributary::core::{App, Environment, StackName};
 use tributary::patterns::{StreamToBus, StreamToBusProps};
 
@@ -52,7 +51,9 @@ pub fn build(mut app: App) -> Result<App, Box<dyn std::error::Error>> {
         },
     );
     props.stream.batch_size = 100;
-    props.events = Some(contracts::reservations());
+    // The same contract `events:` names in the spec, built from the domain crate's types (the
+    // spec reads the file those types wrote).
+    props.events = Some(EventContract::of::<Reservations>());
     let reservations = StreamToBus::new(stack, path, &props, Some(&alerts));
     reservations.add_writer(stack, &create);
     let path = stack.construct("Api");

@@ -1,15 +1,15 @@
 //! EventBridge schema registry: what a bus carries, discoverable by other teams (console, code
 //! bindings, `aws schemas describe-schema`).
 //!
-//! An [`EventContract`] is a source and its detail types, each with the JSON Schema of its detail
-//! (from the Rust types, by schemars). [`SchemaRegistry`] writes one `AWS::EventSchemas::Registry`
+//! An [`EventContract`] is a source and its detail types, each with the JSON Schema of its detail:
+//! read from a contract file ([`crate::contracts::load`]) or built from a domain crate's Rust types
+//! ([`EventContract::of`]). [`SchemaRegistry`] writes one `AWS::EventSchemas::Registry`
 //! and one `AWS::EventSchemas::Schema` per detail type, in the OpenAPI 3 form EventBridge's schema
 //! discovery uses: an `AWSEvent` envelope tagged with `x-amazon-events-source` and
 //! `x-amazon-events-detail-type` whose `detail` refers to the detail's schema.
 
-use schemars::generate::SchemaSettings;
-use schemars::{JsonSchema, Schema};
 use serde_json::{Map, Value as Json, json};
+use tributary_runtime::contract::{BusinessEvent, Contract, ContractFile, EventDoc};
 
 use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 
@@ -23,23 +23,25 @@ pub const REGISTRY_NAME_MAX: usize = 64;
 pub struct EventSchema {
     pub detail_type: String,
     pub description: String,
-    /// The detail's schema (a `$ref` into `definitions`).
-    pub detail: Schema,
+    /// The detail's schema (usually a `$ref` into `definitions`).
+    pub detail: Json,
     /// Every schema the detail refers to, by name, in the OpenAPI 3 dialect.
     pub definitions: Map<String, Json>,
 }
 
 impl EventSchema {
-    /// The schema of `T` published as `detail_type`.
-    pub fn of<T: JsonSchema>(detail_type: &str, description: &str) -> Self {
-        let mut generator = SchemaSettings::openapi3().into_generator();
-        let detail = generator.subschema_for::<T>();
-        let definitions = generator.take_definitions(true);
+    /// The schema of event type `E`.
+    pub fn of<E: BusinessEvent>() -> Self {
+        Self::from_doc(E::DETAIL_TYPE, EventDoc::of::<E>())
+    }
+
+    /// The schema a contract file gives `detail_type`.
+    pub fn from_doc(detail_type: &str, doc: EventDoc) -> Self {
         Self {
             detail_type: detail_type.to_owned(),
-            description: description.to_owned(),
-            detail,
-            definitions,
+            description: doc.description,
+            detail: doc.detail,
+            definitions: doc.schemas,
         }
     }
 
@@ -84,9 +86,28 @@ pub struct EventContract {
 }
 
 impl EventContract {
+    /// The contract of `C`, from its Rust types (what its contract file holds).
+    pub fn of<C: Contract>() -> Self {
+        Self::from(ContractFile::of::<C>())
+    }
+
     /// The detail types, in order.
     pub fn detail_types(&self) -> impl Iterator<Item = &str> {
         self.events.iter().map(|e| e.detail_type.as_str())
+    }
+}
+
+impl From<ContractFile> for EventContract {
+    fn from(file: ContractFile) -> Self {
+        Self {
+            source: file.source,
+            events: file
+                .events
+                .0
+                .into_iter()
+                .map(|(detail_type, doc)| EventSchema::from_doc(&detail_type, doc))
+                .collect(),
+        }
     }
 }
 

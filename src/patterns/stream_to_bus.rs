@@ -34,11 +34,7 @@ use crate::constructs::{
 };
 use crate::core::suggest::closest;
 use crate::core::{ConstructPath, LogicalId, Output, Resource, Stack, Statement, Value};
-
-/// The environment variable a bound function finds the table name in.
-pub const TABLE_NAME_ENV: &str = "TABLE_NAME";
-/// The environment variable the publisher finds the bus name in.
-pub const BUS_NAME_ENV: &str = "EVENT_BUS_NAME";
+use tributary_runtime::env;
 
 /// Where the mapping sends a batch whose retries ran out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -169,7 +165,7 @@ impl StreamToBus {
 
         let publisher_path = stack.child(&path, "Publisher");
         let publisher = Function::new(stack, publisher_path, &props.publisher);
-        publisher.set_environment(stack, BUS_NAME_ENV, bus.name());
+        publisher.set_environment(stack, env::EVENT_BUS_NAME, bus.name());
         publisher.grant(stack, bus.put_events());
 
         let id = LogicalId::text_of(&path);
@@ -268,7 +264,7 @@ impl StreamToBus {
     /// items of this table only, and it finds the table name in `TABLE_NAME`. Its errors are
     /// alarmed on the pattern's alert topic.
     pub fn add_writer(&self, stack: &mut Stack, function: &Function) {
-        function.set_environment(stack, TABLE_NAME_ENV, self.table.name());
+        function.set_environment(stack, env::TABLE_NAME, self.table.name());
         function.grant(
             stack,
             Statement::allow(iam::TABLE_WRITE, vec![self.table.arn()]),

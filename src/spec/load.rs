@@ -31,42 +31,67 @@ impl fmt::Display for SpecError {
 /// The largest spec read, in bytes: an app of hundreds of stacks is a few hundred KiB.
 pub const MAX_SPEC_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Reads and parses a spec file.
+/// Reads and parses a spec file, and the event contract files it names (relative to it).
 pub fn load(file: &Path) -> Result<AppSpec, SpecErrors> {
-    let fail = |message: String| {
-        SpecErrors::from(SpecError {
-            file: file.to_owned(),
-            line: None,
-            column: None,
-            message,
-        })
+    let text = read_text(file, "app spec")?;
+    parse(file, &text)
+}
+
+/// The text of a spec or contract file (`noun` names it in errors): at most [`MAX_SPEC_BYTES`]
+/// of UTF-8 text.
+pub(crate) fn read_text(file: &Path, noun: &str) -> Result<String, SpecError> {
+    let fail = |message: String| SpecError {
+        file: file.to_owned(),
+        line: None,
+        column: None,
+        message,
     };
     let mut bytes = Vec::new();
     std::fs::File::open(file)
         .and_then(|f| {
             std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_SPEC_BYTES + 1), &mut bytes)
         })
-        .map_err(|e| fail(format!("cannot read the app spec: {e}")))?;
+        .map_err(|e| fail(format!("cannot read the {noun}: {e}")))?;
     if bytes.len() as u64 > MAX_SPEC_BYTES {
+        let split = if noun == "app spec" {
+            "split the app, or "
+        } else {
+            ""
+        };
         return Err(fail(format!(
-            "the app spec is larger than {MAX_SPEC_BYTES} bytes; split the app, or check that this is the right file"
+            "the {noun} is larger than {MAX_SPEC_BYTES} bytes; {split}check that this is the right file"
         )));
     }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
         return Err(fail(format!(
-            "the app spec is not a text file (a NUL byte at offset {at})"
+            "the {noun} is not a text file (a NUL byte at offset {at})"
         )));
     }
-    let text = String::from_utf8(bytes).map_err(|e| SpecError {
-        file: file.to_owned(),
-        line: None,
-        column: None,
-        message: format!(
-            "the app spec is not UTF-8 text (invalid byte at offset {})",
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "the {noun} is not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
-        ),
-    })?;
-    parse(file, &text)
+        ))
+    })
+}
+
+/// Parses one document (JSON for `.json`, else YAML) as `T`, stopping at the first error: its
+/// line, column, field path and the closest valid name.
+pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    text: &str,
+) -> Result<T, SpecError> {
+    parse_as::<T>(is_json(file), text).map_err(|(line, column, message)| SpecError {
+        file: file.to_owned(),
+        line,
+        column,
+        message: with_suggestion(&plain_words(&message)),
+    })
+}
+
+fn is_json(file: &Path) -> bool {
+    file.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 /// The most errors one load reports: enough to fix a spec in one go, few enough to read.
@@ -133,13 +158,14 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
         )
         .into());
     }
-    let is_json = file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let is_json = is_json(file);
     let errors = match crate::core::every_error(MAX_ERRORS, || {
         parse_as::<AppSpec>(is_json, text).map_err(|(l, c, m)| err(l, c, m))
     }) {
-        Ok(spec) => return Ok(spec),
+        Ok(mut spec) => {
+            load_contracts(file, &mut spec)?;
+            return Ok(spec);
+        }
         Err(errors) => errors,
     };
     // A syntax error (or a nesting or alias limit) is reported alone: errors found before it may
@@ -152,6 +178,35 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
     };
     syntax.map_err(|(l, c, m)| err(l, c, m))?;
     Err(SpecErrors(errors))
+}
+
+/// Reads every event contract file the spec names, relative to the spec's directory; every
+/// broken one is reported.
+fn load_contracts(file: &Path, spec: &mut AppSpec) -> Result<(), SpecErrors> {
+    let dir = file.parent().unwrap_or(Path::new(""));
+    let mut errors = Vec::new();
+    let named = spec
+        .stacks
+        .values()
+        .flat_map(|s| s.stream_to_bus.values())
+        .filter_map(|p| p.events.clone());
+    for name in named {
+        if spec.contracts.contains_key(&name) || errors.len() >= MAX_ERRORS {
+            continue;
+        }
+        match crate::contracts::load(&dir.join(&name)) {
+            Ok(contract) => {
+                spec.contracts.insert(name, contract);
+            }
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    errors.truncate(MAX_ERRORS);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(SpecErrors(errors))
+    }
 }
 
 /// A parser's error: its line and column (where known) and its message, field path in front.

@@ -1,12 +1,14 @@
 //! The app spec's types. Every field's doc is its JSON Schema description: default and range.
 
+use std::collections::BTreeMap;
+
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::constructs::{
-    EventBusProps, EventPattern, FunctionProps, HttpMethod, QueueProps, StreamSourceProps,
-    TableProps, TargetRetry, Throttling, TopicProps,
+    EventBusProps, EventContract, EventPattern, FunctionProps, HttpMethod, QueueProps,
+    StreamSourceProps, TableProps, TargetRetry, Throttling, TopicProps,
 };
 use crate::core::{ConstructId, Environment, LogicalId, StackName, Suppression, unique_keys};
 use crate::patterns::{AlarmOptions, FailureDestination};
@@ -23,6 +25,10 @@ pub struct AppSpec {
     /// The stacks by name (a CloudFormation stack name).
     #[serde(deserialize_with = "unique_keys")]
     pub stacks: IndexMap<StackName, StackSpec>,
+    /// The event contracts the spec names (`streamToBus.<id>.events`), by the path as written:
+    /// read by [`super::load`] and [`super::parse`] from the files, relative to the spec.
+    #[serde(skip)]
+    pub contracts: BTreeMap<String, EventContract>,
 }
 
 /// One stack.
@@ -116,8 +122,9 @@ pub struct StreamToBusSpec {
     /// Functions of this stack that write the table (write grant + `TABLE_NAME`). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub writers: Vec<FunctionRef>,
-    /// The event contract the publisher implements, by name (`reservations`): its schemas go
-    /// into a schema registry and rules on the bus are checked against it. Default: none.
+    /// The event contract the publisher implements: the path of its contract file (written by
+    /// the domain crate from its Rust types), relative to this spec. Its schemas go into a
+    /// schema registry beside the bus, and rules on the bus are checked against it. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<String>,
     /// Policy rules (or checkov checks) knowingly switched off for this construct and everything

@@ -8,7 +8,9 @@ use std::path::Path;
 use indexmap::IndexMap;
 
 use super::model::{AppSpec, StackSpec};
-use crate::constructs::{Function, HttpApi, HttpApiProps, RuleProps, Target, TargetKind, Topic};
+use crate::constructs::{
+    EventContract, Function, HttpApi, HttpApiProps, RuleProps, Target, TargetKind, Topic,
+};
 use crate::core::{App, ConstructPath, Stack, StackName};
 use crate::patterns::{StreamToBus, StreamToBusProps};
 
@@ -23,7 +25,7 @@ pub fn build_into(spec: &AppSpec, mut app: App) -> App {
     let mut patterns: BTreeMap<(String, String), StreamToBus> = BTreeMap::new();
     for (name, stack_spec) in &spec.stacks {
         let stack = app.add_stack(name.clone(), stack_spec.env.clone());
-        build_stack(stack, stack_spec, &mut patterns);
+        build_stack(stack, stack_spec, &spec.contracts, &mut patterns);
     }
     app
 }
@@ -31,6 +33,7 @@ pub fn build_into(spec: &AppSpec, mut app: App) -> App {
 fn build_stack(
     stack: &mut Stack,
     spec: &StackSpec,
+    contracts: &BTreeMap<String, EventContract>,
     patterns: &mut BTreeMap<(String, String), StreamToBus>,
 ) {
     if let Some(d) = &spec.description {
@@ -102,14 +105,13 @@ fn build_stack(
             dead_letter_queue: p.dead_letter_queue.clone(),
             bus: p.bus.clone(),
             alarms: p.alarms.clone(),
-            events: p.events.as_deref().and_then(|name| {
-                let contract = crate::contracts::named(name);
+            // Read (or refused, with the file's errors) when the spec was loaded.
+            events: p.events.as_ref().and_then(|file| {
+                let contract = contracts.get(file).cloned();
                 if contract.is_none() {
-                    let hint =
-                        suggestion(name, crate::contracts::NAMES.iter().copied(), "contract");
                     stack.error(
                         &path,
-                        format!("events: there is no event contract `{name}`{hint}"),
+                        format!("events: the contract file `{file}` was not read (specs built by hand must fill `AppSpec::contracts`)"),
                     );
                 }
                 contract

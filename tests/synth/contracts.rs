@@ -1,10 +1,9 @@
 //! The event contract: schema registry entries from the handlers' types, rule patterns checked
 //! against it, and what the pattern does for failed batches and rule targets.
 
-use reservations::events::{BusinessEvent, DETAIL_TYPES, ReservationCreated, SOURCE};
+use reservations::events::{BusinessEvent, DETAIL_TYPES, ReservationCreated, Reservations, SOURCE};
 use serde_json::Value as Json;
 use tributary::constructs::*;
-use tributary::contracts;
 use tributary::core::{Stack, Synthesized};
 use tributary::patterns::{FailureDestination, StreamToBus, StreamToBusProps};
 
@@ -16,7 +15,7 @@ fn pattern(s: &mut Stack, on_failure: FailureDestination) -> StreamToBus {
         FunctionProps::new("stream-publisher"),
     );
     props.on_failure = on_failure;
-    props.events = Some(contracts::reservations());
+    props.events = Some(EventContract::of::<Reservations>());
     let p = s.construct("Reservations");
     StreamToBus::new(s, p, &props, None)
 }
@@ -51,6 +50,17 @@ fn resources_of<'a>(template: &'a Json, kind: &str) -> Vec<(&'a String, &'a Json
 
 fn template(synth: &Synthesized) -> Json {
     serde_json::from_str(&crate::common::template(synth)).unwrap()
+}
+
+/// The example's contract file is what its Rust types give (the domain crate's own test keeps it
+/// current): a spec naming the file and Rust code building from the types get one registry.
+#[test]
+fn the_contract_file_reads_as_the_contract_of_its_types() {
+    let path = crate::common::root().join("handlers/reservations/contract.json");
+    let loaded = tributary::contracts::load(&path).unwrap();
+    assert_eq!(loaded, EventContract::of::<Reservations>());
+    assert_eq!(loaded.source, SOURCE);
+    assert_eq!(loaded.detail_types().collect::<Vec<_>>(), DETAIL_TYPES);
 }
 
 #[test]

@@ -69,29 +69,82 @@ fn every_error_of_a_spec_is_reported() {
     );
 }
 
+/// A spec in `dir` (as `app.yaml`) next to the example's contract file, copied there.
+fn spec_beside_contract(dir: &Path, yaml: &str) -> Result<tributary::spec::AppSpec, String> {
+    std::fs::copy(
+        root().join("handlers/reservations/contract.json"),
+        dir.join("reservations.json"),
+    )
+    .unwrap();
+    tributary::spec::parse(&dir.join("app.yaml"), yaml).map_err(|e| e.to_string())
+}
+
 #[test]
-fn unknown_contracts_and_unpublished_events_are_named() {
+fn a_contract_file_that_cannot_be_read_is_named_with_the_path_tried() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = "stacks:
+  S:
+    streamToBus:
+      Orders:
+        table: { partitionKey: { name: id } }
+        publisher: { handler: stream-publisher }
+        events: orders.json
+";
+    let error = spec_beside_contract(dir.path(), yaml).unwrap_err();
+    let error = error.replace(&dir.path().display().to_string(), "<dir>");
+    assert_eq!(
+        error,
+        "<dir>/orders.json: cannot read the event contract file: No such file or directory (os error 2)"
+    );
+}
+
+#[test]
+fn unpublished_events_are_named_with_the_closest_detail_type() {
+    let dir = tempfile::tempdir().unwrap();
     let yaml = "stacks:
   S:
     functions:
       Notify: { handler: notify-staff }
     streamToBus:
-      Orders:
-        table: { partitionKey: { name: id } }
-        publisher: { handler: stream-publisher }
-        events: reservatons
       Reservations:
         table: { partitionKey: { name: reservationId } }
         publisher: { handler: stream-publisher }
-        events: reservations
+        events: reservations.json
     rules:
       R:
         bus: Reservations
-        pattern: { source: [reservations], detailType: [ReservationConfirmed, ReservationRemoved] }
+        pattern: { source: [reservatons], detailType: [ReservationConfirmed, ReservationRemoved] }
         targets: [{ function: Notify }]
 ";
-    insta::assert_snapshot!(synth_errors(yaml), @r"
-    error: S/Orders: events: there is no event contract `reservatons`; did you mean `reservations`?
+    let spec = spec_beside_contract(dir.path(), yaml).unwrap();
+    let errors = crate::common::errors(tributary::spec::build(&spec, &root()).synth());
+    insta::assert_snapshot!(errors, @r"
+    error: S/R: pattern.source: `reservatons` is not published on S/Reservations/Bus, which carries `reservations` (did you mean `reservations`?)
     error: S/R: pattern.detailType: `ReservationRemoved` is not an event of `reservations` (did you mean `ReservationCreated`?)
     ");
+}
+
+#[test]
+fn a_broken_contract_file_gets_its_own_line_and_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = "stacks:
+  S:
+    streamToBus:
+      Reservations:
+        table: { partitionKey: { name: reservationId } }
+        publisher: { handler: stream-publisher }
+        events: reservations.json
+";
+    spec_beside_contract(dir.path(), yaml).unwrap();
+    let path = dir.path().join("reservations.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("\"source\"", "\"sorce\"", 1)).unwrap();
+    let error = tributary::spec::parse(&dir.path().join("app.yaml"), yaml).unwrap_err();
+    let error = error
+        .to_string()
+        .replace(&dir.path().display().to_string(), "<dir>");
+    assert_eq!(
+        error,
+        "<dir>/reservations.json:2:9: unknown field `sorce`, expected `source` or `events`; did you mean `source`?"
+    );
 }

@@ -72,7 +72,8 @@ fn rust_and_spec_give_identical_assemblies() {
 fn json_specs_work_like_yaml() {
     let yaml = tributary::spec::load(&root().join("examples/reservations.yaml")).unwrap();
     let json = serde_json::to_string_pretty(&yaml).unwrap();
-    let from_json = tributary::spec::parse(Path::new("reservations.json"), &json).unwrap();
+    let from_json =
+        tributary::spec::parse(&root().join("examples/reservations.json"), &json).unwrap();
     assert_eq!(from_json, yaml);
     let a = assembly_files(&tributary::spec::build(&from_json, &root()).synth().unwrap());
     assert_eq!(a, assembly_files(&synth_spec("reservations.yaml")));

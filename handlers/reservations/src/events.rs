@@ -5,37 +5,31 @@
 //! Consumers ignore fields they do not know: new fields may be added, none are removed or renamed.
 
 use schemars::JsonSchema;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::{Reservation, Status};
 
+pub use tributary_runtime::contract::{BusinessEvent, Contract, Visitor};
+
+/// The reservations service as an event source: its `source` and every event type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reservations;
+
+impl Contract for Reservations {
+    const SOURCE: &'static str = "reservations";
+
+    fn for_each(visitor: &mut impl Visitor) {
+        visitor.visit::<ReservationCreated>();
+        visitor.visit::<ReservationConfirmed>();
+        visitor.visit::<ReservationDeclined>();
+        visitor.visit::<ReservationCancelled>();
+    }
+}
+
 /// `source` of every event the reservations service publishes.
-pub const SOURCE: &str = "reservations";
+pub const SOURCE: &str = Reservations::SOURCE;
 
-/// One kind of business event: its detail type, with the `detail-type` it is published under.
-pub trait BusinessEvent: Serialize + DeserializeOwned + JsonSchema {
-    /// The event's `detail-type`.
-    const DETAIL_TYPE: &'static str;
-    /// One sentence for the schema registry: when the event is published.
-    const DESCRIPTION: &'static str;
-}
-
-/// Something that wants to see every [`BusinessEvent`] type (the synthesizer's schema registry,
-/// tests).
-pub trait Visitor {
-    fn visit<E: BusinessEvent>(&mut self);
-}
-
-/// Shows `visitor` every event type of [`SOURCE`], in a fixed order.
-pub fn for_each(visitor: &mut impl Visitor) {
-    visitor.visit::<ReservationCreated>();
-    visitor.visit::<ReservationConfirmed>();
-    visitor.visit::<ReservationDeclined>();
-    visitor.visit::<ReservationCancelled>();
-}
-
-/// The `detail-type` of every event, in [`for_each`]'s order.
+/// The `detail-type` of every event, in [`Reservations::for_each`]'s order.
 pub const DETAIL_TYPES: [&str; 4] = [
     ReservationCreated::DETAIL_TYPE,
     ReservationConfirmed::DETAIL_TYPE,
@@ -52,6 +46,7 @@ pub struct ReservationCreated {
 }
 
 impl BusinessEvent for ReservationCreated {
+    type Contract = Reservations;
     const DETAIL_TYPE: &'static str = "ReservationCreated";
     const DESCRIPTION: &'static str = "A reservation was received and is pending.";
 }
@@ -70,6 +65,7 @@ macro_rules! status_event {
         }
 
         impl BusinessEvent for $name {
+            type Contract = Reservations;
             const DETAIL_TYPE: &'static str = stringify!($name);
             const DESCRIPTION: &'static str = $description;
         }
@@ -204,7 +200,7 @@ impl std::error::Error for EventError {}
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::panic)]
 
     use serde_json::json;
 
@@ -286,7 +282,16 @@ mod tests {
             }
         }
         let mut names = Names(Vec::new());
-        for_each(&mut names);
+        Reservations::for_each(&mut names);
         assert_eq!(names.0, DETAIL_TYPES);
+    }
+
+    #[test]
+    fn the_contract_file_is_current() {
+        // TRIBUTARY_UPDATE_CONTRACTS=1 cargo test -p reservations rewrites it.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/contract.json");
+        if let Err(e) = tributary_runtime::contract::sync_file::<Reservations>(path) {
+            panic!("{e}");
+        }
     }
 }

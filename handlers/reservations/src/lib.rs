@@ -7,7 +7,7 @@
 //! - [`events`] holds one type per business event, with its `detail-type` as a constant and its JSON
 //!   Schema (schemars), and [`events::SOURCE`], the `source` of every event;
 //! - the synthesizer builds the rule patterns and the EventBridge schema registry entries from the
-//!   same constants and types (see [`events::for_each`]), so a rule cannot match an event that is not
+//!   contract file (`contract.json`, written from these types), so a rule cannot match an event that is not
 //!   published.
 //!
 //! With the `runtime` feature, [`runtime`] holds what every handler binary does at startup.
