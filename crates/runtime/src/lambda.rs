@@ -103,9 +103,10 @@ pub async fn fail_every_invocation(error: Error) -> Result<(), BoxError> {
     .await
 }
 
-/// Tracing, then the value `setup` builds (else [`fail_every_invocation`] with its error), then
-/// `serve` with it: the start of every `run` helper of this library.
-pub(crate) async fn start<T, S, F>(
+/// Tracing, the SDK configuration, then the value `setup` builds from it (else
+/// [`fail_every_invocation`] with its error), then `serve` with it: how every `run` helper of this
+/// library starts, for handlers of another kind to start the same way.
+pub async fn start<T, S, F>(
     setup: impl AsyncFnOnce(&aws_config::SdkConfig) -> Result<T, Error>,
     serve: S,
 ) -> Result<(), BoxError>
