@@ -30,12 +30,12 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group};
 use serde::Serialize;
 use tributary::assembly::{TemplateFormat, render_assembly, render_template, write_assembly};
-use tributary::assets::Catalog;
+use tributary::assets::Workspace;
 use tributary::constructs::{
     Attribute, EventPattern, Function, FunctionProps, HttpApi, HttpApiProps, HttpMethod, RuleProps,
     TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
 };
-use tributary::core::{App, Environment, StackName, Synthesized};
+use tributary::core::{App, AssetResolver, Environment, StackName, Synthesized};
 use tributary::patterns::{StreamToBus, StreamToBusProps};
 
 /// Stacks of the big app.
@@ -47,26 +47,27 @@ const WRITERS: usize = 2;
 /// Rules a stack of the big app attaches to patterns of the previous stack.
 const UPSTREAM_RULES: usize = 2;
 
-fn catalog() -> Arc<Catalog> {
-    Arc::new(Catalog::discover(Path::new(env!("CARGO_MANIFEST_DIR"))))
+/// The project's workspace, shared so each handler is hashed once per run.
+fn catalog() -> Arc<dyn AssetResolver> {
+    Arc::new(Workspace::open(Path::new(env!("CARGO_MANIFEST_DIR"))))
 }
 
 fn stack_name(name: &str) -> StackName {
     StackName::new(name).unwrap()
 }
 
-/// `examples/reservations.rs`, over a shared catalog (the example's `app` discovers its own,
-/// which hashes every handler source file).
-fn reservations_app(catalog: Arc<Catalog>) -> App {
-    reservations::build(App::with_catalog(catalog)).unwrap()
+/// `examples/reservations.rs`, over a shared workspace (the example's `app` opens its own,
+/// which hashes the handler sources again).
+fn reservations_app(catalog: Arc<dyn AssetResolver>) -> App {
+    reservations::build(App::with_assets(catalog)).unwrap()
 }
 
 /// A generated app of `stacks` stacks. Each stack: an alert topic, an HTTP API, a notifier
 /// function, `PATTERNS` stream-to-bus patterns with `WRITERS` writer functions each (routed on the
 /// API) and a rule to the notifier, plus `UPSTREAM_RULES` rules on the previous stack's patterns
 /// (cross-stack references: exports, imports and a stack dependency chain).
-fn big_app(catalog: Arc<Catalog>, stacks: usize) -> App {
-    let mut app = App::with_catalog(catalog);
+fn big_app(catalog: Arc<dyn AssetResolver>, stacks: usize) -> App {
+    let mut app = App::with_assets(catalog);
     let mut previous: Vec<StreamToBus> = Vec::new();
     for s in 0..stacks {
         let stack = app.add_stack(
@@ -232,7 +233,7 @@ fn check_against_write_assembly(synth: &Synthesized) {
 }
 
 /// Checks the bench's copy of the reservations app against `examples/reservations.rs`.
-fn check_reservations(catalog: &Arc<Catalog>) {
+fn check_reservations(catalog: &Arc<dyn AssetResolver>) {
     let ours = reservations_app(catalog.clone()).synth().unwrap();
     let example = reservations::app(Path::new(env!("CARGO_MANIFEST_DIR")))
         .unwrap()
@@ -261,7 +262,7 @@ fn bench_reservations(c: &mut Criterion) {
 /// The big app's templates as `serde_json::Value`s (the baseline's input) and their size in
 /// bytes, after checking that the app synthesizes cleanly, that the in-memory assembly is what
 /// `write_assembly` writes, and that serde_json reproduces the templates byte for byte.
-fn big_baseline(catalog: &Arc<Catalog>) -> (Vec<serde_json::Value>, usize) {
+fn big_baseline(catalog: &Arc<dyn AssetResolver>) -> (Vec<serde_json::Value>, usize) {
     let synth = big_app(catalog.clone(), BIG_STACKS).synth().unwrap();
     assert!(synth.warnings.is_empty(), "{:?}", synth.warnings);
     check_against_write_assembly(&synth);
@@ -307,7 +308,7 @@ fn big_baseline(catalog: &Arc<Catalog>) -> (Vec<serde_json::Value>, usize) {
 
 /// `synth/big`'s routine: `App::synth` plus rendering every template and manifest, for an app
 /// built before the timing starts; the result is dropped after it stops.
-fn time_big(catalog: &Arc<Catalog>) -> Duration {
+fn time_big(catalog: &Arc<dyn AssetResolver>) -> Duration {
     let app = big_app(catalog.clone(), BIG_STACKS);
     let start = Instant::now();
     let synth = app.synth().unwrap();

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use reservations::events::{BusinessEvent, ReservationCreated, Reservations, SOURCE};
+use tributary::assets::Workspace;
 use tributary::constructs::{
     Attribute, EventContract, EventPattern, Function, FunctionProps, HttpApi, HttpApiProps,
     HttpMethod, RuleProps, TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
@@ -14,12 +15,12 @@ use tributary::constructs::{
 use tributary::core::{App, Environment, StackName};
 use tributary::patterns::{StreamToBus, StreamToBusProps};
 
-/// Builds the app. Handler crates are found under `<root>/handlers`.
+/// Builds the app; its handlers are binaries of the cargo workspace at `root`.
 pub fn app(root: &Path) -> Result<App, Box<dyn std::error::Error>> {
-    build(App::new(root))
+    build(App::new(Workspace::open(root)))
 }
 
-/// Adds the app's stacks to `app` (benchmarks pass one over a shared asset catalog).
+/// Adds the app's stacks to `app` (benchmarks pass one over a shared resolver).
 pub fn build(mut app: App) -> Result<App, Box<dyn std::error::Error>> {
     let stack = app.add_stack(StackName::new("Reservations")?, Environment::agnostic());
     stack.set_description("Restaurant reservations - API, table, stream publisher and event bus");

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::assets::AssetUse;
+use crate::core::AssetUse;
 use crate::core::{SynthesizedStack, bootstrap};
 
 /// The cloud assembly schema version we write (`@aws-cdk/cloud-assembly-schema` major 55).
@@ -97,7 +97,7 @@ pub fn asset_manifest(s: &StackFiles<'_>) -> Value {
         files.insert(
             asset.hash.clone(),
             json!({
-                "displayName": format!("{} ({})", asset.handler, asset.arch),
+                "displayName": format!("{} ({})", asset.label(), asset.arch),
                 "source": { "path": asset_path(asset), "packaging": "file" },
                 "destinations": destination(asset.file_name()),
             }),

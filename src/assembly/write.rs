@@ -9,7 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::manifest::{StackFiles, asset_manifest, asset_path, assets_file, manifest};
-use crate::assets::AssetUse;
+use crate::core::AssetUse;
 use crate::core::{StackName, Synthesized, SynthesizedStack};
 
 /// The template file format.
@@ -85,7 +85,7 @@ pub fn render_template(
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    crate::assets::hex_digest(&Sha256::digest(bytes))
+    crate::assets::hex(&Sha256::digest(bytes))
 }
 
 fn json_bytes(value: &serde_json::Value) -> Vec<u8> {
@@ -211,7 +211,7 @@ fn copy_asset(
 ) -> Result<(), AssemblyError> {
     let src = zips
         .get(&asset.hash)
-        .ok_or_else(|| AssemblyError::MissingAsset(asset.handler.clone()))?;
+        .ok_or_else(|| AssemblyError::MissingAsset(asset.label()))?;
     let dest = dir.join(asset_path(asset));
     if fs::hard_link(src, &dest).is_err() {
         fs::copy(src, &dest).map_err(io_err(format!("copying {}", src.display())))?;

@@ -1,8 +1,9 @@
-//! Building handler crates with cargo into reproducible zips, cached by input hash.
+//! Building handler binaries with cargo into reproducible zips, cached by input hash.
 //!
-//! Assets build in a target dir of their own (`target/lambda`) so they never wait on the lock of a
-//! running `cargo test`, always as the same sorted set of packages (feature unification makes a
-//! binary depend on what it is built with), and each executable is zipped as soon as its build ends.
+//! Assets build in a target dir of their own (`<target>/lambda`) so they never wait on the lock of
+//! a running `cargo test`, one package per cargo invocation (feature unification would otherwise
+//! make a binary depend on what it happens to be built with), each executable zipped as soon as
+//! its build ends. A prebuilt zip is used as it is.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -10,9 +11,10 @@ use std::io::{BufRead, BufReader, Cursor};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::catalog::{Architecture, AssetUse, Catalog, LAMBDA_PROFILE};
 use super::glibc::{MAX_GLIBC, max_glibc_version};
+use super::workspace::Workspace;
 use super::zip::write_bootstrap_zip;
+use crate::core::{Architecture, AssetSource, AssetUse};
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -26,8 +28,12 @@ pub struct BuildOptions {
 pub enum BuildError {
     #[error("could not run cargo: {0}")]
     Spawn(std::io::Error),
-    #[error("cargo build of the handlers ({arch}) failed{output}")]
-    Cargo { arch: Architecture, output: String },
+    #[error("cargo build of `{package}` ({arch}) failed{output}")]
+    Cargo {
+        package: String,
+        arch: Architecture,
+        output: String,
+    },
     #[error("cargo built no executable for handler `{0}`")]
     Missing(String),
     #[error(
@@ -48,78 +54,87 @@ fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> BuildError {
 }
 
 /// The directory zips are cached in, by hash.
-pub fn cache_dir(root: &Path) -> PathBuf {
-    root.join("target")
-        .join(LAMBDA_PROFILE)
+pub fn cache_dir(workspace: &Workspace) -> PathBuf {
+    workspace
+        .target_dir()
+        .join("lambda")
         .join("tributary-assets")
 }
 
 /// Makes sure the zip of every asset in `uses` exists, building with cargo only what the cache
 /// lacks. Returns each asset's zip path by hash.
 pub fn build_assets(
-    catalog: &Catalog,
+    workspace: &Workspace,
     uses: &[AssetUse],
     options: &BuildOptions,
 ) -> Result<BTreeMap<String, PathBuf>, BuildError> {
-    let cache = cache_dir(catalog.root());
+    let cache = cache_dir(workspace);
     let mut zips = BTreeMap::new();
-    let mut stale: BTreeMap<Architecture, ()> = BTreeMap::new();
+    // (package, arch) -> the binaries to build, each with the hash it is zipped under.
+    let mut stale: BTreeMap<(String, Architecture), BTreeMap<String, String>> = BTreeMap::new();
     for asset in uses {
-        let zip = cache.join(asset.file_name());
-        if !zip.is_file() {
-            stale.insert(asset.arch, ());
+        match &asset.source {
+            AssetSource::Zip(path) => {
+                zips.insert(asset.hash.clone(), path.clone());
+            }
+            AssetSource::Binary { package, binary } => {
+                let zip = cache.join(asset.file_name());
+                if !zip.is_file() {
+                    stale
+                        .entry((package.clone(), asset.arch))
+                        .or_default()
+                        .insert(binary.clone(), asset.hash.clone());
+                }
+                zips.insert(asset.hash.clone(), zip);
+            }
         }
-        zips.insert(asset.hash.clone(), zip);
     }
-    for arch in stale.into_keys() {
-        build_arch(catalog, arch, &cache, options)?;
+    for ((package, arch), binaries) in &stale {
+        build_package(workspace, package, *arch, binaries, &cache, options)?;
     }
     for (hash, zip) in &zips {
         if !zip.is_file() {
-            let handler = uses
+            let label = uses
                 .iter()
                 .find(|u| &u.hash == hash)
-                .map_or_else(String::new, |u| u.handler.clone());
-            return Err(BuildError::Missing(handler));
+                .map_or_else(String::new, AssetUse::label);
+            return Err(BuildError::Missing(label));
         }
     }
     Ok(zips)
 }
 
-fn build_arch(
-    catalog: &Catalog,
+fn build_package(
+    workspace: &Workspace,
+    package: &str,
     arch: Architecture,
+    binaries: &BTreeMap<String, String>,
     cache: &Path,
     options: &BuildOptions,
 ) -> Result<(), BuildError> {
-    let root = catalog.root();
-    let handlers: Vec<&str> = catalog.handler_names().collect();
+    let root = workspace.root();
+    let profile = workspace.profile();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root)
-        .args([
-            "build",
-            "--locked",
-            "--profile",
-            LAMBDA_PROFILE,
-            "--target",
-            arch.target_triple(),
-        ])
+        .args(["build", "--locked", "--profile", &profile, "--target"])
+        .arg(arch.target_triple())
         .arg("--target-dir")
-        .arg(root.join("target").join(LAMBDA_PROFILE))
-        .arg("--message-format=json-render-diagnostics")
+        .arg(workspace.target_dir().join("lambda"))
+        .args(["--message-format=json-render-diagnostics", "-p", package])
         .stdout(Stdio::piped())
         .stderr(if options.verbose {
             Stdio::inherit()
         } else {
             Stdio::piped()
         });
-    for h in &handlers {
-        cmd.args(["-p", h]);
+    for binary in binaries.keys() {
+        cmd.args(["--bin", binary]);
     }
+    let names: Vec<&str> = binaries.keys().map(String::as_str).collect();
     eprintln!(
-        "building handler assets for {arch} ({}): cargo build --profile {LAMBDA_PROFILE} --target {}",
-        handlers.join(", "),
+        "building {package} ({}) for {arch}: cargo build --profile {profile} --target {}",
+        names.join(", "),
         arch.target_triple()
     );
     let mut child = cmd.spawn().map_err(BuildError::Spawn)?;
@@ -130,7 +145,7 @@ fn build_arch(
             let Ok(msg) = serde_json::from_str::<serde_json::Value>(&line) else {
                 continue;
             };
-            if msg["reason"] != "compiler-artifact" {
+            if msg["reason"] != "compiler-artifact" || msg["package_id"].is_null() {
                 continue;
             }
             if let (Some(name), Some(exe)) =
@@ -152,28 +167,30 @@ fn build_arch(
                 tail.into_iter().rev().collect::<Vec<_>>().join("\n")
             )
         };
-        return Err(BuildError::Cargo { arch, output });
+        return Err(BuildError::Cargo {
+            package: package.to_owned(),
+            arch,
+            output,
+        });
     }
     fs::create_dir_all(cache).map_err(io(format!("creating {}", cache.display())))?;
-    for name in handlers {
+    for (binary, hash) in binaries {
         let exe = executables
-            .get(name)
-            .ok_or_else(|| BuildError::Missing(name.to_owned()))?;
+            .get(binary)
+            .ok_or_else(|| BuildError::Missing(format!("{package}/{binary}")))?;
         let bytes = fs::read(exe).map_err(io(format!("reading {}", exe.display())))?;
         if let Some(found) = max_glibc_version(&bytes).filter(|v| *v > MAX_GLIBC) {
             return Err(BuildError::Glibc {
-                handler: name.to_owned(),
+                handler: format!("{package}/{binary}"),
                 found,
             });
         }
-        let asset = catalog
-            .handler(name, arch)
-            .map_err(|e| io("hashing handler inputs")(std::io::Error::other(e.to_string())))?;
         let zip = write_bootstrap_zip(&bytes, Cursor::new(Vec::new()))
-            .map_err(|e| io(format!("zipping {name}"))(std::io::Error::other(e)))?
+            .map_err(|e| io(format!("zipping {binary}"))(std::io::Error::other(e)))?
             .into_inner();
-        let dest = cache.join(asset.file_name());
-        let tmp = cache.join(format!(".{}.tmp", asset.file_name()));
+        let name = format!("{hash}.zip");
+        let dest = cache.join(&name);
+        let tmp = cache.join(format!(".{name}.tmp"));
         fs::write(&tmp, zip).map_err(io(format!("writing {}", tmp.display())))?;
         fs::rename(&tmp, &dest).map_err(io(format!("writing {}", dest.display())))?;
     }

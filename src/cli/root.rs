@@ -1,4 +1,4 @@
-//! Finding the project: the workspace root (where `handlers/` lives) and its default app.
+//! Finding the project: the cargo workspace root and its default app.
 
 use std::path::{Path, PathBuf};
 
@@ -14,8 +14,9 @@ pub fn find_project_root(start: &Path) -> Option<PathBuf> {
     })
 }
 
-/// The default app: `package.metadata.tributary.default-app` of the workspace's `Cargo.toml`,
-/// relative to the workspace root.
+/// The default app: `default-app` of `[workspace.metadata.tributary]` in the workspace's
+/// `Cargo.toml` (or of the root package's `[package.metadata.tributary]`), relative to the
+/// workspace root.
 pub fn default_app() -> anyhow::Result<PathBuf> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let root = find_project_root(&cwd).ok_or_else(|| {
@@ -29,15 +30,18 @@ pub fn default_app() -> anyhow::Result<PathBuf> {
         .with_context(|| format!("cannot read {}", manifest_path.display()))?;
     let doc: toml::Table = toml::from_str(&manifest)
         .with_context(|| format!("cannot parse {}", manifest_path.display()))?;
-    let app = doc
-        .get("package")
-        .and_then(|p| p.get("metadata"))
-        .and_then(|m| m.get("tributary"))
-        .and_then(|t| t.get("default-app"))
-        .and_then(|a| a.as_str())
+    let setting = |table: &str| {
+        doc.get(table)
+            .and_then(|p| p.get("metadata"))
+            .and_then(|m| m.get("tributary"))
+            .and_then(|t| t.get("default-app"))
+            .and_then(|a| a.as_str())
+    };
+    let app = setting("workspace")
+        .or_else(|| setting("package"))
         .ok_or_else(|| {
             anyhow!(
-                "no --app given and {} has no `package.metadata.tributary.default-app`",
+                "no --app given and {} has no `default-app` in [workspace.metadata.tributary]",
                 manifest_path.display()
             )
         })?;

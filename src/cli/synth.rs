@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 
 use super::{AppArg, Failure, Source};
 use crate::assembly::{TemplateFormat, write_assembly};
-use crate::assets::{BuildOptions, build_assets};
+use crate::assets::{BuildOptions, Workspace, build_assets};
 use crate::core::{Severity, Synthesized};
 
 /// The format templates are written in.
@@ -48,7 +48,7 @@ pub(crate) struct SynthArgs {
 pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
     let started = Instant::now();
     let app = args.app.load(source)?;
-    let catalog = app.catalog().clone();
+    let root = app.assets().workspace_root().map(ToOwned::to_owned);
     let mut synth = app.synth().map_err(|d| {
         for diagnostic in &d.0 {
             eprintln!("{diagnostic}");
@@ -75,8 +75,13 @@ pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
         .iter()
         .flat_map(|s| s.assets.iter().cloned())
         .collect();
+    let root = root.ok_or_else(|| {
+        anyhow::anyhow!(
+            "this app's assets are only named (no cargo workspace): build it with `App::new(Workspace::open(root))` to deploy it"
+        )
+    })?;
     let zips = build_assets(
-        &catalog,
+        &Workspace::open(&root),
         &uses,
         &BuildOptions {
             verbose: !args.quiet,

@@ -1,5 +1,6 @@
-//! Lambda function from a Rust handler crate: `provided.al2023`, handler `bootstrap`, its own log
-//! group with retention, and an execution role whose one policy grants append to.
+//! Lambda function from a handler binary of the workspace (or a prebuilt zip): `provided.al2023`,
+//! handler `bootstrap`, its own log group with retention, and an execution role whose one policy
+//! grants append to.
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
@@ -7,10 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::iam::{ASSUME_ROLE, LAMBDA_SERVICE, LOGS_WRITE, SES_SEND, XRAY_WRITE};
 use super::limits::{MEMORY_SIZE_MB, TIMEOUT_SECONDS, check_log_retention};
-use crate::assets::Architecture;
+use std::path::PathBuf;
+
 use crate::core::{
-    ConstructPath, Map, PolicyDocument, Reference, RemovalPolicy, Resource, Stack, Statement,
-    Suppression, Value, bootstrap,
+    Architecture, Code, ConstructPath, HandlerRef, Map, PolicyDocument, Reference, RemovalPolicy,
+    Resource, Stack, Statement, Suppression, Value, bootstrap,
 };
 
 /// The runtime every Rust handler runs on.
@@ -32,11 +34,20 @@ fn retention() -> u32 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FunctionProps {
-    /// The handler crate under `handlers/` (package and binary of that name).
-    pub handler: String,
-    /// Instruction set. Default: `x86_64`.
-    #[serde(default)]
-    pub architecture: Architecture,
+    /// The handler: a binary target of a member of the cargo workspace, `<package>` (the
+    /// package's binary of that name, or its only one) or `<package>/<binary>`. Default: none;
+    /// give this or `code`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handler: Option<HandlerRef>,
+    /// A prebuilt zip holding an executable `bootstrap`, for code cargo does not build: its path,
+    /// relative to the spec (in Rust: to the workspace root). Default: none; give this or
+    /// `handler`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<PathBuf>,
+    /// Instruction set. Default: the workspace's `[workspace.metadata.tributary] architecture`,
+    /// else `x86_64`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<Architecture>,
     /// Memory in MB: 128..=10,240. Default: 256 (Rust handlers are small; CPU scales with memory).
     #[serde(default = "memory")]
     #[schemars(range(min = MEMORY_SIZE_MB.min, max = MEMORY_SIZE_MB.max))]
@@ -77,11 +88,28 @@ pub struct FunctionProps {
 }
 
 impl FunctionProps {
-    /// Props for a handler crate with every default.
+    /// Props for a handler binary (`<package>` or `<package>/<binary>`) with every default. A
+    /// name that is not one leaves `handler` unset, which [`Function::new`] reports; use
+    /// [`FunctionProps::try_new`] to get the parse error instead.
     pub fn new(handler: &str) -> Self {
+        Self::with_code(handler.parse().ok(), None)
+    }
+
+    /// Props for a handler binary with every default, or why the name is not one.
+    pub fn try_new(handler: &str) -> Result<Self, crate::core::HandlerRefError> {
+        Ok(Self::with_code(Some(handler.parse()?), None))
+    }
+
+    /// Props for a prebuilt zip (holding an executable `bootstrap`) with every default.
+    pub fn zip(path: impl Into<PathBuf>) -> Self {
+        Self::with_code(None, Some(path.into()))
+    }
+
+    fn with_code(handler: Option<HandlerRef>, code: Option<PathBuf>) -> Self {
         Self {
-            handler: handler.to_owned(),
-            architecture: Architecture::default(),
+            handler,
+            code,
+            architecture: None,
             memory_size: memory(),
             timeout_seconds: timeout(),
             environment: IndexMap::new(),
@@ -124,7 +152,24 @@ impl Function {
         for s in &props.suppress {
             stack.suppress(&path, s.clone());
         }
-        let asset = stack.handler_asset(&path, &props.handler, props.architecture);
+        let arch = props
+            .architecture
+            .unwrap_or_else(|| stack.default_architecture());
+        let asset = match (&props.handler, &props.code) {
+            (Some(handler), None) => stack.asset(&path, &Code::Handler(handler.clone()), arch),
+            (None, Some(zip)) => stack.asset(&path, &Code::Zip(zip.clone()), arch),
+            (Some(_), Some(_)) => {
+                stack.error(&path, "give `handler` or `code`, not both");
+                None
+            }
+            (None, None) => {
+                stack.error(
+                    &path,
+                    "a function needs `handler` (a binary of the workspace: `<package>` or `<package>/<binary>`) or `code` (a prebuilt .zip)",
+                );
+                None
+            }
+        };
 
         let log_path = stack.child(&path, "LogGroup");
         let log_group = stack.add(
@@ -172,10 +217,7 @@ impl Function {
             .prop("Code", code)
             .prop("Handler", HANDLER)
             .prop("Runtime", RUNTIME)
-            .prop(
-                "Architectures",
-                Value::strs([props.architecture.lambda_name()]),
-            )
+            .prop("Architectures", Value::strs([arch.lambda_name()]))
             .prop("MemorySize", props.memory_size)
             .prop("Timeout", props.timeout_seconds)
             .prop("Role", Value::GetAtt(role.clone(), "Arn"))

@@ -2,11 +2,11 @@
 //! dependency and collects every diagnostic.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use super::asset::{AssetResolver, AssetUse};
 use super::bootstrap;
 use super::diagnostic::{Diagnostic, Diagnostics, Severity};
 use super::env::Environment;
@@ -14,13 +14,12 @@ use super::id::StackName;
 use super::stack::{Stack, StackParts};
 use super::template::{Output, Template};
 use super::value::{Reference, Value, export_name, export_output_id};
-use crate::assets::{AssetUse, Catalog};
 
 /// An app: one or more stacks, synthesized together.
 #[derive(Debug)]
 pub struct App {
     stacks: IndexMap<StackName, Stack>,
-    catalog: Arc<Catalog>,
+    assets: Arc<dyn AssetResolver>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -99,23 +98,24 @@ impl Synthesized {
 }
 
 impl App {
-    /// An app whose handler crates live under `root/handlers`.
-    pub fn new(root: &Path) -> Self {
-        Self::with_catalog(Arc::new(Catalog::discover(root)))
+    /// An app whose functions' code `assets` resolves: a `tributary::assets::Workspace` (the
+    /// handler binaries of a cargo workspace), or [`super::NamedAssets`] to look at templates only.
+    pub fn new(assets: impl AssetResolver + 'static) -> Self {
+        Self::with_assets(Arc::new(assets))
     }
 
-    /// An app over an existing asset catalog (shared between apps, e.g. in benchmarks).
-    pub fn with_catalog(catalog: Arc<Catalog>) -> Self {
+    /// An app over a shared resolver (several apps over one workspace, e.g. in benchmarks).
+    pub fn with_assets(assets: Arc<dyn AssetResolver>) -> Self {
         Self {
             stacks: IndexMap::new(),
-            catalog,
+            assets,
             diagnostics: Vec::new(),
         }
     }
 
-    /// The asset catalog.
-    pub fn catalog(&self) -> &Arc<Catalog> {
-        &self.catalog
+    /// The resolver of the functions' code.
+    pub fn assets(&self) -> &Arc<dyn AssetResolver> {
+        &self.assets
     }
 
     /// Adds a stack (or returns the existing one of that name, reporting the duplicate).
@@ -128,10 +128,10 @@ impl App {
                 message: format!("there are two stacks named `{name}`"),
             });
         }
-        let catalog = self.catalog.clone();
+        let assets = self.assets.clone();
         self.stacks
             .entry(name.clone())
-            .or_insert_with(|| Stack::new(name, env, catalog))
+            .or_insert_with(|| Stack::new(name, env, assets))
     }
 
     /// A stack by name.

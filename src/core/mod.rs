@@ -1,6 +1,7 @@
 //! The core model: app, stacks, construct paths, logical IDs, intrinsics, templates, diagnostics.
 
 mod app;
+mod asset;
 pub mod bootstrap;
 mod diagnostic;
 mod env;
@@ -14,6 +15,10 @@ mod unique;
 mod value;
 
 pub use app::{App, Synthesized, SynthesizedStack, UnknownStack};
+pub use asset::{
+    Architecture, AssetResolver, AssetSource, AssetUse, Code, HandlerRef, HandlerRefError,
+    NamedAssets,
+};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use env::{AccountId, EnvError, Environment, Region};
 pub use id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};

@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use super::asset::{Architecture, AssetResolver, AssetUse, Code};
 use super::diagnostic::{Diagnostic, Severity};
 use super::env::Environment;
 use super::id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
 use super::suppression::Suppression;
 use super::template::{FastHash, Output, Resource, Template};
 use super::value::Reference;
-use crate::assets::{Architecture, AssetUse, Catalog};
 
 /// One stack of an app. Constructs add resources to it; grants edit the resources they own.
 #[derive(Debug)]
@@ -26,7 +26,7 @@ pub struct Stack {
     overrides: IndexMap<String, (LogicalId, bool)>,
     diagnostics: Vec<Diagnostic>,
     dependencies: BTreeSet<StackName>,
-    catalog: Arc<Catalog>,
+    resolver: Arc<dyn AssetResolver>,
     assets: IndexMap<String, AssetUse>,
     attached: IndexMap<(Reference, &'static str), Reference>,
     termination_protection: bool,
@@ -34,7 +34,7 @@ pub struct Stack {
 }
 
 impl Stack {
-    pub(crate) fn new(name: StackName, env: Environment, catalog: Arc<Catalog>) -> Self {
+    pub(crate) fn new(name: StackName, env: Environment, resolver: Arc<dyn AssetResolver>) -> Self {
         Self {
             root: ConstructPath::root(&name),
             name,
@@ -45,7 +45,7 @@ impl Stack {
             overrides: IndexMap::new(),
             diagnostics: Vec::new(),
             dependencies: BTreeSet::new(),
-            catalog,
+            resolver,
             assets: IndexMap::new(),
             attached: IndexMap::new(),
             termination_protection: false,
@@ -201,20 +201,26 @@ impl Stack {
         }
     }
 
-    /// Resolves the asset of a handler crate, recording it as used by this stack.
-    pub fn handler_asset(
+    /// The architecture of functions that do not name one (a project setting).
+    pub fn default_architecture(&self) -> Architecture {
+        self.resolver.default_architecture()
+    }
+
+    /// Resolves the asset of a function's code, recording it as used by this stack; a failure is
+    /// reported at `path`.
+    pub fn asset(
         &mut self,
         path: &ConstructPath,
-        handler: &str,
+        code: &Code,
         arch: Architecture,
     ) -> Option<AssetUse> {
-        match self.catalog.handler(handler, arch) {
+        match self.resolver.resolve(code, arch) {
             Ok(asset) => {
                 self.assets.insert(asset.hash.clone(), asset.clone());
                 Some(asset)
             }
             Err(e) => {
-                self.error(path, e.to_string());
+                self.error(path, e);
                 None
             }
         }

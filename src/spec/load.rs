@@ -163,7 +163,9 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
         parse_as::<AppSpec>(is_json, text).map_err(|(l, c, m)| err(l, c, m))
     }) {
         Ok(mut spec) => {
-            load_contracts(file, &mut spec)?;
+            let dir = file.parent().unwrap_or(Path::new(""));
+            spec.dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
+            load_contracts(&mut spec)?;
             return Ok(spec);
         }
         Err(errors) => errors,
@@ -182,8 +184,8 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
 
 /// Reads every event contract file the spec names, relative to the spec's directory; every
 /// broken one is reported.
-fn load_contracts(file: &Path, spec: &mut AppSpec) -> Result<(), SpecErrors> {
-    let dir = file.parent().unwrap_or(Path::new(""));
+fn load_contracts(spec: &mut AppSpec) -> Result<(), SpecErrors> {
+    let dir = spec.dir.clone();
     let mut errors = Vec::new();
     let named = spec
         .stacks
@@ -304,7 +306,7 @@ fn strip_location(message: &str) -> String {
 }
 
 /// Adds "did you mean `x`?" to serde's "unknown field `a`, expected one of `x`, `y`" messages.
-fn with_suggestion(message: &str) -> String {
+pub(crate) fn with_suggestion(message: &str) -> String {
     let Some(start) = message
         .find("unknown field `")
         .or_else(|| message.find("unknown variant `"))

@@ -6,7 +6,7 @@ mod model;
 mod resolve;
 
 pub use load::{MAX_ERRORS, SpecError, SpecErrors, load, parse};
-pub(crate) use load::{parse_document, read_text};
+pub(crate) use load::{parse_document, read_text, with_suggestion};
 pub use model::{
     AppSpec, FunctionRef, HttpApiSpec, RouteSpec, RuleSpec, StackSpec, StreamToBusSpec, TargetSpec,
 };

@@ -29,6 +29,10 @@ pub struct AppSpec {
     /// read by [`super::load`] and [`super::parse`] from the files, relative to the spec.
     #[serde(skip)]
     pub contracts: BTreeMap<String, EventContract>,
+    /// The directory the spec was read from (absolute where it exists): relative paths in the
+    /// spec (`code`, `events`) are relative to it.
+    #[serde(skip)]
+    pub dir: std::path::PathBuf,
 }
 
 /// One stack.

@@ -8,24 +8,25 @@ use std::path::Path;
 use indexmap::IndexMap;
 
 use super::model::{AppSpec, StackSpec};
+use crate::assets::Workspace;
 use crate::constructs::{
-    EventContract, Function, HttpApi, HttpApiProps, RuleProps, Target, TargetKind, Topic,
+    Function, FunctionProps, HttpApi, HttpApiProps, RuleProps, Target, TargetKind, Topic,
 };
 use crate::core::{App, ConstructPath, Stack, StackName};
 use crate::patterns::{StreamToBus, StreamToBusProps};
 
-/// Builds the app a spec describes; handler crates are looked up under `root/handlers`.
+/// Builds the app a spec describes; handlers are the binaries of the cargo workspace at `root`.
 pub fn build(spec: &AppSpec, root: &Path) -> App {
-    build_into(spec, App::new(root))
+    build_into(spec, App::new(Workspace::open(root)))
 }
 
-/// Builds the app a spec describes into `app` (e.g. one made with a shared asset catalog).
+/// Builds the app a spec describes into `app` (e.g. one over a shared or a naming resolver).
 pub fn build_into(spec: &AppSpec, mut app: App) -> App {
     // Patterns of earlier stacks, for rules that attach to them: (stack, id) -> pattern.
     let mut patterns: BTreeMap<(String, String), StreamToBus> = BTreeMap::new();
     for (name, stack_spec) in &spec.stacks {
         let stack = app.add_stack(name.clone(), stack_spec.env.clone());
-        build_stack(stack, stack_spec, &spec.contracts, &mut patterns);
+        build_stack(stack, stack_spec, spec, &mut patterns);
     }
     app
 }
@@ -33,7 +34,7 @@ pub fn build_into(spec: &AppSpec, mut app: App) -> App {
 fn build_stack(
     stack: &mut Stack,
     spec: &StackSpec,
-    contracts: &BTreeMap<String, EventContract>,
+    app: &AppSpec,
     patterns: &mut BTreeMap<(String, String), StreamToBus>,
 ) {
     if let Some(d) = &spec.description {
@@ -72,6 +73,7 @@ fn build_stack(
         }
     }
     let first_of_its_name = |id: &str, kind: &str| kinds.get(id) == Some(&kind);
+    let (contracts, spec_dir) = (&app.contracts, &app.dir);
 
     let mut topics: IndexMap<String, Topic> = IndexMap::new();
     for (id, props) in &spec.topics {
@@ -85,7 +87,8 @@ fn build_stack(
             continue;
         }
         let path = stack.construct(id.as_str());
-        functions.insert(id.to_string(), Function::new(stack, path, props));
+        let props = relative_to(spec_dir, props);
+        functions.insert(id.to_string(), Function::new(stack, path, &props));
     }
 
     for (id, p) in &spec.stream_to_bus {
@@ -99,7 +102,7 @@ fn build_stack(
         };
         let props = StreamToBusProps {
             table: p.table.clone(),
-            publisher: p.publisher.clone(),
+            publisher: relative_to(spec_dir, &p.publisher),
             stream: p.stream.clone(),
             on_failure: p.on_failure,
             dead_letter_queue: p.dead_letter_queue.clone(),
@@ -262,6 +265,17 @@ fn lookup_pattern(
         format!("bus: there is no stream-to-bus pattern `{name}`{hint}"),
     );
     None
+}
+
+/// `props` with a relative `code` path made relative to the spec's directory.
+fn relative_to(dir: &Path, props: &FunctionProps) -> FunctionProps {
+    let mut props = props.clone();
+    if let Some(code) = &props.code
+        && code.is_relative()
+    {
+        props.code = Some(dir.join(code));
+    }
+    props
 }
 
 fn suggestion<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, kind: &str) -> String {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tributary::assembly::{TemplateFormat, render_template, write_assembly};
+use tributary::assets::Workspace;
 use tributary::constructs::{
     Attribute, Function, FunctionProps, StreamViewType, Table, TableProps,
 };
@@ -26,7 +27,7 @@ pub fn snapshot_settings(f: impl FnOnce()) {
 
 /// An app with one environment-agnostic stack built by `f`.
 pub fn one_stack(f: impl FnOnce(&mut Stack)) -> Result<Synthesized, Diagnostics> {
-    let mut app = App::new(&root());
+    let mut app = App::new(Workspace::open(&root()));
     let stack = app.add_stack(StackName::new("Test").unwrap(), Environment::agnostic());
     f(stack);
     app.synth()

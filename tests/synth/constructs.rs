@@ -78,7 +78,7 @@ fn function_with_options() {
         let synth = one_stack(|s| {
             let p = s.construct("Fn");
             let mut props = FunctionProps::new("notify-staff");
-            props.architecture = tributary::assets::Architecture::Arm64;
+            props.architecture = Some(tributary::core::Architecture::Arm64);
             props.memory_size = 512;
             props.timeout_seconds = 60;
             props.tracing = true;
@@ -439,7 +439,7 @@ fn queue_and_function_ranges_at_their_edges() {
 #[test]
 fn unknown_handler_suggests_the_closest() {
     let out = function_errors(FunctionProps::new("stream-publsher"));
-    insta::assert_snapshot!(out, @"error: Test/Fn: handler crate `stream-publsher` not found under handlers/; did you mean `stream-publisher`?");
+    insta::assert_snapshot!(out, @"error: Test/Fn: handler `stream-publsher`: the cargo workspace has no package `stream-publsher`; did you mean `stream-publisher`?");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Core: intrinsics, cross-stack references, logical IDs.
 
+use tributary::assets::Workspace;
 use tributary::core::{App, Environment, Pseudo, Reference, Resource, StackName, Value};
 
 use crate::common::{errors, one_stack, root, template};
@@ -57,7 +58,7 @@ fn intrinsics_render_as_cloudformation() {
 
 #[test]
 fn cross_stack_reference_becomes_export_import_and_dependency() {
-    let mut app = App::new(&root());
+    let mut app = App::new(Workspace::open(&root()));
     let producer = app.add_stack(StackName::new("Producer").unwrap(), Environment::agnostic());
     let p = producer.construct("Queue");
     let queue = producer.add(&p, Resource::new("AWS::SQS::Queue"));
@@ -95,7 +96,7 @@ fn cross_stack_reference_becomes_export_import_and_dependency() {
 
 #[test]
 fn stacks_are_ordered_by_dependency_and_cycles_are_errors() {
-    let mut app = App::new(&root());
+    let mut app = App::new(Workspace::open(&root()));
     let a = app.add_stack(StackName::new("A").unwrap(), Environment::agnostic());
     let p = a.construct("X");
     a.add(
@@ -113,7 +114,7 @@ fn stacks_are_ordered_by_dependency_and_cycles_are_errors() {
 
 #[test]
 fn cross_environment_references_are_refused() {
-    let mut app = App::new(&root());
+    let mut app = App::new(Workspace::open(&root()));
     let env = Environment {
         account: Some(tributary::core::AccountId::new("123456789012").unwrap()),
         region: Some(tributary::core::Region::new("eu-west-1").unwrap()),
