@@ -3,8 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use aws_sdk_dynamodb::primitives::{DateTime, DateTimeFormat};
-use serde::Serialize;
+use tributary_runtime::api::fields::is_rfc3339;
 
 pub use reservations::{CUSTOMER_NAME_LEN, ID_LEN, PARTY_SIZE, TIME_MAX_LEN};
 
@@ -30,8 +29,7 @@ fn check_id(s: &str) -> Result<(), String> {
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-        #[serde(transparent)]
+        #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name(String);
 
         impl $name {
@@ -65,8 +63,7 @@ id_type!(
 );
 
 /// The customer's name, trimmed, 1..=100 characters without control characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerName(String);
 
 impl CustomerName {
@@ -94,8 +91,7 @@ impl FromStr for CustomerName {
 }
 
 /// Number of guests, see [`PARTY_SIZE`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PartySize(u8);
 
 impl PartySize {
@@ -135,8 +131,7 @@ impl TryFrom<&serde_json::Number> for PartySize {
 }
 
 /// When the reservation is for: an RFC 3339 date-time (offsets allowed), kept as the client wrote it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReservationTime(String);
 
 impl ReservationTime {
@@ -152,9 +147,11 @@ impl FromStr for ReservationTime {
         if s.len() > TIME_MAX_LEN {
             return Err(MESSAGE.to_owned());
         }
-        DateTime::from_str(s, DateTimeFormat::DateTimeWithOffset)
-            .map(|_| Self(s.to_owned()))
-            .map_err(|_| MESSAGE.to_owned())
+        if is_rfc3339(s) {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(MESSAGE.to_owned())
+        }
     }
 }
 

@@ -4,6 +4,7 @@ use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::error::DisplayErrorContext;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 use reservations::Reservation;
+use tributary_runtime::lambda::BoxError;
 
 use crate::Notifier;
 use crate::email::Email;
@@ -17,6 +18,7 @@ pub struct SesNotifier {
 }
 
 impl SesNotifier {
+    /// Sends with `client` from `sender` (a verified identity) to `recipient`.
     pub fn new(client: Client, sender: String, recipient: String) -> Self {
         Self {
             client,
@@ -26,12 +28,12 @@ impl SesNotifier {
     }
 }
 
-fn utf8(text: String) -> Result<Content, lambda_runtime::Error> {
+fn utf8(text: String) -> Result<Content, BoxError> {
     Ok(Content::builder().data(text).charset("UTF-8").build()?)
 }
 
 impl Notifier for SesNotifier {
-    async fn notify(&self, reservation: &Reservation) -> Result<(), lambda_runtime::Error> {
+    async fn notify(&self, reservation: &Reservation) -> Result<(), BoxError> {
         let email = Email::new_reservation(reservation);
         let message = Message::builder()
             .subject(utf8(email.subject)?)

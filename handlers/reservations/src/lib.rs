@@ -10,12 +10,11 @@
 //!   contract file (`contract.json`, written from these types), so a rule cannot match an event that is not
 //!   published.
 //!
-//! With the `runtime` feature, [`runtime`] holds what every handler binary does at startup.
+//! What every handler binary does at startup (tracing, configuration) is the runtime library's
+//! (`tributary_runtime::lambda`).
 
 pub mod events;
 mod reservation;
-#[cfg(feature = "runtime")]
-pub mod runtime;
 
 pub use reservation::{
     CUSTOMER_NAME_LEN, ID_LEN, ID_PATTERN, PARTY_SIZE, Reservation, Status, TIME_MAX_LEN,

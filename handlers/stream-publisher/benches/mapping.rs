@@ -1,5 +1,6 @@
 //! The publisher's hot path: an invocation's bytes -> PutEvents entries (split the batch, parse
-//! each record, read the images, build the event, serialize the detail, split into requests),
+//! each record, read the images, build the event, serialize the detail, split into requests: the
+//! runtime library's publisher with this crate's mapping),
 //! against the floor of only parsing the same bytes into `aws_lambda_events`' event type, in the
 //! same run.
 //!
@@ -14,8 +15,8 @@ use std::time::{Duration, Instant};
 use aws_lambda_events::dynamodb::Event;
 use criterion::{Criterion, criterion_group};
 use serde_json::{Value, json};
-use stream_publisher::batch::{StreamBatch, request_bounds};
-use stream_publisher::mapping;
+use stream_publisher::ReservationMapping;
+use tributary_runtime::stream::{StreamBatch, entry, request_bounds};
 
 #[path = "../../../benches/support/paired.rs"]
 mod paired;
@@ -48,7 +49,7 @@ fn map(input: &str) -> usize {
     let entries: Vec<_> = batch
         .records
         .iter()
-        .filter_map(|r| mapping::entry(r).1.ok().flatten())
+        .filter_map(|r| entry(&ReservationMapping, r).1.ok().flatten())
         .collect();
     black_box(request_bounds(&entries)).len() + black_box(entries).len()
 }

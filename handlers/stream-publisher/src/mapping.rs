@@ -1,5 +1,5 @@
 //! One stream record -> the business event it means, if any. The only code that knows how the
-//! table's items and its stream records look; it never panics.
+//! table's items look; it never panics.
 //!
 //! | record | event |
 //! |---|---|
@@ -12,89 +12,40 @@
 
 use std::fmt;
 
-use aws_lambda_events::dynamodb::EventRecord;
-use reservations::Reservation;
-use reservations::Status;
 use reservations::events::{ReservationCancelled, ReservationCreated, ReservationEvent};
+use reservations::{Reservation, Status};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
+use tributary_runtime::stream::{Event, EventName, ImageError, Mapping, StreamRecord};
 
-use crate::entry::{Entry, MAX_ENTRY_BYTES};
+/// The reservations table's mapping.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReservationMapping;
 
-/// Why a record cannot be published. The record is reported as failed, never dropped.
+/// Why a record means no reservation event. The record is reported as failed, never dropped.
 #[derive(Debug)]
 pub enum MapError {
-    /// Not a DynamoDB stream record at all.
-    Record(serde_json::Error),
-    /// An `eventName` other than INSERT, MODIFY, REMOVE.
-    UnknownEventName(String),
-    /// The image lacks an attribute or has one of the wrong type.
-    Image {
-        image: &'static str,
-        source: serde_dynamo::Error,
-    },
+    /// An image lacks an attribute or has one of the wrong type.
+    Image(ImageError),
     /// The status changed in a way a reservation cannot (see [`Status::can_become`]).
     Transition { from: Status, to: Status },
-    /// The event detail could not be serialized.
-    Detail(serde_json::Error),
-    /// The entry is larger than EventBridge accepts.
-    TooLarge { size: usize },
 }
 
 impl fmt::Display for MapError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Record(e) => write!(f, "not a DynamoDB stream record: {e}"),
-            Self::UnknownEventName(name) => write!(f, "unknown eventName {name:?}"),
-            Self::Image { image, source } => write!(f, "{image} is not a reservation: {source}"),
+            Self::Image(e) => write!(f, "not a reservation: {e}"),
             Self::Transition { from, to } => {
                 write!(f, "a reservation cannot go from {from} to {to}")
             }
-            Self::Detail(e) => write!(f, "cannot serialize the event detail: {e}"),
-            Self::TooLarge { size } => write!(
-                f,
-                "the event is {size} bytes; EventBridge accepts at most {MAX_ENTRY_BYTES}"
-            ),
         }
     }
 }
 
 impl std::error::Error for MapError {}
 
-/// A raw record's `SequenceNumber` (if it has one), and its PutEvents entry: `Ok(None)` when
-/// it means nothing to publish.
-pub fn entry(raw: &RawValue) -> (Option<String>, Result<Option<Entry>, MapError>) {
-    match serde_json::from_str::<EventRecord>(raw.get()) {
-        Ok(record) => (record.change.sequence_number.clone(), entry_of(record)),
-        Err(e) => (sequence_number(raw), Err(MapError::Record(e))),
-    }
-}
-
-/// The `SequenceNumber` of a record that is not a valid stream record, if it has one.
-fn sequence_number(raw: &RawValue) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Change {
-        #[serde(rename = "SequenceNumber")]
-        sequence_number: Option<String>,
-    }
-    #[derive(Deserialize)]
-    struct Record {
-        dynamodb: Option<Change>,
-    }
-    let record: Record = serde_json::from_str(raw.get()).ok()?;
-    record.dynamodb?.sequence_number
-}
-
-/// The PutEvents entry of a parsed record.
-fn entry_of(record: EventRecord) -> Result<Option<Entry>, MapError> {
-    let Some(event) = event(record)? else {
-        return Ok(None);
-    };
-    let entry = Entry::of(&event).map_err(MapError::Detail)?;
-    match entry.size() {
-        size if size > MAX_ENTRY_BYTES => Err(MapError::TooLarge { size }),
-        _ => Ok(Some(entry)),
+impl From<ImageError> for MapError {
+    fn from(e: ImageError) -> Self {
+        Self::Image(e)
     }
 }
 
@@ -104,19 +55,23 @@ struct StatusOnly {
     status: Status,
 }
 
-/// The business event of a record.
-pub fn event(record: EventRecord) -> Result<Option<ReservationEvent>, MapError> {
-    let change = record.change;
-    match record.event_name.as_str() {
-        "INSERT" => {
-            let reservation = image(change.new_image, "NewImage")?;
-            Ok(Some(ReservationEvent::Created(ReservationCreated {
-                reservation,
-            })))
-        }
-        "MODIFY" => {
-            let reservation: Reservation = image(change.new_image, "NewImage")?;
-            let StatusOnly { status: previous } = image(change.old_image, "OldImage")?;
+impl Mapping for ReservationMapping {
+    type Error = MapError;
+
+    fn map(&self, record: &StreamRecord<'_>) -> Result<Option<Event>, MapError> {
+        Ok(event(record)?.map(|e| publish(&e)))
+    }
+}
+
+/// The reservation event of a record.
+pub fn event(record: &StreamRecord<'_>) -> Result<Option<ReservationEvent>, MapError> {
+    match record.event_name() {
+        EventName::Insert => Ok(Some(ReservationEvent::Created(ReservationCreated {
+            reservation: record.new_image()?,
+        }))),
+        EventName::Modify => {
+            let reservation: Reservation = record.new_image()?;
+            let StatusOnly { status: previous } = record.old_image()?;
             if previous == reservation.status {
                 return Ok(None);
             }
@@ -125,8 +80,8 @@ pub fn event(record: EventRecord) -> Result<Option<ReservationEvent>, MapError> 
                 .map(Some)
                 .ok_or(MapError::Transition { from: previous, to })
         }
-        "REMOVE" => {
-            let mut reservation: Reservation = image(change.old_image, "OldImage")?;
+        EventName::Remove => {
+            let mut reservation: Reservation = record.old_image()?;
             let previous_status = reservation.status;
             if previous_status.is_final() {
                 return Ok(None);
@@ -137,13 +92,138 @@ pub fn event(record: EventRecord) -> Result<Option<ReservationEvent>, MapError> 
                 previous_status,
             })))
         }
-        other => Err(MapError::UnknownEventName(other.to_owned())),
     }
 }
 
-fn image<T: DeserializeOwned>(item: serde_dynamo::Item, name: &'static str) -> Result<T, MapError> {
-    serde_dynamo::from_item(item).map_err(|source| MapError::Image {
-        image: name,
-        source,
-    })
+/// The event to publish for `event`.
+fn publish(event: &ReservationEvent) -> Event {
+    match event {
+        ReservationEvent::Created(e) => Event::of(e),
+        ReservationEvent::Confirmed(e) => Event::of(e),
+        ReservationEvent::Declined(e) => Event::of(e),
+        ReservationEvent::Cancelled(e) => Event::of(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use reservations::events::{
+        BusinessEvent, ReservationCancelled, ReservationConfirmed, ReservationCreated,
+        ReservationDeclined, SOURCE,
+    };
+    use serde_json::{Value, json};
+    use tributary_runtime::stream::{Entry, MemoryBus, StreamBatch, process};
+
+    use super::*;
+
+    const LIFE_CYCLE: &str = include_str!("fixtures/life_cycle.json");
+
+    /// The records of a fixture batch, to edit before `.into()` a [`StreamBatch`].
+    fn batch(fixture: &str) -> Vec<Value> {
+        let batch: Value = serde_json::from_str(fixture).unwrap();
+        batch["Records"].as_array().unwrap().clone()
+    }
+
+    fn detail(entry: &Entry) -> Value {
+        serde_json::from_str(&entry.detail).unwrap()
+    }
+
+    async fn publish(records: Vec<Value>) -> (Vec<String>, MemoryBus) {
+        let bus = MemoryBus::default();
+        let response = process(&ReservationMapping, &bus, StreamBatch::from(records))
+            .await
+            .unwrap();
+        let failures = response
+            .batch_item_failures
+            .into_iter()
+            .map(|f| f.item_identifier.unwrap())
+            .collect();
+        (failures, bus)
+    }
+
+    #[tokio::test]
+    async fn the_life_cycle_becomes_one_event_per_announced_change() {
+        let (failures, bus) = publish(batch(LIFE_CYCLE)).await;
+
+        assert!(failures.is_empty());
+        let entries = bus.entries();
+        assert!(entries.iter().all(|e| e.source == SOURCE));
+        let kinds: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                let d = detail(e);
+                format!(
+                    "{} {} {}",
+                    e.detail_type,
+                    d["reservation"]["reservationId"].as_str().unwrap(),
+                    d["previousStatus"].as_str().unwrap_or("-")
+                )
+            })
+            .collect();
+        // res-0003 changed another attribute; res-0007 was removed after it had been declined.
+        assert_eq!(
+            kinds,
+            [
+                format!("{} res-0001 -", ReservationCreated::DETAIL_TYPE),
+                format!("{} res-0002 PENDING", ReservationConfirmed::DETAIL_TYPE),
+                format!("{} res-0004 PENDING", ReservationDeclined::DETAIL_TYPE),
+                format!("{} res-0005 CONFIRMED", ReservationCancelled::DETAIL_TYPE),
+                format!("{} res-0006 CONFIRMED", ReservationCancelled::DETAIL_TYPE),
+            ]
+        );
+        assert_eq!(detail(&entries[4])["reservation"]["status"], "CANCELLED");
+        assert_eq!(
+            detail(&entries[0]),
+            json!({ "reservation": {
+                "reservationId": "res-0001",
+                "restaurantId": "trattoria-42",
+                "customerName": "Guest 1",
+                "partySize": 3,
+                "time": "2026-03-14T19:30:00+01:00",
+                "status": "PENDING",
+                "createdAt": "2026-03-01T18:40:01Z",
+            }})
+        );
+    }
+
+    #[tokio::test]
+    async fn a_backward_status_change_is_reported_not_published() {
+        let mut records = batch(LIFE_CYCLE);
+        records[1]["dynamodb"]["OldImage"]["status"]["S"] = json!("CANCELLED");
+        let (failures, bus) = publish(records).await;
+
+        assert_eq!(failures, ["4000000000000000000002"]);
+        assert_eq!(bus.entries().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn items_that_are_not_reservations_are_reported() {
+        let cases = [
+            (0, "/dynamodb/NewImage/partySize", json!({ "S": "four" })),
+            (0, "/dynamodb/NewImage/status", json!({ "S": "MAYBE" })),
+            (1, "/dynamodb/OldImage/status", json!({ "N": "1" })),
+            (5, "/dynamodb/OldImage", json!({})),
+        ];
+        for (i, pointer, value) in cases {
+            let mut records = batch(LIFE_CYCLE);
+            *records[i].pointer_mut(pointer).unwrap() = value;
+            let sequence_number = records[i]["dynamodb"]["SequenceNumber"].clone();
+            let (failures, _) = publish(records).await;
+            assert_eq!(failures, [sequence_number.as_str().unwrap()], "{pointer}");
+        }
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        let e = MapError::Transition {
+            from: Status::Confirmed,
+            to: Status::Pending,
+        };
+        assert_eq!(
+            e.to_string(),
+            "a reservation cannot go from CONFIRMED to PENDING"
+        );
+    }
 }

@@ -5,20 +5,45 @@
 
 use std::time::Duration;
 
-use create_reservation::dynamo::DynamoStore;
-use create_reservation::handler;
+use create_reservation::ReservationsApi;
 use lambda_http::http::StatusCode;
-use notify_staff::Notifier;
 use notify_staff::ses::SesNotifier;
+use notify_staff::{Notifier, NotifyStaff};
 use reservations::events::{
     BusinessEvent, ReservationConfirmed, ReservationCreated, ReservationEvent, SOURCE,
 };
 use reservations::{Reservation, Status};
 use serde_json::{Value, json};
-use stream_publisher::batch::{self, StreamBatch};
-use stream_publisher::eventbridge::EventBridgeBus;
-use stream_publisher::redrive::{DONE_PREFIX, FAILED_PREFIX, FailedBatches, Outcome, redrive};
+use stream_publisher::ReservationMapping;
 use tributary_moto_tests::*;
+use tributary_runtime::api::DynamoStore;
+use tributary_runtime::redrive::{DONE_PREFIX, FAILED_PREFIX, FailedBatches, Outcome};
+use tributary_runtime::stream::{EventBridgeBus, StreamBatch};
+
+/// The create-reservation function's work for one request.
+async fn post(
+    store: &DynamoStore,
+    request: lambda_http::Request,
+) -> lambda_http::Response<lambda_http::Body> {
+    tributary_runtime::api::handle(&ReservationsApi, store, request).await
+}
+
+/// The stream publisher's work for one batch.
+async fn publish(
+    bus: &EventBridgeBus,
+    batch: StreamBatch,
+) -> tributary_runtime::stream::DynamoDbEventResponse {
+    tributary_runtime::stream::process(&ReservationMapping, bus, batch)
+        .await
+        .unwrap()
+}
+
+/// The re-drive command's work.
+async fn redrive(batches: &FailedBatches, bus: &EventBridgeBus, dry_run: bool) -> Vec<Outcome> {
+    tributary_runtime::redrive::redrive(&ReservationMapping, batches, bus, FAILED_PREFIX, dry_run)
+        .await
+        .unwrap()
+}
 
 /// How long delivered events may take to reach a queue.
 const DELIVERY: Duration = Duration::from_secs(20);
@@ -76,18 +101,18 @@ async fn a_reservation_travels_from_the_api_to_the_synthesized_rule_s_queue() {
     // The API: two new reservations, a replay, a conflicting reuse of the key.
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&aws), table.clone());
     let ada = reservation_body("Ada Lovelace", 4);
-    let first = handler::handle(&store, api_request(&ada, Some("order-1"), "req-1")).await;
+    let first = post(&store, api_request(&ada, Some("order-1"), "req-1")).await;
     assert_eq!(first.status(), StatusCode::CREATED);
-    let replay = handler::handle(&store, api_request(&ada, Some("order-1"), "req-2")).await;
+    let replay = post(&store, api_request(&ada, Some("order-1"), "req-2")).await;
     assert_eq!(replay.status(), StatusCode::CREATED);
     assert_eq!(replay.headers()["idempotent-replayed"], "true");
     assert_eq!(json_body(&replay), json_body(&first));
     let other = reservation_body("Ada Lovelace", 6);
-    let conflict = handler::handle(&store, api_request(&other, Some("order-1"), "req-3")).await;
+    let conflict = post(&store, api_request(&other, Some("order-1"), "req-3")).await;
     assert_eq!(conflict.status(), StatusCode::CONFLICT);
     let mut grace = reservation_body("Grace Hopper", 2);
     grace["reservationId"] = json!("client-0001");
-    let second = handler::handle(&store, api_request(&grace, None, "req-4")).await;
+    let second = post(&store, api_request(&grace, None, "req-4")).await;
     assert_eq!(second.status(), StatusCode::CREATED);
     let ada_id = json_body(&first)["reservationId"]
         .as_str()
@@ -124,9 +149,7 @@ async fn a_reservation_travels_from_the_api_to_the_synthesized_rule_s_queue() {
         "nothing but the 3 changes was written"
     );
     let publisher = EventBridgeBus::new(aws_sdk_eventbridge::Client::new(&aws), bus.clone());
-    let response = batch::process(&publisher, StreamBatch::from(records))
-        .await
-        .unwrap();
+    let response = publish(&publisher, StreamBatch::from(records)).await;
     assert!(response.batch_item_failures.is_empty());
 
     let created = summary(&receive(&aws, &created_queue, 2, DELIVERY).await);
@@ -161,7 +184,7 @@ async fn failed_batches_keep_their_records_and_the_redrive_publishes_them() {
     let stream_arn = create_table(&aws, &table).await;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&aws), table.clone());
     for (name, key) in [("Ada Lovelace", "k-1"), ("Grace Hopper", "k-2")] {
-        let response = handler::handle(
+        let response = post(
             &store,
             api_request(&reservation_body(name, 3), Some(key), key),
         )
@@ -177,9 +200,7 @@ async fn failed_batches_keep_their_records_and_the_redrive_publishes_them() {
         aws_sdk_eventbridge::Client::new(&aws),
         unique("no-such-bus"),
     );
-    let response = batch::process(&broken, StreamBatch::from(records.clone()))
-        .await
-        .unwrap();
+    let response = publish(&broken, StreamBatch::from(records.clone())).await;
     let failed: Vec<_> = response
         .batch_item_failures
         .iter()
@@ -223,9 +244,7 @@ async fn failed_batches_keep_their_records_and_the_redrive_publishes_them() {
     let bus = unique("bus");
     let queue = bus_with_rule_to_queue(&aws, &bus, &synthesized_rule_pattern()).await;
     let fixed = EventBridgeBus::new(aws_sdk_eventbridge::Client::new(&aws), bus);
-    let dry = redrive(&batches, &fixed, FAILED_PREFIX, true)
-        .await
-        .unwrap();
+    let dry = redrive(&batches, &fixed, true).await;
     assert_eq!(
         dry,
         [Outcome::Published {
@@ -235,9 +254,7 @@ async fn failed_batches_keep_their_records_and_the_redrive_publishes_them() {
     );
     assert!(receive(&aws, &queue, 1, QUIET).await.is_empty());
 
-    let outcomes = redrive(&batches, &fixed, FAILED_PREFIX, false)
-        .await
-        .unwrap();
+    let outcomes = redrive(&batches, &fixed, false).await;
     assert_eq!(
         outcomes,
         [Outcome::Published {
@@ -280,7 +297,7 @@ async fn a_batch_that_still_fails_stays_in_the_bucket() {
 
     let bus = EventBridgeBus::new(aws_sdk_eventbridge::Client::new(&aws), unique("bus"));
     let batches = FailedBatches::new(s3, bucket);
-    let outcomes = redrive(&batches, &bus, FAILED_PREFIX, false).await.unwrap();
+    let outcomes = redrive(&batches, &bus, false).await;
     assert_eq!(outcomes.len(), 2);
     for outcome in &outcomes {
         assert!(matches!(outcome, Outcome::Failed { .. }), "{outcome:?}");
@@ -333,7 +350,7 @@ async fn the_staff_email_goes_out_through_ses_from_a_verified_sender_only() {
         "resources": [],
         "detail": { "reservation": reservation },
     });
-    notify_staff::handler::handle(&notifier, event)
+    tributary_runtime::target::handle(&NotifyStaff(notifier), event)
         .await
         .unwrap();
 }

@@ -28,11 +28,11 @@ fn every_handler_gets_the_variables_it_reads() {
     let reservations = template("Reservations");
     assert_eq!(
         environment(&reservations, "CreateReservation"),
-        [create_reservation::TABLE_NAME_ENV]
+        [tributary_runtime::env::TABLE_NAME]
     );
     assert_eq!(
         environment(&reservations, "ReservationsPublisher"),
-        [stream_publisher::EVENT_BUS_NAME_ENV]
+        [tributary_runtime::env::EVENT_BUS_NAME]
     );
     let notifications = template("StaffNotifications");
     let mut notify = environment(&notifications, "NotifyStaff");

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use aws_sdk_dynamodb::primitives::{DateTime, DateTimeFormat};
 use serde_json::{Map, Value};
 
 /// Longest unknown field name echoed back in an error.
@@ -88,6 +89,11 @@ impl Fields {
         }
         self.errors
     }
+}
+
+/// Whether `s` is an RFC 3339 date-time (`2026-03-01T19:30:00+01:00`, `...Z`, fractions allowed).
+pub fn is_rfc3339(s: &str) -> bool {
+    DateTime::from_str(s, DateTimeFormat::DateTimeWithOffset).is_ok()
 }
 
 /// A field that must be a JSON string, parsed by `T`'s `FromStr` (whose error is the detail).

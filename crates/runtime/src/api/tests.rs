@@ -428,6 +428,14 @@ fn generated_ids_are_url_safe_and_derived_ids_hex() {
 }
 
 #[test]
+fn rfc3339_date_times_with_or_without_offset() {
+    assert!(fields::is_rfc3339("2026-03-01T19:30:00Z"));
+    assert!(fields::is_rfc3339("2026-03-01T19:30:00.5+01:00"));
+    assert!(!fields::is_rfc3339("2026-03-01 19:30"));
+    assert!(!fields::is_rfc3339("tomorrow"));
+}
+
+#[test]
 fn the_fingerprint_ignores_layout_but_not_content() {
     let object = |text: &str| match serde_json::from_str(text).unwrap() {
         Value::Object(object) => object,

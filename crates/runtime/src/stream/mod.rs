@@ -71,6 +71,8 @@ mod record;
 #[cfg(test)]
 mod tests;
 
+/// The invocation's answer: the batch item failures Lambda checkpoints at.
+pub use aws_lambda_events::streams::DynamoDbEventResponse;
 pub use batch::{RecordError, StreamBatch, entry, process, request_bounds};
 pub use bus::{Bus, EntryStatus, EventBridgeBus};
 pub use event::{Entry, Event, MAX_ENTRIES_PER_REQUEST, MAX_ENTRY_BYTES, MAX_REQUEST_BYTES};
