@@ -57,13 +57,8 @@ async fn malformed_detail_is_an_invalid_event_and_notifies_nobody() {
     let target = NotifyStaff(FakeNotifier::default());
     let error = handle(&target, event(MALFORMED_DETAIL)).await.unwrap_err();
 
-    assert_eq!(error.error_type(), "InvalidEvent");
-    assert!(
-        error
-            .to_string()
-            .contains("the detail is not a ReservationCreated"),
-        "{error}"
-    );
+    // partySize "four": the contract's type decides, not this crate.
+    assert_eq!(error.error_type(), "InvalidEvent", "{error}");
     assert!(target.0.notified.lock().unwrap().is_empty());
 }
 
