@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Runs the synth benchmarks and checks the targets:
-#   - the reservations app synthesizes in under 5 ms;
+#   - the main job: a warm whole-process `tributary synth` of the bundled example (release
+#     binary, assets cached: no cargo runs) in under 5 ms wall, the AWS CDK's 5-7 s for the same
+#     architecture / 1000; reported against starting the same binary (`--version`), timed
+#     alternately in the same run (benches/warm_synth.rs);
+#   - the reservations app synthesizes in memory in under 5 ms;
 #   - the big app (100 stacks of ~400 resources) within 3x of serde_json alone writing the same
 #     templates (the ratio is our overhead over the floor of emitting the bytes);
 #   - the big app's peak memory is under 200 MiB;
@@ -21,6 +25,16 @@ cd "$root"
 export CRITERION_HOME="${CRITERION_HOME:-$root/target/criterion}"
 
 nice -n 10 cargo bench -p tributary --bench synth -- --noplot
+nice -n 10 cargo build --locked --release -p tributary --bin tributary
+warm_lines="$(TRIBUTARY_BIN="$root/target/release/tributary" nice -n 10 cargo bench -p tributary --bench warm_synth)"
+echo "$warm_lines"
+read -r warm_ms warm_p10 warm_p90 warm_rounds <<<"$(sed -n 's/^wall warm_synth //p' <<<"$warm_lines")"
+read -r start_ms _ _ _ <<<"$(sed -n 's/^wall startup //p' <<<"$warm_lines")"
+read -r warm_ratio _ _ _ <<<"$(sed -n 's/^paired warm_synth //p' <<<"$warm_lines")"
+if [[ -z "${warm_ms:-}" || -z "${start_ms:-}" || -z "${warm_ratio:-}" ]]; then
+    echo "benches/warm_synth printed no figures" >&2
+    exit 2
+fi
 nice -n 10 cargo bench -p stream-publisher --bench mapping -- --noplot
 
 # mean.point_estimate of a benchmark, in ns.
@@ -82,12 +96,14 @@ peak_kib="$(sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' 
 read -r big_ratio big_p10 big_p90 big_rounds <<<"$big_paired"
 read -r pub_ratio pub_p10 pub_p90 pub_rounds <<<"$publisher_paired"
 
-awk -v r="$reservations_ns" -v b="$big_ns" -v e="$end_to_end_ns" -v s="$baseline_ns" -v p="$peak_kib" \
+awk -v w="$warm_ms" -v wl="$warm_p10" -v wh="$warm_p90" -v wn="$warm_rounds" -v st="$start_ms" -v wr="$warm_ratio" \
+    -v r="$reservations_ns" -v b="$big_ns" -v e="$end_to_end_ns" -v s="$baseline_ns" -v p="$peak_kib" \
     -v m="$mapping_ns" -v q="$parse_ns" \
     -v br="$big_ratio" -v bl="$big_p10" -v bh="$big_p90" -v bn="$big_rounds" \
     -v pr="$pub_ratio" -v pl="$pub_p10" -v ph="$pub_p90" -v pn="$pub_rounds" 'BEGIN {
     peak = p / 1024
-    printf "reservations: %.3f ms (target < 5 ms)\n", r / 1e6
+    printf "warm synth:   %.2f ms wall, median of %d processes (10th-90th percentile %.2f-%.2f; target <= 5 ms, the AWS CDK 5-7 s / 1000 = %.0f-%.0fx faster); starting the binary alone %.2f ms; paired ratio %.2fx startup\n", w, wn, wl, wh, 5000 / w, 7000 / w, st, wr
+    printf "reservations: %.3f ms in memory (target < 5 ms)\n", r / 1e6
     printf "big:          %.1f ms (App::synth + render templates and manifests)\n", b / 1e6
     printf "end to end:   %.1f ms (constructing the app + synth + render + drop; %.2fx the baseline, informational)\n", e / 1e6, e / s
     printf "baseline:     %.1f ms (serde_json alone writing the same templates)\n", s / 1e6
@@ -96,6 +112,7 @@ awk -v r="$reservations_ns" -v b="$big_ns" -v e="$end_to_end_ns" -v s="$baseline
     printf "publisher:    %.1f us per 100 records -> entries (target < 2 ms); parsing alone %.1f us\n", m / 1e3, q / 1e3
     printf "publisher ratio: %.2f (mapping / parsing alone, paired median of %d rounds, 10th-90th percentile %.2f-%.2f; target < 2.00; ratio of the means above %.2f)\n", pr, pn, pl, ph, m / q
     failed = 0
+    if (w > 5) { printf "TARGET MISSED: a warm synth takes %.2f ms (> 5 ms)\n", w; failed = 1 }
     if (r / 1e6 >= 5) { print "TARGET MISSED: reservations app takes >= 5 ms"; failed = 1 }
     if (br >= 3.0) { printf "TARGET MISSED: big app is %.2fx the serde_json baseline (>= 3x)\n", br; failed = 1 }
     if (peak >= 200) { print "TARGET MISSED: big app peak memory >= 200 MiB"; failed = 1 }

@@ -405,6 +405,27 @@ fn read_model(root: &Path) -> Result<Model, String> {
         ));
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // Asset hashes cover the lock file, and builds run `--locked`: make it the way any cargo
+    // build would, once.
+    if !root.join("Cargo.lock").is_file() {
+        let output = Command::new(&cargo)
+            .current_dir(root)
+            .arg("generate-lockfile")
+            .output()
+            .map_err(|e| {
+                format!(
+                    "cannot run `cargo generate-lockfile` in {}: {e}",
+                    root.display()
+                )
+            })?;
+        if !output.status.success() {
+            return Err(format!(
+                "{} has no Cargo.lock and `cargo generate-lockfile` failed: {}",
+                root.display(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+    }
     let output = Command::new(&cargo)
         .current_dir(root)
         .args([
@@ -525,7 +546,10 @@ fn read_model(root: &Path) -> Result<Model, String> {
         );
     }
     let mut shared = inputs::workspace_inputs(&manifest);
-    let config: Vec<PathBuf> = inputs::BUILD_CONFIG_FILES.iter().map(PathBuf::from).collect();
+    let config: Vec<PathBuf> = inputs::BUILD_CONFIG_FILES
+        .iter()
+        .map(PathBuf::from)
+        .collect();
     shared.extend(
         inputs::key_of(root, &config)
             .map_err(|e| e.to_string())?

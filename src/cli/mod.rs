@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 the app is invalid or could not be synthesized (every problem is
 //! printed); 2 usage error (unknown flag, unknown stack name).
 
+mod init;
 mod list;
 mod root;
 mod schema;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use init::contract_file as init_contract_file;
 pub use root::{default_app, find_project_root};
 
 use crate::core::App;
@@ -38,6 +40,8 @@ enum Command {
     List(list::ListArgs),
     /// Print (or write, or check) the JSON Schema of app specs, for editors.
     Schema(schema::SchemaArgs),
+    /// Scaffold a new service (workspace, app spec, contract, handlers, CI) in a new directory.
+    Init(init::InitArgs),
 }
 
 /// How a command failed; mapped to an exit code in [`exit`] only.
@@ -92,6 +96,7 @@ pub(crate) fn run_from(args: impl IntoIterator<Item = OsString>, source: Source)
         Command::Validate(args) => validate::run(args, source),
         Command::List(args) => list::run(args, source),
         Command::Schema(args) => schema::run(args),
+        Command::Init(args) => init::run(args),
     };
     exit(result)
 }

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod adopt;
 mod assets;
 mod checks;
 mod cli;
@@ -11,6 +12,7 @@ mod contracts;
 mod core;
 mod errors;
 mod examples;
+mod init;
 mod limits;
 mod malformed;
 mod schema;
