@@ -22,7 +22,12 @@ pub enum Error {
     /// A value the function reads from its environment is missing or empty: every invocation
     /// fails with this until the configuration is fixed.
     #[error("environment variable {name} {problem}")]
-    MissingConfiguration { name: String, problem: String },
+    MissingConfiguration {
+        /// The variable's name.
+        name: String,
+        /// What is wrong with it ("is empty").
+        problem: String,
+    },
     /// Part of a stream batch could not be published and no record can be reported in its place:
     /// the whole batch is retried.
     #[error("{0}")]

@@ -47,7 +47,9 @@ pub const DONE_PREFIX: &str = "redriven/";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvocationRecord {
+    /// Why and from which function.
     pub request_context: RequestContext,
+    /// Which records the batch held.
     #[serde(rename = "DDBStreamBatchInfo")]
     pub batch_info: BatchInfo,
     /// The original invocation event (`{"Records": [...]}`) as a JSON string.
@@ -60,6 +62,7 @@ pub struct InvocationRecord {
 pub struct RequestContext {
     /// `RetryAttemptsExhausted`, or the record-age condition.
     pub condition: String,
+    /// The function that gave up on it.
     pub function_arn: String,
 }
 
@@ -67,10 +70,15 @@ pub struct RequestContext {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchInfo {
+    /// The stream's shard.
     pub shard_id: String,
+    /// The first record's sequence number.
     pub start_sequence_number: String,
+    /// The last record's sequence number.
     pub end_sequence_number: String,
+    /// How many records.
     pub batch_size: u64,
+    /// The stream.
     pub stream_arn: String,
 }
 
@@ -85,9 +93,19 @@ impl InvocationRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Every record was published (or meant nothing to publish); the object was moved.
-    Published { key: String, records: usize },
+    Published {
+        /// The object's key (before the move).
+        key: String,
+        /// How many records the batch held.
+        records: usize,
+    },
     /// The object stays: the batch is unreadable, or a record still fails.
-    Failed { key: String, reason: String },
+    Failed {
+        /// The object's key.
+        key: String,
+        /// Why it stays.
+        reason: String,
+    },
 }
 
 /// The kept batches in one bucket.

@@ -13,7 +13,9 @@ const ECHO_MAX_CHARS: usize = 64;
 /// One bad field: its name (in the body, or a header's) and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
+    /// The field's name in the body (or the header's).
     pub field: String,
+    /// What is wrong with it ("is required").
     pub detail: String,
 }
 

@@ -46,7 +46,9 @@ impl<T> Stored<T> {
 /// The partition key of an item: its attribute and (string) value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key<'a> {
+    /// The partition key attribute.
     pub attribute: &'static str,
+    /// Its value.
     pub value: &'a str,
 }
 

@@ -26,6 +26,7 @@ use crate::stream::{
 /// record fails alone (and no intermediate `Value` tree is built).
 #[derive(Debug, Deserialize)]
 pub struct StreamBatch {
+    /// The records, each kept as its raw JSON.
     #[serde(rename = "Records")]
     pub records: Vec<Box<RawValue>>,
 }
@@ -52,7 +53,10 @@ pub enum RecordError {
     /// The event detail could not be serialized.
     Detail(String),
     /// The entry is larger than EventBridge accepts.
-    TooLarge { size: usize },
+    TooLarge {
+        /// The entry's size as EventBridge counts it.
+        size: usize,
+    },
 }
 
 impl fmt::Display for RecordError {

@@ -13,10 +13,13 @@ use crate::stream::Entry;
 /// What happened to one entry of a PutEvents request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryStatus {
+    /// The entry was put on the bus.
     Accepted,
     /// The service's `ErrorCode` / `ErrorMessage` for this entry.
     Failed {
+        /// `ErrorCode`.
         code: String,
+        /// `ErrorMessage`.
         message: String,
     },
 }

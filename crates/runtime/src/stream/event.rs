@@ -59,9 +59,11 @@ impl Event {
 /// One PutEvents entry, without the bus (the [`crate::stream::Bus`] knows it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// `Source`.
     pub source: &'static str,
+    /// `DetailType`.
     pub detail_type: &'static str,
-    /// JSON.
+    /// `Detail`: JSON.
     pub detail: String,
 }
 

@@ -84,15 +84,22 @@ pub struct StreamRecord<'a> {
 #[derive(Debug)]
 pub enum ImageError {
     /// The record has no such image (e.g. `OldImage` of an INSERT, or a `KEYS_ONLY` stream).
-    Missing { image: &'static str },
+    Missing {
+        /// `NewImage`, `OldImage` or `Keys`.
+        image: &'static str,
+    },
     /// The image is not a DynamoDB item in the stream's JSON form.
     NotAnItem {
+        /// `NewImage`, `OldImage` or `Keys`.
         image: &'static str,
+        /// What the JSON parser said.
         source: serde_json::Error,
     },
     /// The item lacks an attribute the type needs, or has one of the wrong type.
     Invalid {
+        /// `NewImage`, `OldImage` or `Keys`.
         image: &'static str,
+        /// What `serde_dynamo` said.
         source: serde_dynamo::Error,
     },
 }
