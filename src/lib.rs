@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! cli          subcommands; exit codes in one place
+//!  pipeline    App::synth: the core's synth, the rule pack, each template rendered once
 //!  spec        the app spec: loading (every error, with file and line), resolution to constructs
 //!  contracts   event contract files (read through the spec's loader)
 //!  checks      the policy rule pack over finished templates
@@ -26,5 +27,6 @@ pub mod constructs;
 pub mod contracts;
 pub mod core;
 pub mod patterns;
+mod pipeline;
 pub mod spec;
 mod yaml;

@@ -38,9 +38,6 @@ pub enum AssemblyError {
     Render { stack: String, message: String },
     #[error("no zip for the asset of handler `{0}`")]
     MissingAsset(String),
-    /// A policy rule refused the rendered output (template size).
-    #[error("{0}")]
-    Refused(crate::core::Diagnostic),
 }
 
 fn io_err(context: impl Into<String>) -> impl FnOnce(io::Error) -> AssemblyError {
@@ -158,10 +155,10 @@ pub fn render_assembly(
     let mut written = Vec::with_capacity(synth.stacks.len());
     for stack in &synth.stacks {
         // The manifest always names the JSON template: the CDK CLI parses templates as JSON.
-        let template = render_template(stack, TemplateFormat::Json)?;
-        if let Some(refused) = crate::checks::template_size(&stack.name, template.len()) {
-            return Err(AssemblyError::Refused(refused));
-        }
+        let template: std::borrow::Cow<'_, [u8]> = match &stack.rendered {
+            Some(bytes) => bytes.as_slice().into(),
+            None => render_template(stack, TemplateFormat::Json)?.into(),
+        };
         let template_file = format!("{}.template.json", stack.name);
         emit(&template_file, &template)?;
         let shown_file = match format {

@@ -152,6 +152,16 @@ impl Finding {
 /// The shortest reason a suppression may give.
 const MIN_REASON_CHARS: usize = 10;
 
+/// The policy rule pack, as the core's synth runs it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RulePack;
+
+impl crate::core::TemplateChecks for RulePack {
+    fn run(&self, stacks: &mut IndexMap<StackName, StackParts>, diagnostics: &mut Vec<Diagnostic>) {
+        run(stacks, diagnostics);
+    }
+}
+
 /// Runs every rule on every stack, applies the stacks' suppressions (recording them in the
 /// templates) and reports the rest.
 pub(crate) fn run(parts: &mut IndexMap<StackName, StackParts>, diagnostics: &mut Vec<Diagnostic>) {
@@ -321,7 +331,7 @@ fn skip_checkov_under(p: &mut StackParts, i: usize) {
     }
 }
 
-/// Size rule on a rendered template (run where the bytes exist: `synth` and `validate`).
+/// Size rule on a rendered template (run by the pipeline, which renders each template once).
 pub fn template_size(stack: &StackName, bytes: usize) -> Option<Diagnostic> {
     (bytes > TEMPLATE_MAX_BYTES).then(|| Diagnostic {
         severity: TEMPLATE_TOO_LARGE.severity,

@@ -4,7 +4,6 @@
 use clap::Args;
 
 use super::{AppArg, Failure, Source};
-use crate::assembly::{AssemblyError, TemplateFormat, render_assembly};
 use crate::checks::RULES;
 use crate::core::Severity;
 
@@ -56,15 +55,6 @@ pub(crate) fn run(args: ValidateArgs, source: Source) -> Result<(), Failure> {
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
-    match render_assembly(&synth, TemplateFormat::Json, |_, _| Ok(())) {
-        Ok(_) => {}
-        Err(AssemblyError::Refused(d)) => {
-            println!("{d}");
-            println!("invalid: 1 error(s), {warnings} warning(s)");
-            return Err(Failure::Invalid);
-        }
-        Err(e) => return Err(Failure::Other(e.into())),
-    }
     let suppressed: usize = synth
         .stacks
         .iter()

@@ -31,6 +31,9 @@ pub struct SynthesizedStack {
     pub template: Template,
     /// Stacks that must deploy first (cross-stack references and explicit dependencies).
     pub dependencies: Vec<StackName>,
+    /// The template as JSON, once the pipeline has rendered it (it measures it against the size
+    /// CloudFormation takes); the assembly writer renders it when this is `None`.
+    pub rendered: Option<Vec<u8>>,
     /// The handler assets the stack's functions use.
     pub assets: Vec<AssetUse>,
     pub termination_protection: bool,
@@ -41,6 +44,12 @@ pub struct SynthesizedStack {
 pub struct Synthesized {
     pub stacks: Vec<SynthesizedStack>,
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Checks of the resolved templates, given to [`App::synth_with`] by the layer above the core
+/// (the policy rule pack): they may report diagnostics and record suppressions in metadata.
+pub(crate) trait TemplateChecks {
+    fn run(&self, stacks: &mut IndexMap<StackName, StackParts>, diagnostics: &mut Vec<Diagnostic>);
 }
 
 /// A stack selection named a stack the app does not have.
@@ -144,8 +153,13 @@ impl App {
         self.stacks.values()
     }
 
-    /// Validates the app and produces its templates; every error is reported, not just the first.
-    pub fn synth(self) -> Result<Synthesized, Diagnostics> {
+    /// Validates the app and produces its templates, with `checks` run on the resolved
+    /// templates before they are finished; every error is reported, not just the first. The
+    /// pipeline's [`App::synth`] runs the policy rule pack through here.
+    pub(crate) fn synth_with(
+        self,
+        checks: &dyn TemplateChecks,
+    ) -> Result<Synthesized, Diagnostics> {
         let mut diagnostics = self.diagnostics;
         if self.stacks.is_empty() {
             diagnostics.push(Diagnostic {
@@ -163,7 +177,7 @@ impl App {
         }
 
         resolve_references(&mut parts, &mut diagnostics);
-        crate::checks::run(&mut parts, &mut diagnostics);
+        checks.run(&mut parts, &mut diagnostics);
         let order = deployment_order(&parts, &mut diagnostics);
 
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
@@ -180,6 +194,7 @@ impl App {
                 env: p.env,
                 template: p.template,
                 dependencies: p.dependencies.into_iter().collect(),
+                rendered: None,
                 assets: p.assets,
                 termination_protection: p.termination_protection,
             });

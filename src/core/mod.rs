@@ -11,9 +11,10 @@ mod stack;
 pub mod suggest;
 mod suppression;
 mod template;
-mod unique;
+mod unique_keys;
 mod value;
 
+pub(crate) use app::TemplateChecks;
 pub use app::{App, Synthesized, SynthesizedStack, UnknownStack};
 pub use asset::{
     Architecture, AssetResolver, AssetSource, AssetUse, Code, HandlerRef, HandlerRefError,
@@ -27,5 +28,5 @@ pub use stack::Stack;
 pub(crate) use stack::StackParts;
 pub use suppression::Suppression;
 pub use template::{Output, Parameter, RemovalPolicy, Rendered, Resource, Template, TemplateRule};
-pub use unique::{RECOVERY_DEPTH, every_error, unique_keys};
+pub use unique_keys::unique_keys;
 pub use value::{Map, Pseudo, Reference, Text, Value, export_name};

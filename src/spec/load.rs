@@ -142,7 +142,7 @@ impl From<SpecError> for SpecErrors {
 ///
 /// Every bad field of every stack and construct is reported: after an error the text is parsed
 /// again with that field (or, failing that, the whole construct) read past
-/// ([`crate::core::every_error`]).
+/// ([`super::unique::every_error`]).
 pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
     let err = |line, column, message: String| SpecError {
         file: file.to_owned(),
@@ -159,7 +159,7 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
         .into());
     }
     let is_json = is_json(file);
-    let errors = match crate::core::every_error(MAX_ERRORS, || {
+    let errors = match super::unique::every_error(MAX_ERRORS, || {
         parse_as::<AppSpec>(is_json, text).map_err(|(l, c, m)| err(l, c, m))
     }) {
         Ok(mut spec) => {

@@ -4,6 +4,7 @@
 mod load;
 mod model;
 mod resolve;
+mod unique;
 
 pub use load::{MAX_ERRORS, SpecError, SpecErrors, load, parse};
 pub(crate) use load::{parse_document, read_text, with_suggestion};
@@ -11,6 +12,7 @@ pub use model::{
     AppSpec, FunctionRef, HttpApiSpec, RouteSpec, RuleSpec, StackSpec, StreamToBusSpec, TargetSpec,
 };
 pub use resolve::{build, build_into};
+pub use unique::{RECOVERY_DEPTH, every_error, unique_entries};
 
 /// The app spec's JSON Schema (draft 2020-12), pretty-printed with a final newline: what
 /// `tributary schema` writes and `schema/app.schema.json` holds.

@@ -6,11 +6,12 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::unique::unique_entries;
 use crate::constructs::{
     EventBusProps, EventContract, EventPattern, FunctionProps, HttpMethod, QueueProps,
     StreamSourceProps, TableProps, TargetRetry, Throttling, TopicProps,
 };
-use crate::core::{ConstructId, Environment, LogicalId, StackName, Suppression, unique_keys};
+use crate::core::{ConstructId, Environment, LogicalId, StackName, Suppression};
 use crate::patterns::{AlarmOptions, FailureDestination};
 
 /// A tributary app: its stacks, synthesized in order (a stack may only refer to the stacks
@@ -23,7 +24,7 @@ pub struct AppSpec {
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// The stacks by name (a CloudFormation stack name).
-    #[serde(deserialize_with = "unique_keys")]
+    #[serde(deserialize_with = "unique_entries")]
     pub stacks: IndexMap<StackName, StackSpec>,
     /// The event contracts the spec names (`streamToBus.<id>.events`), by the path as written:
     /// read by [`super::load`] and [`super::parse`] from the files, relative to the spec.
@@ -51,42 +52,42 @@ pub struct StackSpec {
     /// Logical IDs to keep when constructs are renamed: resource path (below the stack, e.g.
     /// `Orders/Table/Resource`) -> logical ID. Default: none.
     #[serde(
-        deserialize_with = "unique_keys",
+        deserialize_with = "unique_entries",
         default,
         skip_serializing_if = "IndexMap::is_empty"
     )]
     pub logical_id_overrides: IndexMap<String, LogicalId>,
     /// SNS topics (alarm destinations) by id. Default: none.
     #[serde(
-        deserialize_with = "unique_keys",
+        deserialize_with = "unique_entries",
         default,
         skip_serializing_if = "IndexMap::is_empty"
     )]
     pub topics: IndexMap<ConstructId, TopicProps>,
     /// Lambda functions from handler crates, by id. Default: none.
     #[serde(
-        deserialize_with = "unique_keys",
+        deserialize_with = "unique_entries",
         default,
         skip_serializing_if = "IndexMap::is_empty"
     )]
     pub functions: IndexMap<ConstructId, FunctionProps>,
     /// Stream-to-bus patterns by id. Default: none.
     #[serde(
-        deserialize_with = "unique_keys",
+        deserialize_with = "unique_entries",
         default,
         skip_serializing_if = "IndexMap::is_empty"
     )]
     pub stream_to_bus: IndexMap<ConstructId, StreamToBusSpec>,
     /// HTTP APIs by id. Default: none.
     #[serde(
-        deserialize_with = "unique_keys",
+        deserialize_with = "unique_entries",
         default,
         skip_serializing_if = "IndexMap::is_empty"
     )]
     pub http_apis: IndexMap<ConstructId, HttpApiSpec>,
     /// Rules on the bus of a stream-to-bus pattern, by id. Default: none.
     #[serde(
-        deserialize_with = "unique_keys",
+        deserialize_with = "unique_entries",
         default,
         skip_serializing_if = "IndexMap::is_empty"
     )]

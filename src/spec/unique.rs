@@ -1,13 +1,14 @@
-//! Deserializing maps whose keys must be unique, and reporting every bad entry of a document
-//! instead of the first.
+//! The spec's error-recovering parser: maps whose keys must be unique, and every bad entry of a
+//! document reported instead of the first.
 //!
 //! YAML and JSON parsers keep the last of two equal keys silently, which would drop a whole
-//! construct from a spec without a word: [`unique_keys`] makes a repeated key an error.
+//! construct from a spec without a word: [`unique_entries`] makes a repeated key an error (for
+//! maps inside a construct, `crate::core::unique_keys` does the same without recovery).
 //!
 //! Serde stops at the first error, and a derived `Deserialize` cannot skip past a bad value. So
 //! [`every_error`] parses again after each error, with the field the error came from read past as
 //! ignored: a field of an entry (a stack, or a construct of a stack: the first
-//! [`RECOVERY_DEPTH`] levels of `unique_keys` maps), read field by field through [`fields`]; or
+//! [`RECOVERY_DEPTH`] levels of `unique_entries` maps), read field by field through [`fields`]; or
 //! the whole entry, when the error is not in one field (or the field is required). The parser's
 //! own messages and locations stay exactly as they are; what to read past is tracked in a
 //! thread-local because derived `Deserialize` impls cannot carry a seed.
@@ -25,9 +26,10 @@ use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor,
 };
 
-/// `#[serde(deserialize_with = "unique_keys")]` for an `IndexMap` with string keys: a repeated
-/// key is an error naming it.
-pub fn unique_keys<'de, D, K, V>(deserializer: D) -> Result<IndexMap<K, V>, D::Error>
+/// `#[serde(deserialize_with = "unique_entries")]` for the spec's maps of stacks and constructs
+/// (an `IndexMap` with string keys): a repeated key is an error naming it, and each entry is a
+/// point [`every_error`] can read past.
+pub fn unique_entries<'de, D, K, V>(deserializer: D) -> Result<IndexMap<K, V>, D::Error>
 where
     D: Deserializer<'de>,
     K: Deserialize<'de> + Eq + Hash + fmt::Display,
@@ -132,7 +134,7 @@ fn key_from_text<'de, S: DeserializeSeed<'de>, E: Error>(
         .map_err(E::custom)
 }
 
-/// How many levels of `unique_keys` entries an error is charged to: 1 a stack, 2 one of its
+/// How many levels of `unique_entries` maps an error is charged to: 1 a stack, 2 one of its
 /// constructs (deeper maps, like a function's environment, count as their construct).
 pub const RECOVERY_DEPTH: usize = 2;
 

@@ -1,0 +1,37 @@
+//! The synth pipeline above the core: the app's references resolved and its templates built by
+//! the core, the policy rule pack run on the finished templates, each template rendered once
+//! and refused over the size CloudFormation takes (TRB020); then the assembly writer and the
+//! asset builds (the CLI) take the result.
+
+use crate::assembly::{TemplateFormat, render_template};
+use crate::checks::{self, RulePack};
+use crate::core::{App, Diagnostic, Diagnostics, Severity, Synthesized};
+
+impl App {
+    /// Validates the app and produces its templates, checked by every policy rule; every error
+    /// is reported, not just the first.
+    pub fn synth(self) -> Result<Synthesized, Diagnostics> {
+        let mut synth = self.synth_with(&RulePack)?;
+        let mut refused: Vec<Diagnostic> = Vec::new();
+        for stack in &mut synth.stacks {
+            match render_template(stack, TemplateFormat::Json) {
+                Ok(bytes) => {
+                    refused.extend(checks::template_size(&stack.name, bytes.len()));
+                    stack.rendered = Some(bytes);
+                }
+                Err(e) => refused.push(Diagnostic {
+                    code: None,
+                    severity: Severity::Error,
+                    path: None,
+                    message: format!("stack `{}`: {e}", stack.name),
+                }),
+            }
+        }
+        if refused.is_empty() {
+            return Ok(synth);
+        }
+        let mut all = synth.warnings;
+        all.extend(refused);
+        Err(Diagnostics(all))
+    }
+}
