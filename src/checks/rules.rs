@@ -4,22 +4,18 @@
 use indexmap::IndexMap;
 
 use super::*;
+use crate::constructs::Queue;
 use crate::constructs::alarm::{ON_FAILURE_DELIVERED_METRIC, QUEUE_DEPTH_METRIC};
 use crate::constructs::limits::{self, MESSAGE_RETENTION_SECONDS, STACK_OUTPUTS};
-use crate::constructs::{Queue, iam};
+use crate::core::cfn::{Attr, ResourceType, iam};
 use crate::core::{Effect, RemovalPolicy, Resource, Template, Value};
-
-use crate::constructs::types::{
-    ALARM, BUCKET, EVENT_INVOKE_CONFIG as INVOKE_CONFIG, EVENT_SOURCE_MAPPING as ESM, FUNCTION,
-    KINESIS_STREAM, LOG_GROUP, QUEUE, RULE, TABLE,
-};
 
 /// Resolves references across the app's stacks.
 struct App<'a>(&'a IndexMap<StackName, StackParts>);
 
 impl<'a> App<'a> {
     /// The resource a `Ref` or `GetAtt` points at, with the attribute (`None` for `Ref`).
-    fn target(&self, v: &Value) -> Option<(&'a Resource, &'a LogicalId, Option<&'static str>)> {
+    fn target(&self, v: &Value) -> Option<(&'a Resource, &'a LogicalId, Option<Attr>)> {
         let (r, attr) = match v {
             Value::Ref(r) => (r, None),
             Value::GetAtt(r, a) => (r, Some(*a)),
@@ -87,8 +83,10 @@ fn reads_a_stream(app: &App, r: &Resource, source: &Value) -> bool {
         "TumblingWindowInSeconds",
     ];
     let kind = match app.target(source) {
-        Some((table, _, Some("StreamArn"))) if table.kind == TABLE => Some(true),
-        Some((target, _, _)) => Some(target.kind == KINESIS_STREAM),
+        Some((table, _, Some(Attr::StreamArn))) if table.kind == ResourceType::DynamoDbTable => {
+            Some(true)
+        }
+        Some((target, _, _)) => Some(target.kind == ResourceType::KinesisStream),
         None => arn_text(source).and_then(|arn| {
             let arn = arn.to_ascii_lowercase();
             if arn.contains(":dynamodb:") && arn.contains("/stream/") || arn.contains(":kinesis:") {
@@ -131,7 +129,11 @@ fn arn_text(v: &Value) -> Option<String> {
 /// TRB001-TRB008: the stream mappings.
 fn mappings(app: &App, t: &Template, out: &mut Vec<Finding>) {
     let mut readers: Vec<(&Value, usize)> = Vec::new();
-    for (id, r) in t.resources.iter().filter(|(_, r)| r.kind == ESM) {
+    for (id, r) in t
+        .resources
+        .iter()
+        .filter(|(_, r)| r.kind == ResourceType::LambdaEventSourceMapping)
+    {
         let Some(source) = r.properties.get("EventSourceArn") else {
             continue;
         };
@@ -180,8 +182,8 @@ fn mappings(app: &App, t: &Template, out: &mut Vec<Finding>) {
                 "the mapping has no StartingPosition",
             ));
         }
-        if let Some((table, table_id, Some("StreamArn"))) = app.target(source)
-            && table.kind == TABLE
+        if let Some((table, table_id, Some(Attr::StreamArn))) = app.target(source)
+            && table.kind == ResourceType::DynamoDbTable
             && table.properties.get("StreamSpecification").is_none()
         {
             out.push(Finding::new(
@@ -221,7 +223,11 @@ enum Watched {
 fn alarmed(app: &App) -> Vec<(Watched, Value)> {
     let mut out = Vec::new();
     for t in app.templates() {
-        for r in t.resources.values().filter(|r| r.kind == ALARM) {
+        for r in t
+            .resources
+            .values()
+            .filter(|r| r.kind == ResourceType::CloudWatchAlarm)
+        {
             let metric = match r.properties.get("MetricName") {
                 Some(Value::Str(name)) => name.clone(),
                 _ => continue,
@@ -266,7 +272,7 @@ fn destinations(app: &App, alarms: &[(Watched, Value)], t: &Template, out: &mut 
             let Some((resource, _, _)) = app.target(destination) else {
                 return;
             };
-            let is_queue = resource.kind == QUEUE;
+            let is_queue = resource.kind == ResourceType::SqsQueue;
             if !(mapping_alarmed || is_queue && queue_alarmed(destination)) {
                 out.push(Finding::new(
                     &DESTINATION_WITHOUT_ALARM,
@@ -290,22 +296,22 @@ fn destinations(app: &App, alarms: &[(Watched, Value)], t: &Template, out: &mut 
         };
     for (id, r) in t.resources.iter() {
         match r.kind {
-            ESM => {
+            ResourceType::LambdaEventSourceMapping => {
                 if let Some(d) = prop(r, &["DestinationConfig", "OnFailure", "Destination"]) {
                     check_queue(id, "on-failure destination", d, Some(id));
                 }
             }
-            INVOKE_CONFIG => {
+            ResourceType::LambdaEventInvokeConfig => {
                 if let Some(d) = prop(r, &["DestinationConfig", "OnFailure", "Destination"]) {
                     check_queue(id, "on-failure destination", d, None);
                 }
             }
-            FUNCTION => {
+            ResourceType::LambdaFunction => {
                 if let Some(d) = prop(r, &["DeadLetterConfig", "TargetArn"]) {
                     check_queue(id, "dead-letter queue", d, None);
                 }
             }
-            RULE => {
+            ResourceType::EventsRule => {
                 for target in targets(r) {
                     if let Some(Value::Map(dlq)) = target.get("DeadLetterConfig")
                         && let Some(arn) = dlq.get("Arn")
@@ -332,7 +338,11 @@ fn targets(rule: &Resource) -> impl Iterator<Item = &crate::core::Map> {
 
 /// TRB011, TRB012: rule targets and event patterns.
 fn rules_and_patterns(t: &Template, out: &mut Vec<Finding>) {
-    for (id, r) in t.resources.iter().filter(|(_, r)| r.kind == RULE) {
+    for (id, r) in t
+        .resources
+        .iter()
+        .filter(|(_, r)| r.kind == ResourceType::EventsRule)
+    {
         for (i, target) in targets(r).enumerate() {
             let missing: Vec<&str> = ["DeadLetterConfig", "RetryPolicy"]
                 .into_iter()
@@ -391,23 +401,24 @@ fn pattern_leaves(prefix: &str, pattern: &serde_json::Value, out: &mut Vec<Strin
 
 /// TRB013: a queue's `Ref` (its URL) where an ARN is required.
 fn queue_urls(app: &App, t: &Template, out: &mut Vec<Finding>) {
-    let is_queue_url = |v: &Value| matches!(app.target(v), Some((r, _, None)) if r.kind == QUEUE);
+    let is_queue_url =
+        |v: &Value| matches!(app.target(v), Some((r, _, None)) if r.kind == ResourceType::SqsQueue);
     for (id, r) in t.resources.iter() {
         let mut arns: Vec<(String, &Value)> = Vec::new();
         match r.kind {
-            ESM | INVOKE_CONFIG => {
+            ResourceType::LambdaEventSourceMapping | ResourceType::LambdaEventInvokeConfig => {
                 for kind in ["OnFailure", "OnSuccess"] {
                     if let Some(v) = prop(r, &["DestinationConfig", kind, "Destination"]) {
                         arns.push((format!("DestinationConfig.{kind}.Destination"), v));
                     }
                 }
             }
-            FUNCTION => {
+            ResourceType::LambdaFunction => {
                 if let Some(v) = prop(r, &["DeadLetterConfig", "TargetArn"]) {
                     arns.push(("DeadLetterConfig.TargetArn".to_owned(), v));
                 }
             }
-            RULE => {
+            ResourceType::EventsRule => {
                 for (i, target) in targets(r).enumerate() {
                     if let Some(v) = target.get("Arn") {
                         arns.push((format!("Targets[{i}].Arn"), v));
@@ -442,10 +453,14 @@ fn queue_urls(app: &App, t: &Template, out: &mut Vec<Finding>) {
 
 /// TRB014: every function logs to a log group with a retention.
 fn log_retention(app: &App, t: &Template, out: &mut Vec<Finding>) {
-    for (id, r) in t.resources.iter().filter(|(_, r)| r.kind == FUNCTION) {
+    for (id, r) in t
+        .resources
+        .iter()
+        .filter(|(_, r)| r.kind == ResourceType::LambdaFunction)
+    {
         let group = prop(r, &["LoggingConfig", "LogGroup"]).and_then(|v| app.target(v));
         let retained = group.is_some_and(|(g, _, _)| {
-            g.kind == LOG_GROUP && g.properties.get("RetentionInDays").is_some()
+            g.kind == ResourceType::LogsLogGroup && g.properties.get("RetentionInDays").is_some()
         });
         if !retained {
             out.push(Finding::new(
@@ -501,7 +516,11 @@ fn iam_wildcards(t: &Template, out: &mut Vec<Finding>) {
 
 /// TRB016: stateful resources are retained.
 fn retention(t: &Template, out: &mut Vec<Finding>) {
-    const STATEFUL: [&str; 3] = [TABLE, BUCKET, LOG_GROUP];
+    const STATEFUL: [ResourceType; 3] = [
+        ResourceType::DynamoDbTable,
+        ResourceType::S3Bucket,
+        ResourceType::LogsLogGroup,
+    ];
     for (id, r) in t
         .resources
         .iter()

@@ -5,6 +5,7 @@ use super::queue::Queue;
 use super::rule::Rule;
 use super::stream_source::StreamSource;
 use super::topic::Topic;
+use crate::core::cfn::ResourceType;
 use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 
 /// The queue metric the dead-letter alarms watch.
@@ -49,7 +50,7 @@ impl Alarm {
             .into_iter()
             .map(|(name, value)| Value::map([("Name", name.into()), ("Value", value)]))
             .collect();
-        let r = Resource::new(super::types::ALARM)
+        let r = Resource::new(ResourceType::CloudWatchAlarm)
             .prop("AlarmDescription", props.description)
             .prop("Namespace", props.metric.namespace)
             .prop("MetricName", props.metric.name)

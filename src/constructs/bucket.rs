@@ -1,7 +1,7 @@
 //! S3 bucket: encrypted, public access blocked, TLS enforced, versioned, retained; old versions
 //! expire after 90 days and abandoned multipart uploads after 7.
 
-use super::iam::BUCKET_ALL;
+use crate::core::cfn::{Attr, ResourceType, iam};
 use crate::core::{ConstructPath, Reference, RemovalPolicy, Resource, Stack, Statement, Value};
 
 /// Days a replaced or deleted object version is kept (a re-driven batch, an overwritten object).
@@ -17,7 +17,7 @@ pub struct Bucket {
 impl Bucket {
     /// Adds a private, encrypted, versioned bucket that refuses plain-HTTP requests.
     pub fn new(stack: &mut Stack, path: ConstructPath) -> Self {
-        let r = Resource::new(super::types::BUCKET)
+        let r = Resource::new(ResourceType::S3Bucket)
             .checkov_skip(super::checkov::BUCKET_ACCESS_LOGS)
             .prop(
                 "BucketEncryption",
@@ -75,17 +75,14 @@ impl Bucket {
         let reference = stack.add(&resource, r);
         let bucket = Self { path, reference };
         let policy_path = stack.child(&bucket.path, "Policy");
-        let mut policy = Resource::new("AWS::S3::BucketPolicy")
+        let mut policy = Resource::new(ResourceType::S3BucketPolicy)
             .with_policy_document()
             .prop("Bucket", bucket.name());
         if let Some(doc) = policy.policy_document.as_mut() {
             doc.add(Statement::deny_anyone(
-                BUCKET_ALL,
+                iam::BUCKET_ALL,
                 vec![bucket.arn(), bucket.objects_arn()],
-                Value::map([(
-                    "Bool",
-                    Value::map([("aws:SecureTransport", "false".into())]),
-                )]),
+                iam::insecure_transport(),
             ));
         }
         stack.add(&policy_path, policy);
@@ -99,7 +96,7 @@ impl Bucket {
 
     /// The bucket ARN.
     pub fn arn(&self) -> Value {
-        Value::GetAtt(self.reference.clone(), "Arn")
+        Value::GetAtt(self.reference.clone(), Attr::Arn)
     }
 
     /// The ARN of every object in the bucket (`<arn>/*`).

@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::limits::ARCHIVE_RETENTION_DAYS;
+use crate::core::cfn::{Attr, ResourceType, iam};
 use crate::core::{ConstructPath, LogicalId, Reference, Resource, Stack, Statement, Value};
 
 fn archive_days() -> Option<u32> {
@@ -69,7 +70,7 @@ impl EventBus {
                 "`default` is the account's default bus; a custom bus needs another name",
             );
         }
-        let r = Resource::new("AWS::Events::EventBus")
+        let r = Resource::new(ResourceType::EventsEventBus)
             .prop("Name", name)
             .prop_opt("Description", props.description.clone());
         let resource = stack.child(&path, "Resource");
@@ -80,7 +81,7 @@ impl EventBus {
             let archive = stack.child(&bus.path, "Archive");
             stack.add(
                 &archive,
-                Resource::new("AWS::Events::Archive")
+                Resource::new(ResourceType::EventsArchive)
                     .prop("SourceArn", bus.arn())
                     .prop("RetentionDays", days)
                     .prop("Description", "Every event of the bus, for replay"),
@@ -96,11 +97,11 @@ impl EventBus {
 
     /// The bus ARN.
     pub fn arn(&self) -> Value {
-        Value::GetAtt(self.reference.clone(), "Arn")
+        Value::GetAtt(self.reference.clone(), Attr::Arn)
     }
 
     /// The statement that lets a function put events on this bus.
     pub fn put_events(&self) -> Statement {
-        Statement::allow(super::iam::BUS_PUT_EVENTS, vec![self.arn()])
+        Statement::allow(iam::BUS_PUT_EVENTS, vec![self.arn()])
     }
 }

@@ -11,6 +11,7 @@
 use serde_json::{Map, Value as Json, json};
 use tributary_runtime::contract::{BusinessEvent, Contract, ContractFile, EventDoc};
 
+use crate::core::cfn::{Attr, ResourceType};
 use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 
 /// Longest schema `Content` the registry accepts, in characters.
@@ -140,7 +141,7 @@ impl SchemaRegistry {
                 ),
             );
         }
-        let r = Resource::new("AWS::EventSchemas::Registry")
+        let r = Resource::new(ResourceType::EventSchemasRegistry)
             .prop("RegistryName", name.to_owned())
             .prop("Description", description.to_owned());
         let resource = stack.child(&path, "Resource");
@@ -159,7 +160,7 @@ impl SchemaRegistry {
                     ),
                 );
             }
-            let schema = Resource::new("AWS::EventSchemas::Schema")
+            let schema = Resource::new(ResourceType::EventSchemasSchema)
                 .prop("RegistryName", registry.name())
                 .prop(
                     "SchemaName",
@@ -176,6 +177,6 @@ impl SchemaRegistry {
 
     /// The registry's name.
     pub fn name(&self) -> Value {
-        Value::GetAtt(self.reference.clone(), "RegistryName")
+        Value::GetAtt(self.reference.clone(), Attr::RegistryName)
     }
 }

@@ -6,8 +6,9 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::iam::{ASSUME_ROLE, LAMBDA_SERVICE, LOGS_WRITE, SES_SEND, XRAY_WRITE};
 use super::limits::{MEMORY_SIZE_MB, TIMEOUT_SECONDS, check_log_retention};
+use crate::core::cfn::iam::{ASSUME_ROLE, LAMBDA_SERVICE, LOGS_WRITE, SES_SEND, XRAY_WRITE};
+use crate::core::cfn::{Attr, ResourceType, arn};
 use std::path::PathBuf;
 
 use crate::core::{
@@ -174,7 +175,7 @@ impl Function {
         let log_path = stack.child(&path, "LogGroup");
         let log_group = stack.add(
             &log_path,
-            Resource::new(super::types::LOG_GROUP)
+            Resource::new(ResourceType::LogsLogGroup)
                 .checkov_skip(super::checkov::LOGS_KMS)
                 .prop("RetentionInDays", props.log_retention_days)
                 .retain(RemovalPolicy::Retain),
@@ -183,7 +184,7 @@ impl Function {
         let role_path = stack.child(&path, "ServiceRole");
         let role = stack.add(
             &role_path,
-            Resource::new("AWS::IAM::Role").prop(
+            Resource::new(ResourceType::IamRole).prop(
                 "AssumeRolePolicyDocument",
                 Value::Policy(Box::new(PolicyDocument::with(vec![
                     Statement::allow_service(LAMBDA_SERVICE, ASSUME_ROLE, Vec::new(), None),
@@ -194,7 +195,7 @@ impl Function {
         let policy_name = crate::core::LogicalId::text_of(&policy_path);
         let policy = stack.add(
             &policy_path,
-            Resource::new("AWS::IAM::Policy")
+            Resource::new(ResourceType::IamPolicy)
                 .with_policy_document()
                 .prop("PolicyName", policy_name)
                 .prop("Roles", Value::List(vec![Value::Ref(role.clone())])),
@@ -211,7 +212,7 @@ impl Function {
         for (k, v) in &props.environment {
             variables.insert(k.clone(), Value::from(v.clone()));
         }
-        let mut r = Resource::new(super::types::FUNCTION)
+        let mut r = Resource::new(ResourceType::LambdaFunction)
             .checkov_skip(super::checkov::LAMBDA_VPC)
             .checkov_skip(super::checkov::LAMBDA_ENV_KMS)
             .prop("Code", code)
@@ -220,7 +221,7 @@ impl Function {
             .prop("Architectures", Value::strs([arch.lambda_name()]))
             .prop("MemorySize", props.memory_size)
             .prop("Timeout", props.timeout_seconds)
-            .prop("Role", Value::GetAtt(role.clone(), "Arn"))
+            .prop("Role", Value::GetAtt(role.clone(), Attr::Arn))
             .prop(
                 "LoggingConfig",
                 Value::map([
@@ -254,7 +255,7 @@ impl Function {
         };
         function.grant(
             stack,
-            Statement::allow(LOGS_WRITE, vec![Value::GetAtt(log_group, "Arn")]),
+            Statement::allow(LOGS_WRITE, vec![Value::GetAtt(log_group, Attr::Arn)]),
         );
         if props.tracing {
             function.grant(stack, Statement::allow(XRAY_WRITE, vec!["*".into()]));
@@ -263,11 +264,7 @@ impl Function {
         if !identities.is_empty() {
             let arns = identities
                 .iter()
-                .map(|identity| {
-                    Value::sub(format!(
-                        "arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:identity/{identity}"
-                    ))
-                })
+                .map(|identity| arn::ses_identity(identity))
                 .collect();
             function.grant(stack, Statement::allow(SES_SEND, arns));
         }
@@ -289,7 +286,7 @@ impl Function {
 
     /// The function ARN.
     pub fn arn(&self) -> Value {
-        Value::GetAtt(self.reference.clone(), "Arn")
+        Value::GetAtt(self.reference.clone(), Attr::Arn)
     }
 
     /// Adds a statement to the execution role's policy. The function must be in `stack`.

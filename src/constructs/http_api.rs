@@ -7,11 +7,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::function::Function;
-use super::iam::{APIGATEWAY_SERVICE, LAMBDA_INVOKE};
 use super::limits::check_log_retention;
-use crate::core::{
-    ConstructPath, Output, Pseudo, Reference, RemovalPolicy, Resource, Stack, Value,
-};
+use crate::core::cfn::iam::{APIGATEWAY_SERVICE, LAMBDA_INVOKE};
+use crate::core::cfn::{Attr, ResourceType, arn};
+use crate::core::{ConstructPath, Output, Reference, RemovalPolicy, Resource, Stack, Value};
 
 /// An HTTP method of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -115,7 +114,7 @@ impl HttpApi {
         let resource = stack.child(&path, "Resource");
         let reference = stack.add(
             &resource,
-            Resource::new("AWS::ApiGatewayV2::Api")
+            Resource::new(ResourceType::ApiGatewayV2Api)
                 .prop("Name", format!("{}-{}", stack.name(), path.leaf()))
                 .prop("ProtocolType", "HTTP")
                 .prop_opt("Description", props.description.clone()),
@@ -124,7 +123,7 @@ impl HttpApi {
         let logs_path = stack.child(&api.path, "AccessLogs");
         let logs = stack.add(
             &logs_path,
-            Resource::new(super::types::LOG_GROUP)
+            Resource::new(ResourceType::LogsLogGroup)
                 .checkov_skip(super::checkov::LOGS_KMS)
                 .prop("RetentionInDays", props.access_log_retention_days)
                 .retain(RemovalPolicy::Retain),
@@ -132,7 +131,7 @@ impl HttpApi {
         let stage_path = stack.child(&api.path, "DefaultStage");
         stack.add(
             &stage_path,
-            Resource::new("AWS::ApiGatewayV2::Stage")
+            Resource::new(ResourceType::ApiGatewayV2Stage)
                 .prop("ApiId", api.id())
                 .prop("StageName", "$default")
                 .prop("AutoDeploy", true)
@@ -146,7 +145,7 @@ impl HttpApi {
                 .prop(
                     "AccessLogSettings",
                     Value::map([
-                        ("DestinationArn", Value::GetAtt(logs, "Arn")),
+                        ("DestinationArn", Value::GetAtt(logs, Attr::Arn)),
                         ("Format", ACCESS_LOG_FORMAT.into()),
                     ]),
                 ),
@@ -202,7 +201,7 @@ impl HttpApi {
         let integration_path = stack.child(&route, "Integration");
         let integration = stack.add(
             &integration_path,
-            Resource::new("AWS::ApiGatewayV2::Integration")
+            Resource::new(ResourceType::ApiGatewayV2Integration)
                 .prop("ApiId", self.id())
                 .prop("IntegrationType", "AWS_PROXY")
                 .prop("IntegrationUri", function.arn())
@@ -211,7 +210,7 @@ impl HttpApi {
         let route_resource = stack.child(&route, "Resource");
         stack.add(
             &route_resource,
-            Resource::new("AWS::ApiGatewayV2::Route")
+            Resource::new(ResourceType::ApiGatewayV2Route)
                 .prop("ApiId", self.id())
                 .prop("RouteKey", format!("{method} {route_path}"))
                 .prop("AuthorizationType", "NONE")
@@ -223,29 +222,17 @@ impl HttpApi {
                     ),
                 ),
         );
-        let method_arn = if method == HttpMethod::Any {
-            "*".to_owned()
-        } else {
-            method.to_string()
-        };
+        let method_name = (method != HttpMethod::Any).then(|| method.to_string());
         let permission = stack.child(&route, "Permission");
         stack.add(
             &permission,
-            Resource::new("AWS::Lambda::Permission")
+            Resource::new(ResourceType::LambdaPermission)
                 .prop("Action", LAMBDA_INVOKE)
                 .prop("FunctionName", function.arn())
                 .prop("Principal", APIGATEWAY_SERVICE)
                 .prop(
                     "SourceArn",
-                    Value::sub_with(
-                        format!(
-                            "arn:${{{p}}}:execute-api:${{{r}}}:${{{a}}}:${{Api}}/*/{method_arn}{route_path}",
-                            p = Pseudo::Partition.name(),
-                            r = Pseudo::Region.name(),
-                            a = Pseudo::AccountId.name()
-                        ),
-                        [("Api", self.id())],
-                    ),
+                    arn::execute_api_route(self.id(), method_name.as_deref(), route_path),
                 ),
         );
     }

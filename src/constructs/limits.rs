@@ -2,13 +2,14 @@
 //! doc comment of the prop it bounds, so documentation and validation cannot drift. CI checks the
 //! table against the CloudFormation registry schemas that cfn-lint ships (`tests/limits.rs`).
 
+use crate::core::cfn::ResourceType;
 use crate::core::{ConstructPath, Stack};
 
 /// An inclusive range a property must be in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
     /// The CloudFormation resource type the property belongs to.
-    pub resource: &'static str,
+    pub resource: ResourceType,
     /// The property (a `.`-path for nested ones).
     pub property: &'static str,
     pub min: i64,
@@ -37,63 +38,58 @@ impl Limit {
     }
 }
 
-use super::types::{
-    EVENT_INVOKE_CONFIG as INVOKE_CONFIG, EVENT_SOURCE_MAPPING as ESM, FUNCTION as LAMBDA,
-    QUEUE as SQS, RULE,
-};
-
 /// Records per batch a stream mapping reads: 1..=10,000 (AWS default 100).
 pub const BATCH_SIZE: Limit = Limit {
-    resource: ESM,
+    resource: ResourceType::LambdaEventSourceMapping,
     property: "BatchSize",
     min: 1,
     max: 10_000,
 };
 /// Retries of a failed batch: 0..=10,000 (-1, infinite, is AWS's default and refused here).
 pub const MAXIMUM_RETRY_ATTEMPTS: Limit = Limit {
-    resource: ESM,
+    resource: ResourceType::LambdaEventSourceMapping,
     property: "MaximumRetryAttempts",
     min: 0,
     max: 10_000,
 };
 /// The oldest record a mapping still sends: 60..=604,800 s (-1, unlimited, is AWS's default).
 pub const MAXIMUM_RECORD_AGE_SECONDS: Limit = Limit {
-    resource: ESM,
+    resource: ResourceType::LambdaEventSourceMapping,
     property: "MaximumRecordAgeInSeconds",
     min: 60,
     max: 604_800,
 };
 /// Concurrent batches per shard: 1..=10 (AWS default 1).
 pub const PARALLELIZATION_FACTOR: Limit = Limit {
-    resource: ESM,
+    resource: ResourceType::LambdaEventSourceMapping,
     property: "ParallelizationFactor",
     min: 1,
     max: 10,
 };
 /// Tumbling window: 0..=900 s.
 pub const TUMBLING_WINDOW_SECONDS: Limit = Limit {
-    resource: ESM,
+    resource: ResourceType::LambdaEventSourceMapping,
     property: "TumblingWindowInSeconds",
     min: 0,
     max: 900,
 };
 /// How long a mapping gathers records before invoking: 0..=300 s (AWS default 0).
 pub const MAXIMUM_BATCHING_WINDOW_SECONDS: Limit = Limit {
-    resource: ESM,
+    resource: ResourceType::LambdaEventSourceMapping,
     property: "MaximumBatchingWindowInSeconds",
     min: 0,
     max: 300,
 };
 /// Filters per mapping: 1..=20.
 pub const FILTERS: Limit = Limit {
-    resource: ESM,
+    resource: ResourceType::LambdaEventSourceMapping,
     property: "FilterCriteria.Filters",
     min: 1,
     max: 20,
 };
 /// Characters in one filter pattern: at most 4,096.
 pub const FILTER_PATTERN_CHARS: Limit = Limit {
-    resource: ESM,
+    resource: ResourceType::LambdaEventSourceMapping,
     property: "FilterCriteria.Filters.Pattern",
     min: 1,
     max: 4_096,
@@ -101,21 +97,21 @@ pub const FILTER_PATTERN_CHARS: Limit = Limit {
 
 /// How long a queue keeps a message: 60..=1,209,600 s (14 days; AWS default 4 days).
 pub const MESSAGE_RETENTION_SECONDS: Limit = Limit {
-    resource: SQS,
+    resource: ResourceType::SqsQueue,
     property: "MessageRetentionPeriod",
     min: 60,
     max: 1_209_600,
 };
 /// Largest message: 1,024..=1,048,576 bytes.
 pub const MAXIMUM_MESSAGE_SIZE: Limit = Limit {
-    resource: SQS,
+    resource: ResourceType::SqsQueue,
     property: "MaximumMessageSize",
     min: 1_024,
     max: 1_048_576,
 };
 /// Visibility timeout: 0..=43,200 s (AWS default 30).
 pub const VISIBILITY_TIMEOUT_SECONDS: Limit = Limit {
-    resource: SQS,
+    resource: ResourceType::SqsQueue,
     property: "VisibilityTimeout",
     min: 0,
     max: 43_200,
@@ -123,14 +119,14 @@ pub const VISIBILITY_TIMEOUT_SECONDS: Limit = Limit {
 
 /// Function memory: 128..=10,240 MB.
 pub const MEMORY_SIZE_MB: Limit = Limit {
-    resource: LAMBDA,
+    resource: ResourceType::LambdaFunction,
     property: "MemorySize",
     min: 128,
     max: 10_240,
 };
 /// Function timeout: 1..=900 s.
 pub const TIMEOUT_SECONDS: Limit = Limit {
-    resource: LAMBDA,
+    resource: ResourceType::LambdaFunction,
     property: "Timeout",
     min: 1,
     max: 900,
@@ -138,49 +134,49 @@ pub const TIMEOUT_SECONDS: Limit = Limit {
 
 /// Targets per rule: at most 5.
 pub const RULE_TARGETS: Limit = Limit {
-    resource: RULE,
+    resource: ResourceType::EventsRule,
     property: "Targets",
     min: 1,
     max: 5,
 };
 /// Retries of a rule target: 0..=185 (EventBridge default 185).
 pub const TARGET_RETRY_ATTEMPTS: Limit = Limit {
-    resource: RULE,
+    resource: ResourceType::EventsRule,
     property: "Targets.RetryPolicy.MaximumRetryAttempts",
     min: 0,
     max: 185,
 };
 /// Age after which a rule target stops retrying: 60..=86,400 s (EventBridge default 86,400).
 pub const TARGET_EVENT_AGE_SECONDS: Limit = Limit {
-    resource: RULE,
+    resource: ResourceType::EventsRule,
     property: "Targets.RetryPolicy.MaximumEventAgeInSeconds",
     min: 60,
     max: 86_400,
 };
 /// Retries of a failed asynchronous invocation (an EventBridge target): 0..=2 (default 2).
 pub const ASYNC_RETRY_ATTEMPTS: Limit = Limit {
-    resource: INVOKE_CONFIG,
+    resource: ResourceType::LambdaEventInvokeConfig,
     property: "MaximumRetryAttempts",
     min: 0,
     max: 2,
 };
 /// Age after which Lambda drops an asynchronous event: 60..=21,600 s (default 21,600).
 pub const ASYNC_EVENT_AGE_SECONDS: Limit = Limit {
-    resource: INVOKE_CONFIG,
+    resource: ResourceType::LambdaEventInvokeConfig,
     property: "MaximumEventAgeInSeconds",
     min: 60,
     max: 21_600,
 };
 /// Characters in a rule name or target id: 1..=64.
 pub const RULE_NAME_CHARS: Limit = Limit {
-    resource: RULE,
+    resource: ResourceType::EventsRule,
     property: "Name",
     min: 1,
     max: 64,
 };
 /// Characters in an event pattern (JSON): at most 4,096.
 pub const EVENT_PATTERN_CHARS: Limit = Limit {
-    resource: RULE,
+    resource: ResourceType::EventsRule,
     property: "EventPattern",
     min: 1,
     max: 4_096,
@@ -188,7 +184,7 @@ pub const EVENT_PATTERN_CHARS: Limit = Limit {
 
 /// Days an event archive keeps events (0 = forever).
 pub const ARCHIVE_RETENTION_DAYS: Limit = Limit {
-    resource: "AWS::Events::Archive",
+    resource: ResourceType::EventsArchive,
     property: "RetentionDays",
     min: 0,
     max: 2_147_483_647,

@@ -8,14 +8,12 @@ pub mod event_bus;
 pub mod event_schemas;
 pub mod function;
 pub mod http_api;
-pub mod iam;
 pub mod limits;
 pub mod queue;
 pub mod rule;
 pub mod stream_source;
 pub mod table;
 pub mod topic;
-pub mod types;
 
 pub use alarm::Alarm;
 pub use bucket::Bucket;

@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::limits::{MAXIMUM_MESSAGE_SIZE, MESSAGE_RETENTION_SECONDS, VISIBILITY_TIMEOUT_SECONDS};
+use crate::core::cfn::{Attr, ResourceType};
 use crate::core::{ConstructPath, Reference, RemovalPolicy, Resource, Stack, Value};
 
 /// Fourteen days, the longest SQS keeps a message.
@@ -73,7 +74,7 @@ impl Queue {
         if let Some(size) = props.maximum_message_size {
             MAXIMUM_MESSAGE_SIZE.check(stack, &path, "maximumMessageSize", size.into());
         }
-        let r = Resource::new(super::types::QUEUE)
+        let r = Resource::new(ResourceType::SqsQueue)
             .checkov_skip(super::checkov::QUEUE_SSE)
             .prop("MessageRetentionPeriod", props.retention_seconds)
             .prop("VisibilityTimeout", props.visibility_timeout_seconds)
@@ -87,7 +88,7 @@ impl Queue {
 
     /// The queue ARN.
     pub fn arn(&self) -> Value {
-        Value::GetAtt(self.reference.clone(), "Arn")
+        Value::GetAtt(self.reference.clone(), Attr::Arn)
     }
 
     /// The queue name (for metrics).
@@ -97,7 +98,7 @@ impl Queue {
 
     /// The name (`QueueName` attribute) of the queue resource `reference`.
     pub fn name_of(reference: &Reference) -> Value {
-        Value::GetAtt(reference.clone(), "QueueName")
+        Value::GetAtt(reference.clone(), Attr::QueueName)
     }
 
     /// The queue URL (`Ref`): what queue policies and SDK calls take; never where an ARN is required.
@@ -111,10 +112,10 @@ impl Queue {
         let url = self.url();
         stack.attached(
             &self.reference,
-            "AWS::SQS::QueuePolicy",
+            ResourceType::SqsQueuePolicy.as_str(),
             |s| s.child(&path, "Policy"),
             || {
-                Resource::new("AWS::SQS::QueuePolicy")
+                Resource::new(ResourceType::SqsQueuePolicy)
                     .with_policy_document()
                     .prop("Queues", Value::List(vec![url]))
             },

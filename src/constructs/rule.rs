@@ -7,12 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use super::event_bus::EventBus;
 use super::function::Function;
-use super::iam::{EVENTS_SERVICE, LAMBDA_INVOKE, QUEUE_SEND};
 use super::limits::{
     EVENT_PATTERN_CHARS, RULE_NAME_CHARS, RULE_TARGETS, TARGET_EVENT_AGE_SECONDS,
     TARGET_RETRY_ATTEMPTS,
 };
 use super::queue::Queue;
+use crate::core::cfn::iam::{self, EVENTS_SERVICE, LAMBDA_INVOKE, QUEUE_SEND};
+use crate::core::cfn::{Attr, ResourceType};
 use crate::core::{ConstructPath, LogicalId, Reference, Resource, Stack, Statement, Value};
 
 /// One matcher of an event pattern field.
@@ -183,7 +184,7 @@ impl Rule {
         let mut rendered = Vec::new();
         let reference = stack.add(
             &resource_path,
-            Resource::new(super::types::RULE)
+            Resource::new(ResourceType::EventsRule)
                 .prop("Name", name.clone())
                 .prop("EventBusName", bus.name())
                 .prop("EventPattern", Value::Json(pattern))
@@ -215,7 +216,7 @@ impl Rule {
                     let permission = stack.child(&rule.path, &format!("AllowInvokeTarget{i}"));
                     stack.add(
                         &permission,
-                        Resource::new("AWS::Lambda::Permission")
+                        Resource::new(ResourceType::LambdaPermission)
                             .prop("Action", LAMBDA_INVOKE)
                             .prop("FunctionName", f.arn())
                             .prop("Principal", EVENTS_SERVICE)
@@ -256,7 +257,7 @@ impl Rule {
 
     /// The rule ARN.
     pub fn arn(&self) -> Value {
-        Value::GetAtt(self.reference.clone(), "Arn")
+        Value::GetAtt(self.reference.clone(), Attr::Arn)
     }
 }
 
@@ -265,10 +266,7 @@ fn add_queue_statement(stack: &mut Stack, policy: &Reference, queue: &Queue, rul
         EVENTS_SERVICE,
         QUEUE_SEND,
         vec![queue.arn()],
-        Some(Value::map([(
-            "ArnEquals",
-            Value::map([("aws:SourceArn", rule.arn())]),
-        )])),
+        Some(iam::source_arn_equals(rule.arn())),
     );
     if let Some(doc) = stack
         .resource_mut(policy)

@@ -6,7 +6,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::bucket::Bucket;
 use super::function::Function;
-use super::iam::{BUCKET_LIST, BUCKET_PUT, QUEUE_SEND, STREAM_LIST, STREAM_READ, TOPIC_PUBLISH};
 use super::limits::{
     BATCH_SIZE, FILTER_PATTERN_CHARS, FILTERS, MAXIMUM_BATCHING_WINDOW_SECONDS,
     MAXIMUM_RECORD_AGE_SECONDS, MAXIMUM_RETRY_ATTEMPTS, PARALLELIZATION_FACTOR,
@@ -15,6 +14,10 @@ use super::limits::{
 use super::queue::Queue;
 use super::table::Table;
 use super::topic::Topic;
+use crate::core::cfn::ResourceType;
+use crate::core::cfn::iam::{
+    BUCKET_LIST, BUCKET_PUT, QUEUE_SEND, STREAM_LIST, STREAM_READ, TOPIC_PUBLISH,
+};
 use crate::core::{ConstructPath, Reference, Resource, Stack, Statement, Suppression, Value};
 
 /// Where a mapping starts reading a stream. Changing it REPLACES the mapping.
@@ -267,7 +270,7 @@ impl StreamSource {
             OnFailure::None => None,
         };
 
-        let mut r = Resource::new(super::types::EVENT_SOURCE_MAPPING)
+        let mut r = Resource::new(ResourceType::LambdaEventSourceMapping)
             .prop("FunctionName", function.name())
             .prop("EventSourceArn", table.stream_arn())
             .prop("StartingPosition", props.starting_position.as_str())

@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::core::cfn::{Attr, ResourceType};
 use crate::core::{ConstructPath, Reference, RemovalPolicy, Resource, Stack, Value};
 
 /// A key attribute.
@@ -162,7 +163,7 @@ impl Table {
                 stack.error(&path, "key attribute names must be 1..=255 bytes long");
             }
         }
-        let mut r = Resource::new(super::types::TABLE)
+        let mut r = Resource::new(ResourceType::DynamoDbTable)
             .checkov_skip(super::checkov::TABLE_KMS)
             .prop("KeySchema", Value::List(keys))
             .prop("AttributeDefinitions", Value::List(attributes));
@@ -230,12 +231,12 @@ impl Table {
 
     /// The table ARN.
     pub fn arn(&self) -> Value {
-        Value::GetAtt(self.reference.clone(), "Arn")
+        Value::GetAtt(self.reference.clone(), Attr::Arn)
     }
 
     /// The ARN of the table's latest stream (only for a table with a stream).
     pub fn stream_arn(&self) -> Value {
-        Value::GetAtt(self.reference.clone(), "StreamArn")
+        Value::GetAtt(self.reference.clone(), Attr::StreamArn)
     }
 }
 

@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::core::cfn::ResourceType;
 use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 
 /// Topic props.
@@ -27,7 +28,7 @@ pub struct Topic {
 impl Topic {
     /// Adds a topic and its email subscriptions.
     pub fn new(stack: &mut Stack, path: ConstructPath, props: &TopicProps) -> Self {
-        let r = Resource::new("AWS::SNS::Topic")
+        let r = Resource::new(ResourceType::SnsTopic)
             .prop_opt("DisplayName", props.display_name.clone())
             .checkov_skip(super::checkov::TOPIC_KMS);
         let resource = stack.child(&path, "Resource");
@@ -43,7 +44,7 @@ impl Topic {
             let sub = stack.child(&topic.path, &format!("Email{i}"));
             stack.add(
                 &sub,
-                Resource::new("AWS::SNS::Subscription")
+                Resource::new(ResourceType::SnsSubscription)
                     .prop("Protocol", "email")
                     .prop("Endpoint", email.clone())
                     .prop("TopicArn", topic.arn()),

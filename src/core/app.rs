@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 
 use super::asset::{AssetResolver, AssetUse};
 use super::bootstrap;
+use super::cfn::Attr;
 use super::diagnostic::{Diagnostic, Diagnostics, Severity};
 use super::env::Environment;
 use super::id::StackName;
@@ -213,10 +214,10 @@ fn resolve_references(
 ) {
     // Cross-stack references (consumer, reference, attribute), collected first so producers can
     // be edited after; local ones are checked in place without copying anything.
-    let mut found: Vec<(StackName, Reference, Option<&'static str>)> = Vec::new();
+    let mut found: Vec<(StackName, Reference, Option<Attr>)> = Vec::new();
     for (name, p) in parts.iter() {
         let resources = &p.template.resources;
-        let mut visit = |r: &Reference, attr: Option<&'static str>| {
+        let mut visit = |r: &Reference, attr: Option<Attr>| {
             if &r.stack != name {
                 found.push((name.clone(), r.clone(), attr));
             } else if !resources.contains_key(&r.logical_id) {

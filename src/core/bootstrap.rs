@@ -19,9 +19,7 @@ pub const ASSET_BUCKET: &str = "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Re
 
 /// The ARN of a bootstrap role, e.g. `deploy`, `cfn-exec`, `file-publishing`, `lookup`.
 pub fn role_arn(role: &str) -> String {
-    format!(
-        "arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/cdk-{QUALIFIER}-{role}-role-${{AWS::AccountId}}-${{AWS::Region}}"
-    )
+    super::cfn::arn::bootstrap_role(QUALIFIER, role)
 }
 
 /// The asset bucket as a template value.

@@ -3,6 +3,7 @@
 mod app;
 mod asset;
 pub mod bootstrap;
+pub mod cfn;
 mod diagnostic;
 mod env;
 mod id;

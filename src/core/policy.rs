@@ -105,7 +105,7 @@ impl PolicyDocument {
     /// Visits every resource reference in the statements.
     pub fn for_each_reference(
         &self,
-        f: &mut impl FnMut(&super::value::Reference, Option<&'static str>),
+        f: &mut impl FnMut(&super::value::Reference, Option<super::cfn::Attr>),
     ) {
         for s in &self.statements {
             s.resources.iter().for_each(|r| r.for_each_reference(f));

@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
+use super::cfn::ResourceType;
 use super::id::{LogicalId, StackName};
 use super::policy::{Effect, PolicyDocument, Principal, Statement};
 use super::value::{Map, Value, export_name};
@@ -38,7 +39,7 @@ impl RemovalPolicy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
     /// The CloudFormation type, e.g. `AWS::DynamoDB::Table`.
-    pub kind: &'static str,
+    pub kind: ResourceType,
     /// Properties in the order they are rendered.
     pub properties: Map,
     /// For policy resources: the document grants append to, rendered as `PolicyDocument`.
@@ -51,7 +52,7 @@ pub struct Resource {
 
 impl Resource {
     /// A resource of the given type with no properties yet.
-    pub fn new(kind: &'static str) -> Self {
+    pub fn new(kind: ResourceType) -> Self {
         Self {
             kind,
             properties: Map::with_capacity(8),
@@ -271,7 +272,7 @@ impl Serialize for Rendered<'_, Resource> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.item;
         let mut map = s.serialize_map(None)?;
-        map.serialize_entry("Type", r.kind)?;
+        map.serialize_entry("Type", r.kind.as_str())?;
         if !r.properties.is_empty() || r.policy_document.is_some() {
             map.serialize_entry("Properties", &Properties(*self))?;
         }
@@ -384,11 +385,11 @@ impl Serialize for Rendered<'_, Value> {
                 Single("Ref", r.logical_id.as_str()).serialize(s)
             }
             Value::GetAtt(r, attr) if &r.stack == self.stack => {
-                Single("Fn::GetAtt", &[r.logical_id.as_str(), attr]).serialize(s)
+                Single("Fn::GetAtt", &[r.logical_id.as_str(), attr.as_str()]).serialize(s)
             }
             Value::Ref(r) => Single("Fn::ImportValue", &export_name(r, None)).serialize(s),
             Value::GetAtt(r, attr) => {
-                Single("Fn::ImportValue", &export_name(r, Some(attr))).serialize(s)
+                Single("Fn::ImportValue", &export_name(r, Some(*attr))).serialize(s)
             }
             Value::ParamRef(name) => Single("Ref", name).serialize(s),
             Value::Pseudo(p) => Single("Ref", p.name()).serialize(s),

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use super::cfn::Attr;
 use super::id::{LogicalId, StackName};
 use super::policy::PolicyDocument;
 
@@ -127,7 +128,7 @@ pub enum Value {
     /// `{"Ref": "ParameterName"}` of a parameter of the stack being rendered.
     ParamRef(String),
     /// `{"Fn::GetAtt": ["LogicalId", "Attr"]}` (an import when rendered in another stack).
-    GetAtt(Reference, &'static str),
+    GetAtt(Reference, Attr),
     /// `{"Ref": "AWS::..."}`.
     Pseudo(Pseudo),
     /// `{"Fn::Sub": template}` or `{"Fn::Sub": [template, vars]}`; references go in `vars`.
@@ -180,10 +181,10 @@ impl Value {
     }
 
     /// Visits every resource reference in this value (including nested ones).
-    pub fn for_each_reference(&self, f: &mut impl FnMut(&Reference, Option<&'static str>)) {
+    pub fn for_each_reference(&self, f: &mut impl FnMut(&Reference, Option<Attr>)) {
         match self {
             Value::Ref(r) => f(r, None),
-            Value::GetAtt(r, attr) => f(r, Some(attr)),
+            Value::GetAtt(r, attr) => f(r, Some(*attr)),
             Value::List(items) | Value::Join(_, items) => {
                 items.iter().for_each(|v| v.for_each_reference(f))
             }
@@ -250,7 +251,7 @@ impl From<Vec<Value>> for Value {
 }
 
 /// The export name a cross-stack reference goes through: stable, readable, unique per producing stack.
-pub fn export_name(reference: &Reference, attr: Option<&str>) -> String {
+pub fn export_name(reference: &Reference, attr: Option<Attr>) -> String {
     match attr {
         None => format!(
             "{}:ExportsOutputRef{}",
@@ -260,19 +261,19 @@ pub fn export_name(reference: &Reference, attr: Option<&str>) -> String {
             "{}:ExportsOutputFnGetAtt{}{}",
             reference.stack,
             reference.logical_id,
-            attr.replace('.', "")
+            attr.as_str().replace('.', "")
         ),
     }
 }
 
 /// The logical ID of the output that carries an export.
-pub fn export_output_id(reference: &Reference, attr: Option<&str>) -> String {
+pub fn export_output_id(reference: &Reference, attr: Option<Attr>) -> String {
     match attr {
         None => format!("ExportsOutputRef{}", reference.logical_id),
         Some(attr) => format!(
             "ExportsOutputFnGetAtt{}{}",
             reference.logical_id,
-            attr.replace('.', "")
+            attr.as_str().replace('.', "")
         ),
     }
 }

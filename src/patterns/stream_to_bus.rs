@@ -30,8 +30,9 @@ use crate::constructs::limits::{ASYNC_EVENT_AGE_SECONDS, ASYNC_RETRY_ATTEMPTS};
 use crate::constructs::{
     Alarm, Bucket, EventBus, EventBusProps, EventContract, Function, FunctionProps, OnFailure,
     Queue, QueueProps, Rule, RuleProps, SchemaRegistry, StreamSource, StreamSourceProps,
-    StreamViewType, Table, TableProps, Target, TargetKind, Topic, TopicProps, iam, types,
+    StreamViewType, Table, TableProps, Target, TargetKind, Topic, TopicProps,
 };
+use crate::core::cfn::{ResourceType, iam};
 use crate::core::suggest::closest;
 use crate::core::{ConstructPath, LogicalId, Output, Resource, Stack, Statement, Value};
 use tributary_runtime::env;
@@ -325,7 +326,7 @@ fn async_failures_once(stack: &mut Stack, function: &Function, alerts: &Topic) {
     let queue_path = stack.child(&function.path, "AsyncFailureQueue");
     let queue = Queue::new(stack, queue_path, &QueueProps::default());
     function.grant(stack, Statement::allow(iam::QUEUE_SEND, vec![queue.arn()]));
-    let mut config = Resource::new(types::EVENT_INVOKE_CONFIG)
+    let mut config = Resource::new(ResourceType::LambdaEventInvokeConfig)
         .prop("FunctionName", function.name())
         .prop("Qualifier", "$LATEST")
         .prop("MaximumRetryAttempts", ASYNC_RETRY_ATTEMPTS.max)

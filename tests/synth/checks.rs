@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 use tributary::checks::{RULES, template_size};
 use tributary::constructs::*;
+use tributary::core::cfn::ResourceType;
 use tributary::core::{
     ConstructPath, Output, RemovalPolicy, Resource, Severity, Stack, StackName, Statement,
     Suppression, Synthesized, Value,
@@ -48,7 +49,7 @@ fn raw_mapping(s: &mut Stack, edit: impl FnOnce(Resource, &Table, &Queue) -> Res
     let f = function(s, "Consumer");
     let p = s.construct("Dlq");
     let q = Queue::new(s, p, &QueueProps::default());
-    let r = Resource::new("AWS::Lambda::EventSourceMapping")
+    let r = Resource::new(ResourceType::LambdaEventSourceMapping)
         .prop("FunctionName", f.name())
         .prop("EventSourceArn", table.stream_arn())
         .prop("StartingPosition", "TRIM_HORIZON")
@@ -73,7 +74,7 @@ fn raw_rule(s: &mut Stack, pattern: serde_json::Value, target: impl FnOnce(&Queu
     let p = s.construct("Rule");
     s.add(
         &p,
-        Resource::new("AWS::Events::Rule")
+        Resource::new(ResourceType::EventsRule)
             .prop("EventBusName", bus.name())
             .prop("EventPattern", Value::Json(pattern))
             .prop("Targets", Value::List(vec![target(&q)])),
@@ -240,7 +241,7 @@ fn each_rule_has_a_case_that_triggers_it() {
                 let p = s.construct("Bare");
                 s.add(
                     &p,
-                    Resource::new("AWS::Lambda::Function").prop("Runtime", "provided.al2023"),
+                    Resource::new(ResourceType::LambdaFunction).prop("Runtime", "provided.al2023"),
                 );
             }),
         ),
@@ -259,7 +260,7 @@ fn each_rule_has_a_case_that_triggers_it() {
                 let p = s.construct("Doomed");
                 s.add(
                     &p,
-                    Resource::new("AWS::DynamoDB::Table").retain(RemovalPolicy::Delete),
+                    Resource::new(ResourceType::DynamoDbTable).retain(RemovalPolicy::Delete),
                 );
             }),
         ),
@@ -303,7 +304,7 @@ fn alarmed_bucket_named(s: &mut Stack, id: &str) -> OnFailure {
 fn topics(s: &mut Stack, n: usize) {
     for i in 0..n {
         let p = s.construct(&format!("T{i}"));
-        s.add(&p, Resource::new("AWS::SNS::Topic"));
+        s.add(&p, Resource::new(ResourceType::SnsTopic));
     }
 }
 
@@ -344,7 +345,7 @@ fn bare_mapping_codes(source: Value) -> Vec<&'static str> {
     codes(|s| {
         let f = function(s, "Consumer");
         let p = s.construct("Raw");
-        let r = Resource::new("AWS::Lambda::EventSourceMapping")
+        let r = Resource::new(ResourceType::LambdaEventSourceMapping)
             .prop("FunctionName", f.name())
             .prop("EventSourceArn", source);
         s.add(&p, r);

@@ -1,6 +1,7 @@
 //! Core: intrinsics, cross-stack references, logical IDs.
 
 use tributary::assets::Workspace;
+use tributary::core::cfn::{Attr, ResourceType};
 use tributary::core::{App, Environment, Pseudo, Reference, Resource, StackName, Value};
 
 use crate::common::{errors, one_stack, root, template};
@@ -8,7 +9,7 @@ use crate::common::{errors, one_stack, root, template};
 fn render(value: Value) -> String {
     let synth = one_stack(|s| {
         let p = s.construct("Thing");
-        s.add(&p, Resource::new("AWS::SQS::Queue").prop("X", value));
+        s.add(&p, Resource::new(ResourceType::SqsQueue).prop("X", value));
     })
     .unwrap();
     let t: serde_json::Value = serde_json::from_str(&template(&synth)).unwrap();
@@ -27,7 +28,7 @@ fn intrinsics_render_as_cloudformation() {
     let r = || reference("Test", "Thing");
     assert_eq!(render(Value::Ref(r())), r#"{"Ref":"Thing"}"#);
     assert_eq!(
-        render(Value::GetAtt(r(), "Arn")),
+        render(Value::GetAtt(r(), Attr::Arn)),
         r#"{"Fn::GetAtt":["Thing","Arn"]}"#
     );
     assert_eq!(
@@ -41,7 +42,7 @@ fn intrinsics_render_as_cloudformation() {
     assert_eq!(
         render(Value::sub_with(
             "${X}/*",
-            [("X", Value::GetAtt(r(), "Arn"))]
+            [("X", Value::GetAtt(r(), Attr::Arn))]
         )),
         r#"{"Fn::Sub":["${X}/*",{"X":{"Fn::GetAtt":["Thing","Arn"]}}]}"#
     );
@@ -61,12 +62,13 @@ fn cross_stack_reference_becomes_export_import_and_dependency() {
     let mut app = App::new(Workspace::open(&root()));
     let producer = app.add_stack(StackName::new("Producer").unwrap(), Environment::agnostic());
     let p = producer.construct("Queue");
-    let queue = producer.add(&p, Resource::new("AWS::SQS::Queue"));
+    let queue = producer.add(&p, Resource::new(ResourceType::SqsQueue));
     let consumer = app.add_stack(StackName::new("Consumer").unwrap(), Environment::agnostic());
     let p = consumer.construct("Alarm");
     consumer.add(
         &p,
-        Resource::new("AWS::SNS::Topic").prop("TopicName", Value::GetAtt(queue, "QueueName")),
+        Resource::new(ResourceType::SnsTopic)
+            .prop("TopicName", Value::GetAtt(queue, Attr::QueueName)),
     );
     let synth = app.synth().unwrap();
     let names: Vec<&str> = synth.stacks.iter().map(|s| s.name.as_str()).collect();
@@ -101,13 +103,13 @@ fn stacks_are_ordered_by_dependency_and_cycles_are_errors() {
     let p = a.construct("X");
     a.add(
         &p,
-        Resource::new("AWS::SQS::Queue").prop("Y", Value::Ref(reference("B", "Y"))),
+        Resource::new(ResourceType::SqsQueue).prop("Y", Value::Ref(reference("B", "Y"))),
     );
     let b = app.add_stack(StackName::new("B").unwrap(), Environment::agnostic());
     let p = b.construct("Y");
     b.add(
         &p,
-        Resource::new("AWS::SQS::Queue").prop("X", Value::Ref(reference("A", "X"))),
+        Resource::new(ResourceType::SqsQueue).prop("X", Value::Ref(reference("A", "X"))),
     );
     insta::assert_snapshot!(errors(app.synth()), @"error: stacks depend on each other in a cycle: A -> B -> A; move the shared resources into one stack");
 }
@@ -121,12 +123,12 @@ fn cross_environment_references_are_refused() {
     };
     let a = app.add_stack(StackName::new("A").unwrap(), env);
     let p = a.construct("X");
-    let x = a.add(&p, Resource::new("AWS::SQS::Queue"));
+    let x = a.add(&p, Resource::new(ResourceType::SqsQueue));
     let b = app.add_stack(StackName::new("B").unwrap(), Environment::agnostic());
     let p = b.construct("Y");
     b.add(
         &p,
-        Resource::new("AWS::SQS::Queue").prop("X", Value::Ref(x)),
+        Resource::new(ResourceType::SqsQueue).prop("X", Value::Ref(x)),
     );
     insta::assert_snapshot!(errors(app.synth()), @"error: stack `B` (aws://unknown-account/unknown-region) references stack `A` (aws://123456789012/eu-west-1); cross-stack references only work within one account and region");
 }
@@ -135,10 +137,10 @@ fn cross_environment_references_are_refused() {
 fn logical_id_collisions_name_both_paths() {
     let result = one_stack(|s| {
         let a = s.construct("OrdersTable");
-        s.add(&a, Resource::new("AWS::SQS::Queue"));
+        s.add(&a, Resource::new(ResourceType::SqsQueue));
         let b = s.construct("Orders");
         let b = s.child(&b, "Table");
-        s.add(&b, Resource::new("AWS::SQS::Queue"));
+        s.add(&b, Resource::new(ResourceType::SqsQueue));
     });
     insta::assert_snapshot!(errors(result), @"error: Test/Orders/Table: logical ID `OrdersTable` is also derived from `Test/OrdersTable`; rename one of the constructs or override its logical ID");
 }
@@ -150,7 +152,7 @@ fn overrides_keep_logical_ids_and_unused_ones_are_errors() {
             .unwrap();
         let p = s.construct("Renamed");
         let p = s.child(&p, "Resource");
-        s.add(&p, Resource::new("AWS::SQS::Queue"));
+        s.add(&p, Resource::new(ResourceType::SqsQueue));
     })
     .unwrap();
     assert!(template(&synth).contains(r#""OldName": {"#));
@@ -178,7 +180,7 @@ fn duplicate_construct_ids_and_invalid_ids_are_errors() {
 fn every_template_carries_the_bootstrap_version_check() {
     let synth = one_stack(|s| {
         let p = s.construct("Q");
-        s.add(&p, Resource::new("AWS::SQS::Queue"));
+        s.add(&p, Resource::new(ResourceType::SqsQueue));
     })
     .unwrap();
     let t: serde_json::Value = serde_json::from_str(&template(&synth)).unwrap();

@@ -46,7 +46,7 @@ fn limits_agree_with_cfn_lint_schemas() {
     let providers = read(dir.join("providers/us-east-1.json"));
     let mut problems = Vec::new();
     for limit in limits::ALL {
-        let file = providers[limit.resource].as_str().unwrap();
+        let file = providers[limit.resource.as_str()].as_str().unwrap();
         let schema = read(dir.join("resources").join(format!("{file}.json")));
         let property = &schema["properties"][limit.property];
         let (min, max) = (
@@ -55,7 +55,7 @@ fn limits_agree_with_cfn_lint_schemas() {
         );
         let narrower = NARROWER
             .iter()
-            .any(|(r, p, _)| *r == limit.resource && *p == limit.property);
+            .any(|(r, p, _)| *r == limit.resource.as_str() && *p == limit.property);
         let ok = if narrower {
             limit.min >= min && limit.max <= max
         } else {

@@ -1,5 +1,8 @@
-//! The IAM actions grants use, in one place. Apps never write IAM: wiring a mapping, a target or a
-//! route adds exactly these, scoped to the ARNs of the handles involved.
+//! The IAM vocabulary grants use, in one place: actions, service principals and condition keys.
+//! Apps never write IAM: wiring a mapping, a target or a route adds exactly these, scoped to the
+//! ARNs of the handles involved.
+
+use crate::core::value::Value;
 
 /// Write one item of a table (conditional puts included) and read it back.
 pub const TABLE_WRITE: &[&str] = &[
@@ -52,3 +55,19 @@ pub const LAMBDA_SERVICE: &str = "lambda.amazonaws.com";
 pub const EVENTS_SERVICE: &str = "events.amazonaws.com";
 /// The API Gateway service principal.
 pub const APIGATEWAY_SERVICE: &str = "apigateway.amazonaws.com";
+
+/// The condition key that says whether a request came over TLS.
+pub const SECURE_TRANSPORT_KEY: &str = "aws:SecureTransport";
+/// The condition key holding the ARN of the resource a service principal acts for.
+pub const SOURCE_ARN_KEY: &str = "aws:SourceArn";
+
+/// The condition of a statement about plain-HTTP requests: `{"Bool": {"aws:SecureTransport": "false"}}`.
+pub fn insecure_transport() -> Value {
+    Value::map([("Bool", Value::map([(SECURE_TRANSPORT_KEY, "false".into())]))])
+}
+
+/// The condition that scopes a service principal to one source resource:
+/// `{"ArnEquals": {"aws:SourceArn": <arn>}}`.
+pub fn source_arn_equals(arn: Value) -> Value {
+    Value::map([("ArnEquals", Value::map([(SOURCE_ARN_KEY, arn)]))])
+}
