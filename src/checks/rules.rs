@@ -477,7 +477,7 @@ fn iam_wildcards(t: &Template, out: &mut Vec<Finding>) {
     let star_ok: Vec<&str> = iam::STREAM_LIST
         .iter()
         .chain(iam::XRAY_WRITE)
-        .copied()
+        .map(|a| a.as_str())
         .collect();
     for (id, r) in t.resources.iter() {
         let Some(doc) = &r.policy_document else {

@@ -32,43 +32,53 @@ pub struct Statement {
 }
 
 impl Statement {
-    /// An identity-policy statement allowing `actions` on `resources`.
-    pub fn allow(actions: &[&'static str], resources: Vec<Value>) -> Self {
+    /// An identity-policy statement allowing `actions` (the vocabulary's
+    /// [`super::cfn::iam::Action`]s, or names) on `resources`.
+    pub fn allow<A: Copy + Into<&'static str>>(actions: &[A], resources: Vec<Value>) -> Self {
         Self {
             effect: Effect::Allow,
             principal: None,
-            actions: actions.to_vec(),
+            actions: names(actions),
             resources,
             condition: None,
         }
     }
 
     /// A resource-policy statement allowing a service principal.
-    pub fn allow_service(
+    pub fn allow_service<A: Copy + Into<&'static str>>(
         service: &'static str,
-        actions: &[&'static str],
+        actions: &[A],
         resources: Vec<Value>,
         condition: Option<Value>,
     ) -> Self {
         Self {
             effect: Effect::Allow,
             principal: Some(Principal::Service(service)),
-            actions: actions.to_vec(),
+            actions: names(actions),
             resources,
             condition,
         }
     }
 
     /// A resource-policy statement denying everyone `actions` under `condition`.
-    pub fn deny_anyone(actions: &[&'static str], resources: Vec<Value>, condition: Value) -> Self {
+    pub fn deny_anyone<A: Copy + Into<&'static str>>(
+        actions: &[A],
+        resources: Vec<Value>,
+        condition: Value,
+    ) -> Self {
         Self {
             effect: Effect::Deny,
             principal: Some(Principal::Anyone),
-            actions: actions.to_vec(),
+            actions: names(actions),
             resources,
             condition: Some(condition),
         }
     }
+}
+
+/// The names of `actions`, as a statement keeps them.
+fn names<A: Copy + Into<&'static str>>(actions: &[A]) -> Vec<&'static str> {
+    actions.iter().map(|&a| a.into()).collect()
 }
 
 /// A policy document that grants append to; identical statements are kept once.

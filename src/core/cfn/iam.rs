@@ -2,52 +2,189 @@
 //! Apps never write IAM: wiring a mapping, a target or a route adds exactly these, scoped to the
 //! ARNs of the handles involved.
 
+use std::fmt;
+
 use crate::core::value::Value;
 
+/// An IAM action a grant allows (or, for [`Action::S3All`], the bucket policy denies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// `dynamodb:PutItem`.
+    DynamoDbPutItem,
+    /// `dynamodb:UpdateItem`.
+    DynamoDbUpdateItem,
+    /// `dynamodb:DeleteItem`.
+    DynamoDbDeleteItem,
+    /// `dynamodb:GetItem`.
+    DynamoDbGetItem,
+    /// `dynamodb:ConditionCheckItem`.
+    DynamoDbConditionCheckItem,
+    /// `dynamodb:Query`.
+    DynamoDbQuery,
+    /// `dynamodb:BatchGetItem`.
+    DynamoDbBatchGetItem,
+    /// `dynamodb:DescribeStream`.
+    DynamoDbDescribeStream,
+    /// `dynamodb:GetRecords`.
+    DynamoDbGetRecords,
+    /// `dynamodb:GetShardIterator`.
+    DynamoDbGetShardIterator,
+    /// `dynamodb:ListStreams`.
+    DynamoDbListStreams,
+    /// `events:PutEvents`.
+    EventsPutEvents,
+    /// `lambda:InvokeFunction`.
+    LambdaInvokeFunction,
+    /// `logs:CreateLogStream`.
+    LogsCreateLogStream,
+    /// `logs:PutLogEvents`.
+    LogsPutLogEvents,
+    /// `s3:*` (only in the Deny statement that refuses plain-HTTP requests).
+    S3All,
+    /// `s3:ListBucket`.
+    S3ListBucket,
+    /// `s3:PutObject`.
+    S3PutObject,
+    /// `ses:SendEmail`.
+    SesSendEmail,
+    /// `sns:Publish`.
+    SnsPublish,
+    /// `sqs:SendMessage`.
+    SqsSendMessage,
+    /// `sts:AssumeRole`.
+    StsAssumeRole,
+    /// `xray:PutTelemetryRecords`.
+    XRayPutTelemetryRecords,
+    /// `xray:PutTraceSegments`.
+    XRayPutTraceSegments,
+}
+
+impl Action {
+    /// Every action, in the order of the enum.
+    pub const ALL: [Action; 24] = [
+        Self::DynamoDbPutItem,
+        Self::DynamoDbUpdateItem,
+        Self::DynamoDbDeleteItem,
+        Self::DynamoDbGetItem,
+        Self::DynamoDbConditionCheckItem,
+        Self::DynamoDbQuery,
+        Self::DynamoDbBatchGetItem,
+        Self::DynamoDbDescribeStream,
+        Self::DynamoDbGetRecords,
+        Self::DynamoDbGetShardIterator,
+        Self::DynamoDbListStreams,
+        Self::EventsPutEvents,
+        Self::LambdaInvokeFunction,
+        Self::LogsCreateLogStream,
+        Self::LogsPutLogEvents,
+        Self::S3All,
+        Self::S3ListBucket,
+        Self::S3PutObject,
+        Self::SesSendEmail,
+        Self::SnsPublish,
+        Self::SqsSendMessage,
+        Self::StsAssumeRole,
+        Self::XRayPutTelemetryRecords,
+        Self::XRayPutTraceSegments,
+    ];
+
+    /// The name a policy statement's `Action` carries, e.g. `sqs:SendMessage`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::DynamoDbPutItem => "dynamodb:PutItem",
+            Self::DynamoDbUpdateItem => "dynamodb:UpdateItem",
+            Self::DynamoDbDeleteItem => "dynamodb:DeleteItem",
+            Self::DynamoDbGetItem => "dynamodb:GetItem",
+            Self::DynamoDbConditionCheckItem => "dynamodb:ConditionCheckItem",
+            Self::DynamoDbQuery => "dynamodb:Query",
+            Self::DynamoDbBatchGetItem => "dynamodb:BatchGetItem",
+            Self::DynamoDbDescribeStream => "dynamodb:DescribeStream",
+            Self::DynamoDbGetRecords => "dynamodb:GetRecords",
+            Self::DynamoDbGetShardIterator => "dynamodb:GetShardIterator",
+            Self::DynamoDbListStreams => "dynamodb:ListStreams",
+            Self::EventsPutEvents => "events:PutEvents",
+            Self::LambdaInvokeFunction => "lambda:InvokeFunction",
+            Self::LogsCreateLogStream => "logs:CreateLogStream",
+            Self::LogsPutLogEvents => "logs:PutLogEvents",
+            Self::S3All => "s3:*",
+            Self::S3ListBucket => "s3:ListBucket",
+            Self::S3PutObject => "s3:PutObject",
+            Self::SesSendEmail => "ses:SendEmail",
+            Self::SnsPublish => "sns:Publish",
+            Self::SqsSendMessage => "sqs:SendMessage",
+            Self::StsAssumeRole => "sts:AssumeRole",
+            Self::XRayPutTelemetryRecords => "xray:PutTelemetryRecords",
+            Self::XRayPutTraceSegments => "xray:PutTraceSegments",
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<Action> for &'static str {
+    fn from(action: Action) -> Self {
+        action.as_str()
+    }
+}
+
+impl From<Action> for Value {
+    /// The action's name, for the `Action` property of an `AWS::Lambda::Permission`.
+    fn from(action: Action) -> Self {
+        Value::from(action.as_str())
+    }
+}
+
 /// Write one item of a table (conditional puts included) and read it back.
-pub const TABLE_WRITE: &[&str] = &[
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:GetItem",
-    "dynamodb:ConditionCheckItem",
+pub const TABLE_WRITE: &[Action] = &[
+    Action::DynamoDbPutItem,
+    Action::DynamoDbUpdateItem,
+    Action::DynamoDbDeleteItem,
+    Action::DynamoDbGetItem,
+    Action::DynamoDbConditionCheckItem,
 ];
 /// Read items of a table.
-pub const TABLE_READ: &[&str] = &[
-    "dynamodb:GetItem",
-    "dynamodb:Query",
-    "dynamodb:BatchGetItem",
+pub const TABLE_READ: &[Action] = &[
+    Action::DynamoDbGetItem,
+    Action::DynamoDbQuery,
+    Action::DynamoDbBatchGetItem,
 ];
 /// Read a table's stream (scoped to the stream ARN).
-pub const STREAM_READ: &[&str] = &[
-    "dynamodb:DescribeStream",
-    "dynamodb:GetRecords",
-    "dynamodb:GetShardIterator",
+pub const STREAM_READ: &[Action] = &[
+    Action::DynamoDbDescribeStream,
+    Action::DynamoDbGetRecords,
+    Action::DynamoDbGetShardIterator,
 ];
 /// List streams: only valid with `Resource: "*"` (AWS has no resource type for it).
-pub const STREAM_LIST: &[&str] = &["dynamodb:ListStreams"];
+pub const STREAM_LIST: &[Action] = &[Action::DynamoDbListStreams];
 /// Send to a queue.
-pub const QUEUE_SEND: &[&str] = &["sqs:SendMessage"];
+pub const QUEUE_SEND: &[Action] = &[Action::SqsSendMessage];
 /// Publish to a topic.
-pub const TOPIC_PUBLISH: &[&str] = &["sns:Publish"];
+pub const TOPIC_PUBLISH: &[Action] = &[Action::SnsPublish];
 /// Write objects (an S3 on-failure destination).
-pub const BUCKET_PUT: &[&str] = &["s3:PutObject"];
+pub const BUCKET_PUT: &[Action] = &[Action::S3PutObject];
 /// List a bucket (an S3 on-failure destination checks the bucket).
-pub const BUCKET_LIST: &[&str] = &["s3:ListBucket"];
+pub const BUCKET_LIST: &[Action] = &[Action::S3ListBucket];
 /// Sending email with SES v2 `SendEmail` (scoped to the sending identities).
-pub const SES_SEND: &[&str] = &["ses:SendEmail"];
+pub const SES_SEND: &[Action] = &[Action::SesSendEmail];
 /// Put events on a bus.
-pub const BUS_PUT_EVENTS: &[&str] = &["events:PutEvents"];
+pub const BUS_PUT_EVENTS: &[Action] = &[Action::EventsPutEvents];
 /// Write a function's logs to its log group.
-pub const LOGS_WRITE: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
+pub const LOGS_WRITE: &[Action] = &[Action::LogsCreateLogStream, Action::LogsPutLogEvents];
 /// Send X-Ray traces: only valid with `Resource: "*"`.
-pub const XRAY_WRITE: &[&str] = &["xray:PutTraceSegments", "xray:PutTelemetryRecords"];
+pub const XRAY_WRITE: &[Action] = &[
+    Action::XRayPutTraceSegments,
+    Action::XRayPutTelemetryRecords,
+];
 /// Assume a role (a trust policy's only action).
-pub const ASSUME_ROLE: &[&str] = &["sts:AssumeRole"];
+pub const ASSUME_ROLE: &[Action] = &[Action::StsAssumeRole];
 /// Everything on a bucket: only in the Deny statement that refuses plain-HTTP requests.
-pub const BUCKET_ALL: &[&str] = &["s3:*"];
-/// Invoke a function.
-pub const LAMBDA_INVOKE: &str = "lambda:InvokeFunction";
+pub const BUCKET_ALL: &[Action] = &[Action::S3All];
+/// Invoke a function (the action of the `AWS::Lambda::Permission`s that rules and routes add).
+pub const LAMBDA_INVOKE: Action = Action::LambdaInvokeFunction;
 
 /// The Lambda service principal.
 pub const LAMBDA_SERVICE: &str = "lambda.amazonaws.com";
@@ -70,4 +207,19 @@ pub fn insecure_transport() -> Value {
 /// `{"ArnEquals": {"aws:SourceArn": <arn>}}`.
 pub fn source_arn_equals(arn: Value) -> Value {
     Value::map([("ArnEquals", Value::map([(SOURCE_ARN_KEY, arn)]))])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action;
+
+    #[test]
+    fn actions_are_distinct_service_and_name() {
+        let mut seen = std::collections::HashSet::new();
+        for a in Action::ALL {
+            let (service, name) = a.as_str().split_once(':').unwrap_or_default();
+            assert!(!service.is_empty() && !name.is_empty(), "{a}");
+            assert!(seen.insert(a.as_str()), "{a} twice");
+        }
+    }
 }
