@@ -110,6 +110,16 @@ pub fn write_assembly(
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
+    // Everything but the zips, rendered once: when `out` already holds exactly this assembly
+    // (the usual warm synth), nothing is written at all.
+    let mut rendered: Vec<(String, Vec<u8>)> = Vec::new();
+    let written = render_assembly(synth, format, |name, bytes| {
+        rendered.push((name.to_owned(), bytes.to_vec()));
+        Ok(())
+    })?;
+    if is_current(out, synth, zips, &rendered) {
+        return Ok(written);
+    }
     fs::create_dir_all(&parent).map_err(io_err(format!("creating {}", parent.display())))?;
     let tmp = tempfile::Builder::new()
         .prefix(".tributary-out-")
@@ -118,20 +128,70 @@ pub fn write_assembly(
             "creating a temporary directory in {}",
             parent.display()
         )))?;
-    let written = fill(tmp.path(), synth, zips, format)?;
+    fill(tmp.path(), synth, zips, &rendered)?;
     swap_in(tmp, out)?;
     Ok(written)
+}
+
+/// Whether `out` holds exactly these files and no other: the rendered ones byte for byte, and
+/// each asset zip as a hard link of the cached zip of its hash (a zip's name is its hash and a
+/// cached zip is only ever written whole, by rename).
+fn is_current(
+    out: &Path,
+    synth: &Synthesized,
+    zips: Option<&BTreeMap<String, PathBuf>>,
+    rendered: &[(String, Vec<u8>)],
+) -> bool {
+    let Ok(entries) = fs::read_dir(out) else {
+        return false;
+    };
+    let mut expected: std::collections::BTreeSet<String> =
+        rendered.iter().map(|(n, _)| n.clone()).collect();
+    let mut assets = BTreeMap::new();
+    if let Some(zips) = zips {
+        for asset in synth.stacks.iter().flat_map(|s| &s.assets) {
+            let Some(src) = zips.get(&asset.hash) else {
+                return false;
+            };
+            expected.insert(asset_path(asset));
+            assets.insert(asset_path(asset), src);
+        }
+    }
+    let found: Option<std::collections::BTreeSet<String>> = entries
+        .map(|e| e.ok().and_then(|e| e.file_name().into_string().ok()))
+        .collect();
+    if found.as_ref() != Some(&expected) {
+        return false;
+    }
+    let same_file = |a: &Path, b: &Path| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            matches!((fs::metadata(a), fs::metadata(b)), (Ok(x), Ok(y)) if x.dev() == y.dev() && x.ino() == y.ino())
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (a, b);
+            false
+        }
+    };
+    rendered
+        .iter()
+        .all(|(name, bytes)| fs::read(out.join(name)).is_ok_and(|old| old == *bytes))
+        && assets
+            .iter()
+            .all(|(name, src)| same_file(&out.join(name), src))
 }
 
 fn fill(
     dir: &Path,
     synth: &Synthesized,
     zips: Option<&BTreeMap<String, PathBuf>>,
-    format: TemplateFormat,
-) -> Result<Vec<WrittenStack>, AssemblyError> {
-    let written = render_assembly(synth, format, |name, bytes| {
-        fs::write(dir.join(name), bytes).map_err(io_err(format!("writing {name}")))
-    })?;
+    rendered: &[(String, Vec<u8>)],
+) -> Result<(), AssemblyError> {
+    for (name, bytes) in rendered {
+        fs::write(dir.join(name), bytes).map_err(io_err(format!("writing {name}")))?;
+    }
     if let Some(zips) = zips {
         let mut copied = std::collections::BTreeSet::new();
         for asset in synth.stacks.iter().flat_map(|s| &s.assets) {
@@ -140,7 +200,7 @@ fn fill(
             }
         }
     }
-    Ok(written)
+    Ok(())
 }
 
 /// Renders every file of the assembly but the asset zips — templates, asset manifests,

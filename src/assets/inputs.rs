@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::digests::Digests;
+
 /// Workspace files that change how every binary is built, hashed when present.
 pub const BUILD_CONFIG_FILES: [&str; 4] = [
     ".cargo/config.toml",
@@ -42,18 +44,14 @@ pub fn read_toml(path: &Path) -> std::io::Result<toml::Table> {
 }
 
 /// The hash of `files` (relative to `root`, or absolute), a missing one counting as missing.
-pub fn key_of(root: &Path, files: &[PathBuf]) -> std::io::Result<String> {
+pub fn key_of(root: &Path, files: &[PathBuf], digests: &mut Digests) -> std::io::Result<String> {
     let mut h = Sha256::new();
     for file in files {
         h.update(file.to_string_lossy().as_bytes());
         h.update([0]);
-        match fs::read(root.join(file)) {
-            Ok(bytes) => {
-                h.update((bytes.len() as u64).to_le_bytes());
-                h.update(&bytes);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => h.update(b"missing"),
-            Err(e) => return Err(e),
+        match digests.digest(&root.join(file))? {
+            Some(digest) => h.update(digest),
+            None => h.update(b"missing"),
         }
     }
     Ok(hex(&h.finalize()))
@@ -213,7 +211,7 @@ impl<'a> Lock<'a> {
 /// The hash of a package's source files: every file under `dir` but its `target/`, hidden
 /// entries, its benches, tests and examples, and nested packages; each by its path relative to
 /// `root` and its content.
-pub fn source_digest(root: &Path, dir: &Path) -> std::io::Result<[u8; 32]> {
+pub fn source_digest(root: &Path, dir: &Path, digests: &mut Digests) -> std::io::Result<[u8; 32]> {
     let mut files = Vec::new();
     collect_files(dir, true, &mut files)?;
     files.sort();
@@ -224,11 +222,13 @@ pub fn source_digest(root: &Path, dir: &Path) -> std::io::Result<[u8; 32]> {
             .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/");
-        let bytes = fs::read(path)?;
         h.update(rel.as_bytes());
         h.update([0]);
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(&bytes);
+        match digests.digest(path)? {
+            Some(digest) => h.update(digest),
+            // Gone between listing and reading: counts as missing, like a key file.
+            None => h.update(b"missing"),
+        }
     }
     Ok(h.finalize().into())
 }
@@ -339,7 +339,8 @@ mod tests {
         fs::create_dir_all(root.join("h/src")).unwrap();
         fs::write(root.join("h/Cargo.toml"), "[package]\nname = \"h\"\n").unwrap();
         fs::write(root.join("h/src/main.rs"), "fn main() {}").unwrap();
-        let base = source_digest(root, &root.join("h")).unwrap();
+        let digest = || source_digest(root, &root.join("h"), &mut Digests::default()).unwrap();
+        let base = digest();
         for file in [
             "benches/b.rs",
             "tests/t.rs",
@@ -350,16 +351,12 @@ mod tests {
             let path = root.join("h").join(file);
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(&path, "x").unwrap();
-            assert_eq!(
-                source_digest(root, &root.join("h")).unwrap(),
-                base,
-                "{file}"
-            );
+            assert_eq!(digest(), base, "{file}");
         }
         // A module directory of that name under src/ is part of the binary.
         fs::create_dir_all(root.join("h/src/tests")).unwrap();
         fs::write(root.join("h/src/tests/mod.rs"), "").unwrap();
-        assert_ne!(source_digest(root, &root.join("h")).unwrap(), base);
+        assert_ne!(digest(), base);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! [`Workspace`] is the [`crate::core::AssetResolver`] the CLI gives an app.
 
 mod build;
+mod digests;
 mod glibc;
 mod inputs;
 mod workspace;

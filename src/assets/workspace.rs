@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::digests::Digests;
 use super::inputs::{self, hex};
 use crate::core::{Architecture, AssetResolver, AssetSource, AssetUse, Code, HandlerRef, suggest};
 
@@ -91,6 +92,16 @@ pub struct Workspace {
     resolved: Mutex<HashMap<(Code, Architecture), Result<AssetUse, String>>>,
     /// Source digests of packages hashed so far in this run.
     sources: Mutex<HashMap<String, Result<[u8; 32], String>>>,
+    /// File digests by stamp, remembered across runs.
+    digests: Mutex<Digests>,
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        if let Ok(digests) = self.digests.lock() {
+            digests.save(&digests_file(&self.root));
+        }
+    }
 }
 
 impl Workspace {
@@ -98,12 +109,14 @@ impl Workspace {
     /// reported when a function asks for a handler.
     pub fn open(root: &Path) -> Self {
         let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
-        let (model, source) = load_model(&root);
+        let mut digests = Digests::load(&digests_file(&root));
+        let (model, source) = load_model(&root, &mut digests);
         Self {
             root,
             model: Mutex::new((Arc::new(model), source)),
             resolved: Mutex::default(),
             sources: Mutex::default(),
+            digests: Mutex::new(digests),
         }
     }
 
@@ -157,7 +170,11 @@ impl Workspace {
                 .is_ok_and(|m| m.packages.get(handler.package()).is_some_and(|p| p.member))
         };
         if source == ModelSource::Cache && !known(&model) {
-            let fresh = Arc::new(read_model(&self.root).inspect(|m| store_model(&self.root, m)));
+            let fresh = match self.digests.lock() {
+                Ok(mut digests) => read_model(&self.root, &mut digests),
+                Err(e) => Err(e.to_string()),
+            };
+            let fresh = Arc::new(fresh.inspect(|m| store_model(&self.root, m)));
             if let Ok(mut m) = self.model.lock() {
                 *m = (fresh.clone(), ModelSource::Cargo);
             }
@@ -249,13 +266,16 @@ impl Workspace {
 
     fn source_digest(&self, name: &str, package: &Package) -> Result<[u8; 32], String> {
         let mut cache = self.sources.lock().map_err(|e| e.to_string())?;
-        cache
-            .entry(name.to_owned())
-            .or_insert_with(|| {
-                inputs::source_digest(&self.root, &package.dir)
-                    .map_err(|e| format!("cannot hash the sources of `{name}`: {e}"))
-            })
-            .clone()
+        if let Some(found) = cache.get(name) {
+            return found.clone();
+        }
+        let digest = match self.digests.lock() {
+            Ok(mut digests) => inputs::source_digest(&self.root, &package.dir, &mut digests)
+                .map_err(|e| format!("cannot hash the sources of `{name}`: {e}")),
+            Err(e) => Err(e.to_string()),
+        };
+        cache.insert(name.to_owned(), digest.clone());
+        digest
     }
 
     fn resolve_zip(&self, path: &Path, arch: Architecture) -> Result<AssetUse, String> {
@@ -292,6 +312,10 @@ impl AssetResolver for Workspace {
         Some(&self.root)
     }
 
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
     fn default_architecture(&self) -> Architecture {
         self.settings()
             .ok()
@@ -319,6 +343,13 @@ fn path_closure<'a>(
         .collect()
 }
 
+/// Where file digests are remembered.
+fn digests_file(root: &Path) -> PathBuf {
+    root.join("target")
+        .join("tributary")
+        .join(format!("digests-v{MODEL_VERSION}.json"))
+}
+
 /// Where the model is cached.
 fn cache_file(root: &Path) -> PathBuf {
     root.join("target")
@@ -327,17 +358,17 @@ fn cache_file(root: &Path) -> PathBuf {
 }
 
 /// The cached model if every file it was read from is unchanged, else a fresh one from cargo.
-fn load_model(root: &Path) -> (Result<Model, String>, ModelSource) {
+fn load_model(root: &Path, digests: &mut Digests) -> (Result<Model, String>, ModelSource) {
     let cached = fs::read(cache_file(root))
         .ok()
         .and_then(|b| serde_json::from_slice::<Model>(&b).ok())
         .filter(|m| m.version == MODEL_VERSION);
     if let Some(model) = cached
-        && inputs::key_of(root, &model.key_files).is_ok_and(|k| k == model.key)
+        && inputs::key_of(root, &model.key_files, digests).is_ok_and(|k| k == model.key)
     {
         return (Ok(model), ModelSource::Cache);
     }
-    let model = read_model(root);
+    let model = read_model(root, digests);
     if let Ok(model) = &model {
         store_model(root, model);
     }
@@ -397,7 +428,7 @@ struct MetaDependency {
 }
 
 /// Reads the workspace with `cargo metadata --no-deps` (offline, a few tens of milliseconds).
-fn read_model(root: &Path) -> Result<Model, String> {
+fn read_model(root: &Path, digests: &mut Digests) -> Result<Model, String> {
     if !root.join("Cargo.toml").is_file() {
         return Err(format!(
             "there is no cargo workspace at {} (no Cargo.toml): handlers are binaries of one",
@@ -551,7 +582,7 @@ fn read_model(root: &Path) -> Result<Model, String> {
         .map(PathBuf::from)
         .collect();
     shared.extend(
-        inputs::key_of(root, &config)
+        inputs::key_of(root, &config, digests)
             .map_err(|e| e.to_string())?
             .as_bytes(),
     );
@@ -561,7 +592,7 @@ fn read_model(root: &Path) -> Result<Model, String> {
         .collect();
     let mut packages: BTreeMap<String, Package> =
         packages.into_iter().map(|(n, (p, _))| (n, p)).collect();
-    let mut digests = BTreeMap::new();
+    let mut fixed = BTreeMap::new();
     for name in packages.keys() {
         let mut h = Sha256::new();
         h.update(&shared);
@@ -584,16 +615,16 @@ fn read_model(root: &Path) -> Result<Model, String> {
                 h.update([0]);
             }
         }
-        digests.insert(name.clone(), hex(&h.finalize()));
+        fixed.insert(name.clone(), hex(&h.finalize()));
     }
-    for (name, digest) in digests {
+    for (name, digest) in fixed {
         if let Some(p) = packages.get_mut(&name) {
             p.fixed_inputs = digest;
         }
     }
     key_files.sort();
     key_files.dedup();
-    let key = inputs::key_of(root, &key_files).map_err(|e| e.to_string())?;
+    let key = inputs::key_of(root, &key_files, digests).map_err(|e| e.to_string())?;
     Ok(Model {
         version: MODEL_VERSION,
         key,

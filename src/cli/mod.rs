@@ -137,9 +137,12 @@ impl AppArg {
                 None => Ok(app),
             },
             Source::Spec => {
-                let file = match &self.app {
-                    Some(f) => f.clone(),
-                    None => default_app()?,
+                let (file, root) = match &self.app {
+                    Some(f) => (f.clone(), None),
+                    None => {
+                        let (file, root) = root::default_app_and_root()?;
+                        (file, Some(root))
+                    }
                 };
                 let spec = crate::spec::load(&file).map_err(|errors| {
                     for e in &errors.0 {
@@ -150,13 +153,15 @@ impl AppArg {
                     }
                     Failure::Invalid
                 })?;
-                let dir = file.parent().map(PathBuf::from).unwrap_or_default();
-                let dir = if dir.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    dir
-                };
-                let root = find_project_root(&dir).unwrap_or(dir);
+                let root = root.unwrap_or_else(|| {
+                    let dir = file.parent().map(PathBuf::from).unwrap_or_default();
+                    let dir = if dir.as_os_str().is_empty() {
+                        PathBuf::from(".")
+                    } else {
+                        dir
+                    };
+                    find_project_root(&dir).unwrap_or(dir)
+                });
                 Ok(crate::spec::build(&spec, &root))
             }
         }

@@ -48,7 +48,7 @@ pub(crate) struct SynthArgs {
 pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
     let started = Instant::now();
     let app = args.app.load(source)?;
-    let root = app.assets().workspace_root().map(ToOwned::to_owned);
+    let assets = app.assets().clone();
     let mut synth = app.synth().map_err(|d| {
         for diagnostic in &d.0 {
             eprintln!("{diagnostic}");
@@ -75,13 +75,23 @@ pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
         .iter()
         .flat_map(|s| s.assets.iter().cloned())
         .collect();
-    let root = root.ok_or_else(|| {
-        anyhow::anyhow!(
-            "this app's assets are only named (no cargo workspace): build it with `App::new(Workspace::open(root))` to deploy it"
-        )
-    })?;
+    // The workspace that hashed the assets builds them (a resolver of the app's own that knows a
+    // workspace root gets one opened there).
+    let opened;
+    let workspace = match assets.as_any().downcast_ref::<Workspace>() {
+        Some(w) => w,
+        None => {
+            let root = assets.workspace_root().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "this app's assets are only named (no cargo workspace): build it with `App::new(Workspace::open(root))` to deploy it"
+                )
+            })?;
+            opened = Workspace::open(root);
+            &opened
+        }
+    };
     let zips = build_assets(
-        &Workspace::open(&root),
+        workspace,
         &uses,
         &BuildOptions {
             verbose: !args.quiet,

@@ -204,6 +204,10 @@ pub trait AssetResolver: fmt::Debug + Send + Sync {
     fn workspace_root(&self) -> Option<&std::path::Path> {
         None
     }
+
+    /// The resolver as [`std::any::Any`], so the layer that made it can find its own type again
+    /// (the CLI builds the assets with the workspace that hashed them).
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// A resolver that hashes nothing: every asset's hash is derived from its name alone. For apps
@@ -212,6 +216,10 @@ pub trait AssetResolver: fmt::Debug + Send + Sync {
 pub struct NamedAssets;
 
 impl AssetResolver for NamedAssets {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
     fn resolve(&self, code: &Code, arch: Architecture) -> Result<AssetUse, String> {
         use sha2::{Digest, Sha256};
         let (source, key) = match code {

@@ -81,6 +81,12 @@ pub(crate) fn parse_document<T: serde::de::DeserializeOwned>(
     file: &Path,
     text: &str,
 ) -> Result<T, SpecError> {
+    // A good JSON document is read without tracking field paths (they only serve the error).
+    if is_json(file)
+        && let Ok(value) = serde_json::from_str(text)
+    {
+        return Ok(value);
+    }
     parse_as::<T>(is_json(file), text).map_err(|(line, column, message)| SpecError {
         file: file.to_owned(),
         line,

@@ -1,0 +1,195 @@
+//! Content digests of files, remembered across runs by each file's stamp (size, modification and
+//! change times, inode), so a warm synth stats the inputs of its assets instead of reading and
+//! hashing them. A digest is always of the content: the stamp only says when it must be taken
+//! again.
+//!
+//! A file changed twice within one tick of the file system's clock keeps its stamp: like git's
+//! "racily clean" entries, a digest is not remembered while its file changed in the last
+//! [`RACY_SECONDS`], so it is read again on the next run.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// How recently a file may have changed for its digest still to be taken again next run.
+pub const RACY_SECONDS: u64 = 2;
+
+/// What identifies one version of a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    len: u64,
+    modified_ns: u128,
+    changed_ns: u128,
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Self {
+        let ns = |t: std::io::Result<SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos())
+        };
+        #[cfg(unix)]
+        let (changed_ns, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            let changed = u128::try_from(meta.ctime()).unwrap_or(0) * 1_000_000_000
+                + u128::try_from(meta.ctime_nsec()).unwrap_or(0);
+            (changed, meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed_ns, inode) = (0, 0);
+        Self {
+            len: meta.len(),
+            modified_ns: ns(meta.modified()),
+            changed_ns,
+            inode,
+        }
+    }
+
+    /// Whether the file changed so recently that another change in the same clock tick would
+    /// keep this stamp.
+    fn is_racy(&self, now: SystemTime) -> bool {
+        let now = now
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or(Duration::ZERO)
+            .as_nanos();
+        let latest = self.modified_ns.max(self.changed_ns);
+        latest + u128::from(RACY_SECONDS) * 1_000_000_000 >= now
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    stamp: Stamp,
+    /// Hex SHA-256 of the content.
+    sha256: String,
+}
+
+/// Remembered digests, by absolute path.
+#[derive(Debug, Default)]
+pub struct Digests {
+    entries: HashMap<PathBuf, Entry>,
+    changed: bool,
+}
+
+impl Digests {
+    /// The digests remembered in `file` (none if it is missing or unreadable).
+    pub fn load(file: &Path) -> Self {
+        let entries = fs::read(file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        Self {
+            entries,
+            changed: false,
+        }
+    }
+
+    /// Writes the digests to `file` if any changed (best effort: a failure only costs the next
+    /// run some reading).
+    pub fn save(&self, file: &Path) {
+        if !self.changed {
+            return;
+        }
+        let now = SystemTime::now();
+        let kept: HashMap<&PathBuf, &Entry> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| !e.stamp.is_racy(now))
+            .collect();
+        if let (Some(dir), Ok(bytes)) = (file.parent(), serde_json::to_vec(&kept))
+            && fs::create_dir_all(dir).is_ok()
+        {
+            let tmp = file.with_extension("tmp");
+            if fs::write(&tmp, bytes).is_ok() {
+                let _ = fs::rename(&tmp, file);
+            }
+        }
+    }
+
+    /// The SHA-256 of the content of `path`, or `None` when there is no such file.
+    pub fn digest(&mut self, path: &Path) -> std::io::Result<Option<[u8; 32]>> {
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let stamp = Stamp::of(&meta);
+        if let Some(entry) = self.entries.get(path)
+            && entry.stamp == stamp
+            && let Some(digest) = from_hex(&entry.sha256)
+        {
+            return Ok(Some(digest));
+        }
+        let digest: [u8; 32] = Sha256::digest(fs::read(path)?).into();
+        self.entries.insert(
+            path.to_owned(),
+            Entry {
+                stamp,
+                sha256: super::hex(&digest),
+            },
+        );
+        self.changed = true;
+        Ok(Some(digest))
+    }
+}
+
+fn from_hex(s: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if s.len() != 64 {
+        return None;
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(s.get(i * 2..i * 2 + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_digest_is_of_the_content_and_taken_again_when_the_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.rs");
+        fs::write(&file, "one").unwrap();
+        let mut digests = Digests::default();
+        let one = digests.digest(&file).unwrap().unwrap();
+        assert_eq!(one, <[u8; 32]>::from(Sha256::digest(b"one")));
+        fs::write(&file, "two").unwrap();
+        assert_eq!(
+            digests.digest(&file).unwrap().unwrap(),
+            <[u8; 32]>::from(Sha256::digest(b"two"))
+        );
+        assert_eq!(digests.digest(&dir.path().join("missing")).unwrap(), None);
+    }
+
+    #[test]
+    fn remembered_digests_survive_a_run_but_racy_ones_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.rs");
+        fs::write(&file, "one").unwrap();
+        let store = dir.path().join("digests.json");
+        let mut digests = Digests::default();
+        digests.digest(&file).unwrap();
+        // Just written: racy, so not remembered.
+        digests.save(&store);
+        assert!(Digests::load(&store).entries.is_empty());
+        // An old file is remembered, and its digest is answered without reading it.
+        let old = SystemTime::now() - Duration::from_secs(3600);
+        let stamp = Stamp {
+            modified_ns: old.duration_since(UNIX_EPOCH).unwrap().as_nanos(),
+            changed_ns: old.duration_since(UNIX_EPOCH).unwrap().as_nanos(),
+            ..Stamp::of(&fs::metadata(&file).unwrap())
+        };
+        assert!(!stamp.is_racy(SystemTime::now()));
+        assert_eq!(from_hex(&super::super::hex(&[7u8; 32])), Some([7u8; 32]));
+    }
+}
