@@ -8,7 +8,7 @@
 //! discovery uses: an `AWSEvent` envelope tagged with `x-amazon-events-source` and
 //! `x-amazon-events-detail-type` whose `detail` refers to the detail's schema.
 
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Map, Value as Json};
 use tributary_runtime::contract::{BusinessEvent, Contract, ContractFile, EventDoc};
 
 use crate::core::cfn::{Attr, ResourceType};
@@ -46,36 +46,161 @@ impl EventSchema {
         }
     }
 
-    /// The OpenAPI 3 document of the whole event (envelope + detail) under `source`.
-    pub fn openapi(&self, source: &str) -> Json {
-        let mut schemas = Map::new();
-        schemas.insert(
-            "AWSEvent".to_owned(),
-            json!({
-                "type": "object",
-                "required": ["detail-type", "resources", "detail", "id", "source", "time", "region", "version", "account"],
-                "x-amazon-events-detail-type": self.detail_type,
-                "x-amazon-events-source": source,
-                "properties": {
-                    "detail": self.detail,
-                    "account": { "type": "string" },
-                    "detail-type": { "type": "string" },
-                    "id": { "type": "string" },
-                    "region": { "type": "string" },
-                    "resources": { "type": "array", "items": { "type": "string" } },
-                    "source": { "type": "string" },
-                    "time": { "type": "string", "format": "date-time" },
-                    "version": { "type": "string" },
+    /// The OpenAPI 3 document of the whole event (envelope + detail) under `source`, as the
+    /// compact JSON the registry's `Content` holds (written from borrowed parts: nothing of the
+    /// contract is copied).
+    pub fn openapi(&self, source: &str) -> String {
+        serde_json::to_string(&openapi::Document::new(self, source)).unwrap_or_default()
+    }
+}
+
+/// The OpenAPI 3 document EventBridge's schema discovery writes for an event, as borrowed
+/// serializable parts (field order is the document's key order).
+mod openapi {
+    use serde::Serialize;
+    use serde::ser::{SerializeMap, Serializer};
+    use serde_json::{Map, Value as Json};
+
+    use super::EventSchema;
+
+    #[derive(Serialize)]
+    pub(super) struct Document<'a> {
+        openapi: &'static str,
+        info: Info<'a>,
+        paths: Empty,
+        components: Components<'a>,
+    }
+
+    impl<'a> Document<'a> {
+        pub(super) fn new(event: &'a EventSchema, source: &'a str) -> Self {
+            Self {
+                openapi: "3.0.0",
+                info: Info {
+                    version: "1.0.0",
+                    title: &event.detail_type,
+                    description: &event.description,
                 },
-            }),
-        );
-        schemas.extend(self.definitions.clone());
-        json!({
-            "openapi": "3.0.0",
-            "info": { "version": "1.0.0", "title": self.detail_type, "description": self.description },
-            "paths": {},
-            "components": { "schemas": schemas },
-        })
+                paths: Empty {},
+                components: Components {
+                    schemas: Schemas {
+                        envelope: Envelope {
+                            kind: "object",
+                            required: [
+                                "detail-type",
+                                "resources",
+                                "detail",
+                                "id",
+                                "source",
+                                "time",
+                                "region",
+                                "version",
+                                "account",
+                            ],
+                            detail_type: &event.detail_type,
+                            source,
+                            properties: Properties {
+                                detail: &event.detail,
+                                account: STRING,
+                                detail_type: STRING,
+                                id: STRING,
+                                region: STRING,
+                                resources: Strings {
+                                    kind: "array",
+                                    items: STRING,
+                                },
+                                source: STRING,
+                                time: DateTime {
+                                    kind: "string",
+                                    format: "date-time",
+                                },
+                                version: STRING,
+                            },
+                        },
+                        definitions: &event.definitions,
+                    },
+                },
+            }
+        }
+    }
+
+    #[derive(Serialize)]
+    struct Info<'a> {
+        version: &'static str,
+        title: &'a str,
+        description: &'a str,
+    }
+
+    #[derive(Serialize)]
+    struct Empty {}
+
+    #[derive(Serialize)]
+    struct Components<'a> {
+        schemas: Schemas<'a>,
+    }
+
+    /// `AWSEvent` first, then the detail's named schemas.
+    struct Schemas<'a> {
+        envelope: Envelope<'a>,
+        definitions: &'a Map<String, Json>,
+    }
+
+    impl Serialize for Schemas<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(1 + self.definitions.len()))?;
+            map.serialize_entry("AWSEvent", &self.envelope)?;
+            for (name, schema) in self.definitions {
+                map.serialize_entry(name, schema)?;
+            }
+            map.end()
+        }
+    }
+
+    #[derive(Serialize)]
+    struct Envelope<'a> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        required: [&'static str; 9],
+        #[serde(rename = "x-amazon-events-detail-type")]
+        detail_type: &'a str,
+        #[serde(rename = "x-amazon-events-source")]
+        source: &'a str,
+        properties: Properties<'a>,
+    }
+
+    #[derive(Serialize)]
+    struct Properties<'a> {
+        detail: &'a Json,
+        account: Typed,
+        #[serde(rename = "detail-type")]
+        detail_type: Typed,
+        id: Typed,
+        region: Typed,
+        resources: Strings,
+        source: Typed,
+        time: DateTime,
+        version: Typed,
+    }
+
+    #[derive(Clone, Copy, Serialize)]
+    struct Typed {
+        #[serde(rename = "type")]
+        kind: &'static str,
+    }
+
+    const STRING: Typed = Typed { kind: "string" };
+
+    #[derive(Serialize)]
+    struct Strings {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        items: Typed,
+    }
+
+    #[derive(Serialize)]
+    struct DateTime {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        format: &'static str,
     }
 }
 
@@ -83,7 +208,8 @@ impl EventSchema {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventContract {
     pub source: String,
-    pub events: Vec<EventSchema>,
+    /// Shared, not copied, by the constructs that use the contract.
+    pub events: std::sync::Arc<[EventSchema]>,
 }
 
 impl EventContract {
@@ -147,8 +273,8 @@ impl SchemaRegistry {
         let resource = stack.child(&path, "Resource");
         let reference = stack.add(&resource, r);
         let registry = Self { path, reference };
-        for event in &contract.events {
-            let content = event.openapi(&contract.source).to_string();
+        for event in contract.events.iter() {
+            let content = event.openapi(&contract.source);
             let schema_path = stack.child(&registry.path, &event.detail_type);
             if content.chars().count() > SCHEMA_CONTENT_MAX {
                 stack.error(
