@@ -257,21 +257,27 @@ fn collect_files(dir: &Path, crate_root: bool, out: &mut Vec<PathBuf>) -> std::i
     Ok(())
 }
 
-/// Largest zip a function's `Code` may name in S3 (Lambda: 250 MB unzipped, and a zip is never
-/// larger than what it holds).
-pub const MAX_ZIP_BYTES: usize = 250 * 1024 * 1024;
+/// Largest deployment package Lambda takes, unzipped (the account limit `CodeSizeUnzipped`,
+/// 262,144,000 bytes by default): the sum of a zip's entries is checked against it.
+pub const MAX_ZIP_BYTES: usize = 262_144_000;
 
-/// Refuses what Lambda would refuse at deploy or first start: a file that is not a zip, one over
-/// [`MAX_ZIP_BYTES`], one without a top-level `bootstrap` (a custom runtime starts it).
+/// Refuses what Lambda would refuse at deploy or first start: a file that is not a zip, one that
+/// holds more than [`MAX_ZIP_BYTES`] unzipped, one without a top-level `bootstrap` (a custom runtime starts it).
 pub fn check_bootstrap_zip(bytes: &[u8]) -> Result<(), String> {
-    if bytes.len() > MAX_ZIP_BYTES {
-        return Err(format!(
-            "the zip is {} bytes; Lambda takes at most {MAX_ZIP_BYTES}",
-            bytes.len()
-        ));
-    }
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a zip file: {e}"))?;
+    let mut unzipped: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| format!("not a zip file: {e}"))?;
+        unzipped = unzipped.saturating_add(entry.size());
+    }
+    if unzipped > MAX_ZIP_BYTES as u64 {
+        return Err(format!(
+            "the zip holds {unzipped} bytes unzipped; Lambda takes at most {MAX_ZIP_BYTES}"
+        ));
+    }
     let mut entry = archive.by_name("bootstrap").map_err(|_| {
         "the zip has no top-level `bootstrap`, the executable provided.al2023 starts".to_owned()
     })?;
