@@ -121,3 +121,50 @@ fn a_workspace_of_another_domain_synthesizes_with_the_binary() {
         first
     );
 }
+
+/// The tool knows no domain: the `tributary` package's normal dependencies (what `cargo install`
+/// builds) hold none of the example's crates.
+#[test]
+fn the_tool_depends_on_no_handler_or_domain_crate() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let root = crate::common::root();
+    let tree = Command::new(&cargo)
+        .args([
+            "tree",
+            "--offline",
+            "--locked",
+            "-p",
+            "tributary",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(
+        tree.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tree.stderr)
+    );
+    let tree = String::from_utf8_lossy(&tree.stdout);
+    let example_crates: Vec<String> = fs::read_dir(root.join("handlers"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let manifest = fs::read_to_string(e.path().join("Cargo.toml")).ok()?;
+            let name = manifest.lines().find_map(|l| l.strip_prefix("name = "))?;
+            Some(name.trim_matches('"').to_owned())
+        })
+        .collect();
+    assert!(example_crates.len() >= 4, "{example_crates:?}");
+    for line in tree.lines() {
+        let package = line.split(' ').next().unwrap_or_default();
+        assert!(
+            !example_crates.iter().any(|c| c == package),
+            "tributary depends on the example's crate {package}"
+        );
+    }
+    assert!(tree.contains("tributary-runtime"), "{tree}");
+}
