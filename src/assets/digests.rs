@@ -105,7 +105,7 @@ impl Digests {
         if let (Some(dir), Ok(bytes)) = (file.parent(), serde_json::to_vec(&kept))
             && fs::create_dir_all(dir).is_ok()
         {
-            let tmp = file.with_extension("tmp");
+            let tmp = file.with_extension(format!("{}.tmp", std::process::id()));
             if fs::write(&tmp, bytes).is_ok() {
                 let _ = fs::rename(&tmp, file);
             }

@@ -382,7 +382,7 @@ fn store_model(root: &Path, model: &Model) {
         if let Some(dir) = file.parent()
             && fs::create_dir_all(dir).is_ok()
         {
-            let tmp = file.with_extension("json.tmp");
+            let tmp = file.with_extension(format!("{}.tmp", std::process::id()));
             if fs::write(&tmp, bytes).is_ok() {
                 let _ = fs::rename(&tmp, &file);
             }
