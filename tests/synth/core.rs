@@ -193,3 +193,47 @@ fn every_template_carries_the_bootstrap_version_check() {
         r#"{"Fn::Not":[{"Fn::Contains":[["1","2","3","4","5"],{"Ref":"BootstrapVersion"}]}]}"#
     );
 }
+
+/// The core is pure: no file system, no processes, and no call up into a layer above it
+/// (assets and checks reach it through `AssetResolver` and `TemplateChecks`).
+#[test]
+fn the_core_reads_no_file_and_names_no_layer_above_it() {
+    const FORBIDDEN: [&str; 10] = [
+        "std::fs",
+        "std::process",
+        "std::net",
+        "crate::assets",
+        "crate::assembly",
+        "crate::checks",
+        "crate::cli",
+        "crate::constructs",
+        "crate::patterns",
+        "crate::spec",
+    ];
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(&crate::common::root().join("src/core"), &mut files);
+    assert!(files.len() > 10, "{files:?}");
+    let mut found = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            for name in FORBIDDEN {
+                if code.contains(name) {
+                    found.push(format!("{}:{}: {name}", file.display(), i + 1));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
