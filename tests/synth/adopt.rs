@@ -131,7 +131,6 @@ fn the_tool_depends_on_no_handler_or_domain_crate() {
     let tree = Command::new(&cargo)
         .args([
             "tree",
-            "--offline",
             "--locked",
             "-p",
             "tributary",
