@@ -182,14 +182,30 @@ mod tests {
         // Just written: racy, so not remembered.
         digests.save(&store);
         assert!(Digests::load(&store).entries.is_empty());
-        // An old file is remembered, and its digest is answered without reading it.
-        let old = SystemTime::now() - Duration::from_secs(3600);
+        // A file last changed an hour ago is remembered across a save and a load.
+        let old = (SystemTime::now() - Duration::from_secs(3600))
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
         let stamp = Stamp {
-            modified_ns: old.duration_since(UNIX_EPOCH).unwrap().as_nanos(),
-            changed_ns: old.duration_since(UNIX_EPOCH).unwrap().as_nanos(),
+            modified_ns: old,
+            changed_ns: old,
             ..Stamp::of(&fs::metadata(&file).unwrap())
         };
         assert!(!stamp.is_racy(SystemTime::now()));
-        assert_eq!(from_hex(&super::super::hex(&[7u8; 32])), Some([7u8; 32]));
+        let mut digests = Digests::default();
+        digests.entries.insert(
+            file.clone(),
+            Entry {
+                stamp,
+                sha256: super::super::hex(&[7u8; 32]),
+            },
+        );
+        digests.changed = true;
+        digests.save(&store);
+        let loaded = Digests::load(&store);
+        assert_eq!(loaded.entries.len(), 1);
+        assert_eq!(loaded.entries[&file].stamp, stamp);
+        assert_eq!(from_hex(&loaded.entries[&file].sha256), Some([7u8; 32]));
     }
 }
