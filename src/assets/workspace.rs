@@ -48,6 +48,8 @@ pub struct Settings {
 struct Package {
     /// Its directory (absolute).
     dir: PathBuf,
+    /// Its version (what its `Cargo.lock` entry is found by).
+    version: String,
     member: bool,
     /// Binary targets that build with default features.
     bins: Vec<String>,
@@ -505,13 +507,17 @@ fn read_model(root: &Path, digests: &mut Digests) -> Result<Model, String> {
     let lock = inputs::Lock::new(&lock);
     let members: BTreeSet<&str> = meta.workspace_members.iter().map(String::as_str).collect();
 
-    let mut packages = BTreeMap::new();
+    let mut packages: BTreeMap<String, Package> = BTreeMap::new();
     let mut key_files = vec![PathBuf::from("Cargo.toml"), PathBuf::from("Cargo.lock")];
     // Hashed present or not: one appearing changes how everything builds.
     key_files.extend(inputs::BUILD_CONFIG_FILES.iter().map(PathBuf::from));
     // Members, then the path packages outside the workspace they reach.
-    let mut todo: Vec<(PathBuf, bool)> = Vec::new();
+    let mut todo: Vec<PathBuf> = Vec::new();
+    // Each member's dev-dependencies: the lock file lists them with the others, and they never
+    // reach a binary.
+    let mut dev: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for p in &meta.packages {
+        dev.insert(p.name.clone(), dev_only(&p.dependencies));
         let member = members.contains(p.id.as_str());
         let dir = p.manifest_path.parent().unwrap_or(root).to_owned();
         let path_deps: Vec<(String, PathBuf)> = p
@@ -520,24 +526,23 @@ fn read_model(root: &Path, digests: &mut Digests) -> Result<Model, String> {
             .filter(|d| d.kind.as_deref() != Some("dev"))
             .filter_map(|d| Some((d.name.clone(), d.path.clone()?)))
             .collect();
-        for (_, dir) in &path_deps {
-            todo.push((dir.clone(), false));
-        }
+        todo.extend(path_deps.iter().map(|(_, dir)| dir.clone()));
         let (bins, feature_bins) = binaries(&p.targets);
         let manifest_file = relative(root, &p.manifest_path);
         key_files.push(manifest_file);
         let package = Package {
             dir,
+            version: p.version.clone(),
             member,
             bins,
             feature_bins,
             path_deps: path_deps.into_iter().map(|(n, _)| n).collect(),
             fixed_inputs: String::new(),
         };
-        packages.insert(p.name.clone(), (package, p.version.clone()));
+        packages.insert(p.name.clone(), package);
     }
     // Path dependencies outside the workspace: read their manifests directly.
-    while let Some((dir, _)) = todo.pop() {
+    while let Some(dir) = todo.pop() {
         let manifest_path = dir.join("Cargo.toml");
         let Ok(toml) = inputs::read_toml(&manifest_path) else {
             continue;
@@ -559,21 +564,19 @@ fn read_model(root: &Path, digests: &mut Digests) -> Result<Model, String> {
             .unwrap_or("")
             .to_owned();
         let deps = inputs::path_dependencies(&toml, &dir);
-        todo.extend(deps.iter().map(|(_, d)| (d.clone(), false)));
+        todo.extend(deps.iter().map(|(_, d)| d.clone()));
         key_files.push(relative(root, &manifest_path));
         packages.insert(
             name.to_owned(),
-            (
-                Package {
-                    dir,
-                    member: false,
-                    bins: Vec::new(),
-                    feature_bins: Vec::new(),
-                    path_deps: deps.into_iter().map(|(n, _)| n).collect(),
-                    fixed_inputs: String::new(),
-                },
+            Package {
+                dir,
                 version,
-            ),
+                member: false,
+                bins: Vec::new(),
+                feature_bins: Vec::new(),
+                path_deps: deps.into_iter().map(|(n, _)| n).collect(),
+                fixed_inputs: String::new(),
+            },
         );
     }
     let mut shared = inputs::workspace_inputs(&manifest);
@@ -586,26 +589,14 @@ fn read_model(root: &Path, digests: &mut Digests) -> Result<Model, String> {
             .map_err(|e| e.to_string())?
             .as_bytes(),
     );
-    let versions: BTreeMap<String, String> = packages
-        .iter()
-        .map(|(n, (_, v))| (n.clone(), v.clone()))
-        .collect();
-    let mut packages: BTreeMap<String, Package> =
-        packages.into_iter().map(|(n, (p, _))| (n, p)).collect();
+    let no_dev = BTreeSet::new();
     let mut fixed = BTreeMap::new();
     for name in packages.keys() {
         let mut h = Sha256::new();
         h.update(&shared);
         for (dep, package) in path_closure(&packages, name) {
-            // Its dev-dependencies: listed in the lock file with the others, never in a binary.
-            let dev = meta
-                .packages
-                .iter()
-                .find(|p| p.name == dep)
-                .map(|p| dev_only(&p.dependencies))
-                .unwrap_or_default();
-            let version = versions.get(dep).map_or("", String::as_str);
-            for entry in lock.closure(dep, version, &dev) {
+            let skip = dev.get(dep).unwrap_or(&no_dev);
+            for entry in lock.closure(dep, &package.version, skip) {
                 h.update(entry.as_bytes());
                 h.update([0]);
             }
