@@ -80,7 +80,7 @@ fn big_app(catalog: Arc<dyn AssetResolver>, stacks: usize) -> App {
             stack,
             path,
             &TopicProps {
-                email_subscriptions: vec![format!("oncall+{s}@example.com")],
+                email_subscriptions: vec![format!("oncall+{s}@example.com").parse().unwrap()],
                 ..Default::default()
             },
         );
@@ -129,7 +129,7 @@ fn big_app(catalog: Arc<dyn AssetResolver>, stacks: usize) -> App {
                 api.add_route(
                     stack,
                     HttpMethod::Post,
-                    &format!("/tables/{p}/writers/{w}"),
+                    &format!("/tables/{p}/writers/{w}").parse().unwrap(),
                     &writer,
                 );
             }

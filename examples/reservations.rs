@@ -29,7 +29,7 @@ pub fn build(mut app: App) -> Result<App, Box<dyn std::error::Error>> {
         stack,
         path,
         &TopicProps {
-            email_subscriptions: vec!["oncall@example.com".into()],
+            email_subscriptions: vec!["oncall@example.com".parse()?],
             ..Default::default()
         },
     );
@@ -59,7 +59,7 @@ pub fn build(mut app: App) -> Result<App, Box<dyn std::error::Error>> {
     reservations.add_writer(stack, &create);
     let path = stack.construct("Api");
     let api = HttpApi::new(stack, path, &HttpApiProps::default());
-    api.add_route(stack, HttpMethod::Post, "/reservations", &create);
+    api.add_route(stack, HttpMethod::Post, &"/reservations".parse()?, &create);
 
     let stack = app.add_stack(
         StackName::new("StaffNotifications")?,
@@ -72,16 +72,11 @@ pub fn build(mut app: App) -> Result<App, Box<dyn std::error::Error>> {
         path,
         &FunctionProps {
             description: Some("Emails the restaurant about a new reservation".into()),
-            environment: [
-                ("SENDER_EMAIL", "reservations@example.com"),
-                ("STAFF_EMAIL", "staff@example.com"),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
-            send_email_from: vec!["reservations@example.com".into()],
+            send_email_from: vec!["reservations@example.com".parse()?],
             ..FunctionProps::new("notify-staff")
-        },
+        }
+        .env("SENDER_EMAIL", "reservations@example.com")?
+        .env("STAFF_EMAIL", "staff@example.com")?,
     );
     let path = stack.construct("OnReservationCreated");
     reservations.add_rule(

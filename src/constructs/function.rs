@@ -6,6 +6,8 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::email::SesIdentity;
+use super::environment::{self, EnvVarName};
 use super::limits::{MEMORY_SIZE_MB, TIMEOUT_SECONDS, check_log_retention};
 use crate::core::cfn::iam::{ASSUME_ROLE, LAMBDA_SERVICE, LOGS_WRITE, SES_SEND, XRAY_WRITE};
 use crate::core::cfn::{Attr, ResourceType, arn};
@@ -58,13 +60,17 @@ pub struct FunctionProps {
     #[serde(default = "timeout")]
     #[schemars(range(min = TIMEOUT_SECONDS.min, max = TIMEOUT_SECONDS.max))]
     pub timeout_seconds: u32,
-    /// Extra environment variables. Default: none (bindings add the names of what they bind).
+    /// Extra environment variables: names of `[a-zA-Z][a-zA-Z0-9_]+`, none that Lambda sets
+    /// itself, none that a binding sets (`TABLE_NAME` of a writer, `EVENT_BUS_NAME` of a
+    /// publisher), at most 4 KB in all. Default: none (bindings add the names of what they
+    /// bind).
     #[serde(
         default,
         skip_serializing_if = "IndexMap::is_empty",
         deserialize_with = "crate::core::unique_keys"
     )]
-    pub environment: IndexMap<String, String>,
+    #[schemars(extend("propertyNames" = serde_json::json!({ "not": { "enum": environment::RESERVED } })))]
+    pub environment: IndexMap<EnvVarName, String>,
     /// Days the function's log group keeps logs (a CloudWatch Logs retention value). Default: 30.
     #[serde(default = "retention")]
     pub log_retention_days: u32,
@@ -81,7 +87,7 @@ pub struct FunctionProps {
     /// grants `ses:SendEmail` on exactly those identities, and on an address's domain (SES
     /// authorizes an address of a verified domain against the domain). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub send_email_from: Vec<String>,
+    pub send_email_from: Vec<SesIdentity>,
     /// Policy rules (or checkov checks) knowingly switched off for this construct and everything
     /// under it, each with its reason (recorded in the template). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -104,6 +110,17 @@ impl FunctionProps {
     /// Props for a prebuilt zip (holding an executable `bootstrap`) with every default.
     pub fn zip(path: impl Into<PathBuf>) -> Self {
         Self::with_code(None, Some(path.into()))
+    }
+
+    /// These props with one more environment variable, or why Lambda would refuse its name.
+    pub fn env(
+        mut self,
+        name: &str,
+        value: impl Into<String>,
+    ) -> Result<Self, environment::EnvVarNameError> {
+        self.environment
+            .insert(EnvVarName::new(name)?, value.into());
+        Ok(self)
     }
 
     fn with_code(handler: Option<HandlerRef>, code: Option<PathBuf>) -> Self {
@@ -142,14 +159,6 @@ impl Function {
         MEMORY_SIZE_MB.check(stack, &path, "memorySize", props.memory_size.into());
         TIMEOUT_SECONDS.check(stack, &path, "timeoutSeconds", props.timeout_seconds.into());
         check_log_retention(stack, &path, "logRetentionDays", props.log_retention_days);
-        for name in props.environment.keys() {
-            if !is_env_name(name) {
-                stack.error(
-                    &path,
-                    format!("environment variable name `{name}` must match [A-Za-z][A-Za-z0-9_]*"),
-                );
-            }
-        }
         for s in &props.suppress {
             stack.suppress(&path, s.clone());
         }
@@ -210,7 +219,10 @@ impl Function {
         };
         let mut variables = Map::new();
         for (k, v) in &props.environment {
-            variables.insert(k.clone(), Value::from(v.clone()));
+            variables.insert(k.as_str().to_owned(), Value::from(v.clone()));
+        }
+        if let Some(why) = environment::check_size(variables.iter()) {
+            stack.error(&path, format!("environment: {why}"));
         }
         let mut r = Resource::new(ResourceType::LambdaFunction)
             .checkov_skip(super::checkov::LAMBDA_VPC)
@@ -260,7 +272,7 @@ impl Function {
         if props.tracing {
             function.grant(stack, Statement::allow(XRAY_WRITE, vec!["*".into()]));
         }
-        let identities = email_identities(stack, &function.path, &props.send_email_from);
+        let identities = email_identities(&props.send_email_from);
         if !identities.is_empty() {
             let arns = identities
                 .iter()
@@ -309,17 +321,15 @@ impl Function {
         }
     }
 
-    /// Sets an environment variable (e.g. the name of a bound table).
-    pub fn set_environment(&self, stack: &mut Stack, name: &str, value: Value) {
-        if !is_env_name(name) {
-            let path = self.path.clone();
-            stack.error(
-                &path,
-                format!("environment variable name `{name}` must match [A-Za-z][A-Za-z0-9_]*"),
-            );
+    /// Sets an environment variable for a binding (e.g. the name of a bound table); `by` says
+    /// which binding, for the error when the function's own `environment` already sets it.
+    pub fn set_environment(&self, stack: &mut Stack, name: &str, value: Value, by: &str) {
+        let path = self.path.clone();
+        if let Err(e) = EnvVarName::new(name) {
+            stack.error(&path, format!("{by}: {e}"));
+            return;
         }
         let Some(r) = stack.resource_mut(&self.reference) else {
-            let path = self.path.clone();
             stack.error(
                 &path,
                 "cannot set the environment of a function of another stack",
@@ -332,45 +342,37 @@ impl Function {
                 Value::map([("Variables", Value::Map(Map::new()))]),
             );
         }
+        let mut problem = None;
         if let Some(Value::Map(env)) = r.properties.get_mut("Environment")
             && let Some(Value::Map(vars)) = env.get_mut("Variables")
         {
-            vars.insert(name.to_owned(), value);
+            if vars.get(name).is_some() {
+                problem = Some(format!(
+                    "environment: `{name}` is set by {by}, which would replace the value given here; remove it from `environment`"
+                ));
+            } else {
+                vars.insert(name.to_owned(), value);
+                problem =
+                    environment::check_size(vars.iter()).map(|why| format!("environment: {why}"));
+            }
+        }
+        if let Some(problem) = problem {
+            stack.error(&path, problem);
         }
     }
 }
 
-fn is_env_name(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// The SES identities `senders` stand for (each address and its domain, each domain), without
-/// repeats; an error for anything that is neither an address nor a domain.
-fn email_identities(stack: &mut Stack, path: &ConstructPath, senders: &[String]) -> Vec<String> {
-    let is_domain = |d: &str| {
-        d.contains('.')
-            && !d.starts_with('.')
-            && !d.ends_with('.')
-            && d.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
-    };
+/// The SES identities `senders` stand for: each address and its domain (SES authorizes an
+/// address of a verified domain against the domain), each domain, without repeats.
+fn email_identities(senders: &[SesIdentity]) -> Vec<String> {
     let mut identities: Vec<String> = Vec::new();
     for sender in senders {
-        let (local, domain) = match sender.rsplit_once('@') {
-            Some((local, domain)) => (Some(local), domain),
-            None => (None, sender.as_str()),
+        let domain = match sender {
+            SesIdentity::Address(a) => Some(a.domain()),
+            SesIdentity::Domain(_) => None,
         };
-        let local_ok = local
-            .is_none_or(|l| !l.is_empty() && !l.chars().any(|c| c.is_whitespace() || c == '$'));
-        if !local_ok || !is_domain(domain) {
-            stack.error(
-                path,
-                format!("sendEmailFrom: `{sender}` is neither an email address nor a domain"),
-            );
-            continue;
-        }
-        for identity in [sender.as_str(), domain] {
+        let both = [Some(sender.as_str()), domain.as_ref().map(|d| d.as_str())];
+        for identity in both.into_iter().flatten() {
             if !identities.iter().any(|i| i == identity) {
                 identities.push(identity.to_owned());
             }

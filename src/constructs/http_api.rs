@@ -5,9 +5,11 @@ use std::fmt;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 
 use super::function::Function;
 use super::limits::check_log_retention;
+use super::route_path::RoutePath;
 use crate::core::cfn::iam::{APIGATEWAY_SERVICE, LAMBDA_INVOKE};
 use crate::core::cfn::{Attr, ResourceType, arn};
 use crate::core::{ConstructPath, Output, Reference, RemovalPolicy, Resource, Stack, Value};
@@ -175,28 +177,24 @@ impl HttpApi {
         &self,
         stack: &mut Stack,
         method: HttpMethod,
-        route_path: &str,
+        route_path: &RoutePath,
         function: &Function,
     ) {
-        let valid_path = route_path.starts_with('/')
-            && !route_path.contains("//")
-            && route_path
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "/-_.{}+".contains(c));
-        if !valid_path {
-            stack.error(&self.path, format!("route path `{route_path}` must start with `/` and use A-Z a-z 0-9 - _ . {{param}}"));
+        let route_key = format!("{method} {route_path}");
+        let taken = stack.template().resources.values().any(|r| {
+            r.kind == ResourceType::ApiGatewayV2Route
+                && r.properties.get("ApiId") == Some(&self.id())
+                && r.properties.get("RouteKey") == Some(&Value::from(route_key.clone()))
+        });
+        if taken {
+            stack.error(
+                &self.path,
+                format!("route `{route_key}` is defined twice; API Gateway takes each method and path once"),
+            );
+            return;
         }
         function.skip_checkov(stack, super::checkov::LAMBDA_DLQ_SYNC);
-        let route_id: String = format!("{method}{route_path}")
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                let mut c = s.chars();
-                c.next()
-                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                    .unwrap_or_default()
-            })
-            .collect();
+        let route_id = self.route_id(stack, method, route_path);
         let route = stack.child(&self.path, &route_id);
         let integration_path = stack.child(&route, "Integration");
         let integration = stack.add(
@@ -212,7 +210,7 @@ impl HttpApi {
             &route_resource,
             Resource::new(ResourceType::ApiGatewayV2Route)
                 .prop("ApiId", self.id())
-                .prop("RouteKey", format!("{method} {route_path}"))
+                .prop("RouteKey", route_key)
                 .prop("AuthorizationType", "NONE")
                 .prop(
                     "Target",
@@ -232,8 +230,32 @@ impl HttpApi {
                 .prop("Principal", APIGATEWAY_SERVICE)
                 .prop(
                     "SourceArn",
-                    arn::execute_api_route(self.id(), method_name.as_deref(), route_path),
+                    arn::execute_api_route(self.id(), method_name.as_deref(), route_path.as_str()),
                 ),
         );
+    }
+
+    /// The construct id of a route: its method and path in PascalCase (`PostReservationsId`),
+    /// readable in the logical IDs. Paths that differ only in what PascalCase drops
+    /// (`/wait-list` and `/wait_list`, `/a/{id}` and `/a/id`) or in case would share it: a later
+    /// one gets a short hash of its route key, so every route keeps an id of its own.
+    fn route_id(&self, stack: &Stack, method: HttpMethod, route_path: &RoutePath) -> String {
+        let readable: String = format!("{method}{route_path}")
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                let mut c = s.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        if !stack.has_construct(&self.path.child(&readable)) {
+            return readable;
+        }
+        let key = format!("{method} {route_path}");
+        let digest = sha2::Sha256::digest(key.as_bytes());
+        let hash: String = digest[..4].iter().map(|b| format!("{b:02X}")).collect();
+        format!("{readable}{hash}")
     }
 }

@@ -4,12 +4,15 @@
 pub mod alarm;
 pub mod bucket;
 pub mod checkov;
+pub mod email;
+pub mod environment;
 pub mod event_bus;
 pub mod event_schemas;
 pub mod function;
 pub mod http_api;
 pub mod limits;
 pub mod queue;
+pub mod route_path;
 pub mod rule;
 pub mod stream_source;
 pub mod table;
@@ -17,11 +20,14 @@ pub mod topic;
 
 pub use alarm::Alarm;
 pub use bucket::Bucket;
+pub use email::{EmailAddress, MailDomain, SesIdentity};
+pub use environment::EnvVarName;
 pub use event_bus::{EventBus, EventBusProps};
 pub use event_schemas::{EventContract, EventSchema, SchemaRegistry};
 pub use function::{Function, FunctionProps};
 pub use http_api::{HttpApi, HttpApiProps, HttpMethod, Throttling};
 pub use queue::{Queue, QueueProps};
+pub use route_path::RoutePath;
 pub use rule::{EventPattern, Matcher, Rule, RuleProps, Target, TargetKind, TargetRetry};
 pub use stream_source::{
     OnFailure, RecordAge, Retries, StartingPosition, StreamSource, StreamSourceProps,

@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::email::EmailAddress;
 use crate::core::cfn::ResourceType;
 use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 
@@ -15,7 +16,7 @@ pub struct TopicProps {
     pub display_name: Option<String>,
     /// Email addresses subscribed to the topic (each must confirm). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub email_subscriptions: Vec<String>,
+    pub email_subscriptions: Vec<EmailAddress>,
 }
 
 /// A topic handle.
@@ -35,18 +36,12 @@ impl Topic {
         let reference = stack.add(&resource, r);
         let topic = Self { path, reference };
         for (i, email) in props.email_subscriptions.iter().enumerate() {
-            if !is_email(email) {
-                stack.error(
-                    &topic.path,
-                    format!("emailSubscriptions[{i}] = `{email}` is not an email address"),
-                );
-            }
             let sub = stack.child(&topic.path, &format!("Email{i}"));
             stack.add(
                 &sub,
                 Resource::new(ResourceType::SnsSubscription)
                     .prop("Protocol", "email")
-                    .prop("Endpoint", email.clone())
+                    .prop("Endpoint", email.as_str().to_owned())
                     .prop("TopicArn", topic.arn()),
             );
         }
@@ -56,18 +51,5 @@ impl Topic {
     /// The topic ARN (`Ref`).
     pub fn arn(&self) -> Value {
         Value::Ref(self.reference.clone())
-    }
-}
-
-fn is_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !s.contains(char::is_whitespace)
-        }
-        None => false,
     }
 }

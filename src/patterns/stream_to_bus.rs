@@ -67,7 +67,7 @@ pub struct AlarmOptions {
     /// Emails subscribed to the pattern's own alert topic (used when no alert topic is given).
     /// Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub emails: Vec<String>,
+    pub emails: Vec<crate::constructs::EmailAddress>,
 }
 
 impl Default for AlarmOptions {
@@ -166,7 +166,12 @@ impl StreamToBus {
 
         let publisher_path = stack.child(&path, "Publisher");
         let publisher = Function::new(stack, publisher_path, &props.publisher);
-        publisher.set_environment(stack, env::EVENT_BUS_NAME, bus.name());
+        publisher.set_environment(
+            stack,
+            env::EVENT_BUS_NAME,
+            bus.name(),
+            &format!("the bus binding of {path}"),
+        );
         publisher.grant(stack, bus.put_events());
 
         let id = LogicalId::text_of(&path);
@@ -265,7 +270,12 @@ impl StreamToBus {
     /// items of this table only, and it finds the table name in `TABLE_NAME`. Its errors are
     /// alarmed on the pattern's alert topic.
     pub fn add_writer(&self, stack: &mut Stack, function: &Function) {
-        function.set_environment(stack, env::TABLE_NAME, self.table.name());
+        function.set_environment(
+            stack,
+            env::TABLE_NAME,
+            self.table.name(),
+            &format!("the writer binding of {}", self.path),
+        );
         function.grant(
             stack,
             Statement::allow(iam::TABLE_WRITE, vec![self.table.arn()]),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::unique::unique_entries;
 use crate::constructs::{
-    EventBusProps, EventContract, EventPattern, FunctionProps, HttpMethod, QueueProps,
+    EventBusProps, EventContract, EventPattern, FunctionProps, HttpMethod, QueueProps, RoutePath,
     StreamSourceProps, TableProps, TargetRetry, Throttling, TopicProps,
 };
 use crate::core::{ConstructId, Environment, LogicalId, StackName, Suppression};
@@ -170,7 +170,7 @@ pub struct RouteSpec {
     /// The HTTP method.
     pub method: HttpMethod,
     /// The path, e.g. `/reservations` or `/reservations/{id}`.
-    pub path: String,
+    pub path: RoutePath,
     /// The id of a function of this stack.
     pub function: FunctionRef,
 }

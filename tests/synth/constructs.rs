@@ -61,7 +61,7 @@ fn queue_topic_bucket() {
                 p,
                 &TopicProps {
                     display_name: Some("Ops".into()),
-                    email_subscriptions: vec!["a@example.com".into()],
+                    email_subscriptions: vec!["a@example.com".parse().unwrap()],
                 },
             );
             let p = s.construct("Bucket");
@@ -84,9 +84,11 @@ fn function_with_options() {
             props.tracing = true;
             props.log_retention_days = 90;
             props.reserved_concurrency = Some(5);
-            props.environment.insert("MODE".into(), "strict".into());
+            props
+                .environment
+                .insert("MODE".parse().unwrap(), "strict".into());
             let f = Function::new(s, p, &props);
-            f.set_environment(s, "BUS", Value::from("bus"));
+            f.set_environment(s, "BUS", Value::from("bus"), "a test binding");
         })
         .unwrap();
         insta::assert_snapshot!("construct_function", resources(&synth));
@@ -205,7 +207,7 @@ fn bus_rule_targets_api_alarms() {
             );
             let p = s.construct("Api");
             let api = HttpApi::new(s, p, &HttpApiProps::default());
-            api.add_route(s, HttpMethod::Get, "/orders/{id}", &f);
+            api.add_route(s, HttpMethod::Get, &"/orders/{id}".parse().unwrap(), &f);
             let p = s.construct("Alerts");
             let alerts = Topic::new(s, p, &TopicProps::default());
             let p = s.construct("RuleAlarm");
@@ -232,7 +234,7 @@ fn pattern_with_non_default_options() {
             props.stream.parallelization_factor = 2;
             props.bus.archive_retention_days = None;
             props.alarms.iterator_age_seconds = 60;
-            props.alarms.emails = vec!["team@example.com".into()];
+            props.alarms.emails = vec!["team@example.com".parse().unwrap()];
             let p = s.construct("Orders");
             StreamToBus::new(s, p, &props, None);
         })
