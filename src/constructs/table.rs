@@ -78,7 +78,8 @@ pub enum StreamViewType {
 }
 
 impl StreamViewType {
-    fn as_str(self) -> &'static str {
+    /// The name CloudFormation takes (`NEW_AND_OLD_IMAGES`...).
+    pub fn as_str(self) -> &'static str {
         match self {
             StreamViewType::NewAndOldImages => "NEW_AND_OLD_IMAGES",
             StreamViewType::NewImage => "NEW_IMAGE",
@@ -162,6 +163,17 @@ impl Table {
             if a.name.is_empty() || a.name.len() > 255 {
                 stack.error(&path, "key attribute names must be 1..=255 bytes long");
             }
+        }
+        if let Some(ttl) = &props.time_to_live_attribute
+            && (ttl.is_empty() || ttl.len() > 255)
+        {
+            stack.error(
+                &path,
+                format!(
+                    "timeToLiveAttribute is {} bytes long; DynamoDB attribute names are 1..=255 bytes",
+                    ttl.len()
+                ),
+            );
         }
         let mut r = Resource::new(ResourceType::DynamoDbTable)
             .checkov_skip(super::checkov::TABLE_KMS)

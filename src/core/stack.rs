@@ -14,6 +14,11 @@ use super::suppression::Suppression;
 use super::template::{FastHash, Output, Resource, Template};
 use super::value::Reference;
 
+/// The longest template description CloudFormation takes, in bytes ("Template anatomy":
+/// "The value for the description declaration must be a literal string that's between 0 and
+/// 1024 bytes in length").
+pub const TEMPLATE_DESCRIPTION_BYTES: usize = 1_024;
+
 /// One stack of an app. Constructs add resources to it; grants edit the resources they own.
 #[derive(Debug)]
 pub struct Stack {
@@ -68,9 +73,21 @@ impl Stack {
         &self.template
     }
 
-    /// Sets the template's description.
+    /// Sets the template's description: at most [`TEMPLATE_DESCRIPTION_BYTES`] bytes (UTF-8:
+    /// an accented letter counts two), as CloudFormation measures it.
     pub fn set_description(&mut self, description: impl Into<String>) {
-        self.template.description = Some(description.into());
+        let description = description.into();
+        if description.len() > TEMPLATE_DESCRIPTION_BYTES {
+            let root = self.root.clone();
+            self.error(
+                &root,
+                format!(
+                    "description is {} bytes long (UTF-8); CloudFormation takes at most {TEMPLATE_DESCRIPTION_BYTES} bytes",
+                    description.len()
+                ),
+            );
+        }
+        self.template.description = Some(description);
     }
 
     /// Protects the deployed stack from deletion (`cdk destroy` and the console refuse).

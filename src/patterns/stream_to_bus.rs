@@ -56,16 +56,23 @@ fn iterator_age_seconds() -> u32 {
     300
 }
 
+/// The iterator-age alarm's threshold: 1..=86,399 s. Stream records expire after 24 h, so an
+/// iterator never gets 86,400 s old and a higher threshold never fires; 0 would always fire.
+pub const ITERATOR_AGE_ALARM_SECONDS: std::ops::RangeInclusive<u32> = 1..=86_399;
+
 /// Alarm options.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AlarmOptions {
-    /// Alarm when the oldest unprocessed stream record is older than this, in seconds.
-    /// Default: 300 (5 minutes; records expire after 24 h).
+    /// Alarm when the oldest unprocessed stream record is older than this, in seconds:
+    /// 1..=86,399 (records expire after 24 h, so the age never reaches 86,400). Default: 300
+    /// (5 minutes).
     #[serde(default = "iterator_age_seconds")]
+    #[schemars(range(min = 1, max = 86_399))]
     pub iterator_age_seconds: u32,
-    /// Emails subscribed to the pattern's own alert topic (used when no alert topic is given).
-    /// Default: none.
+    /// Emails subscribed to the pattern's own alert topic. With an alert topic given
+    /// (`alertTopic`) there is no topic of the pattern's own: subscribe them on that topic
+    /// instead (giving both is an error). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub emails: Vec<crate::constructs::EmailAddress>,
 }
@@ -140,9 +147,41 @@ impl StreamToBus {
         alerts: Option<&Topic>,
     ) -> Self {
         let mut table_props = props.table.clone();
-        table_props
+        let view = *table_props
             .stream
             .get_or_insert(StreamViewType::NewAndOldImages);
+        if matches!(view, StreamViewType::KeysOnly | StreamViewType::OldImage) {
+            stack.error(
+                &path,
+                format!(
+                    "table.stream = {}: its records carry no new image, so the publisher has nothing to publish for an insert or an update; use NEW_AND_OLD_IMAGES (the default) or NEW_IMAGE",
+                    view.as_str()
+                ),
+            );
+        }
+        if !ITERATOR_AGE_ALARM_SECONDS.contains(&props.alarms.iterator_age_seconds) {
+            stack.error(
+                &path,
+                format!(
+                    "alarms.iteratorAgeSeconds = {} can never be useful: stream records expire after 24 h, so it must be 1..=86399",
+                    props.alarms.iterator_age_seconds
+                ),
+            );
+        }
+        if alerts.is_some() && !props.alarms.emails.is_empty() {
+            stack.error(
+                &path,
+                "alarms.emails would be dropped: with an alert topic given, the pattern has no topic of its own to subscribe them to; subscribe them on the alert topic (`emailSubscriptions`) instead",
+            );
+        }
+        if props.on_failure != FailureDestination::Queue
+            && props.dead_letter_queue != QueueProps::default()
+        {
+            stack.error(
+                &path,
+                "deadLetterQueue is set but not used: it configures the on-failure queue, and onFailure is not `queue`; remove it, or set `onFailure: queue`",
+            );
+        }
         let table_path = stack.child(&path, "Table");
         let table = Table::new(stack, table_path, &table_props);
 

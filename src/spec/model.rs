@@ -112,7 +112,8 @@ pub struct StreamToBusSpec {
     /// metadata; warns) or `none` (refused unless `no-on-failure-destination` is suppressed). Default: `bucket`.
     #[serde(default)]
     pub on_failure: FailureDestination,
-    /// The on-failure queue. Default: 14 days retention.
+    /// The on-failure queue, with `onFailure: queue` (set with another destination, it is an
+    /// error: it would configure nothing). Default: 14 days retention.
     #[serde(default)]
     pub dead_letter_queue: QueueProps,
     /// The event bus. Default: named `<stack>-<id>Bus`, 30-day archive.
@@ -121,7 +122,8 @@ pub struct StreamToBusSpec {
     /// Alarm settings. Default: iterator age 300 s, no emails.
     #[serde(default)]
     pub alarms: AlarmOptions,
-    /// The id of a topic of this stack that alarms go to. Default: a topic of the pattern's own.
+    /// The id of a topic of this stack that alarms go to (then `alarms.emails` is an error:
+    /// subscribe them on that topic). Default: a topic of the pattern's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_topic: Option<String>,
     /// Functions of this stack that write the table (write grant + `TABLE_NAME`). Default: none.
