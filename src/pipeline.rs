@@ -11,7 +11,19 @@ impl App {
     /// Validates the app and produces its templates, checked by every policy rule; every error
     /// is reported, not just the first.
     pub fn synth(self) -> Result<Synthesized, Diagnostics> {
-        let mut synth = self.synth_with(&RulePack)?;
+        let locator = self.locator().cloned();
+        let locate = |diagnostics: &mut [Diagnostic]| {
+            if let Some(locator) = &locator {
+                for d in diagnostics.iter_mut().filter(|d| d.location.is_none()) {
+                    d.location = locator.locate(d);
+                }
+            }
+        };
+        let mut synth = self.synth_with(&RulePack).map_err(|mut d| {
+            locate(&mut d.0);
+            d
+        })?;
+        locate(&mut synth.warnings);
         let mut refused: Vec<Diagnostic> = Vec::new();
         for stack in &mut synth.stacks {
             match render_template(stack, TemplateFormat::Json) {
@@ -20,6 +32,7 @@ impl App {
                     stack.rendered = Some(bytes);
                 }
                 Err(e) => refused.push(Diagnostic {
+                    location: None,
                     code: None,
                     severity: Severity::Error,
                     path: None,

@@ -255,6 +255,7 @@ pub(crate) fn run(parts: &mut IndexMap<StackName, StackParts>, diagnostics: &mut
                 }
             }
             None => diagnostics.push(Diagnostic {
+                location: None,
                 severity: finding.rule.severity,
                 code: Some(finding.rule.id),
                 path: Some(path),
@@ -283,6 +284,7 @@ pub(crate) fn run(parts: &mut IndexMap<StackName, StackParts>, diagnostics: &mut
 
 fn at(severity: Severity, path: &ConstructPath, message: String) -> Diagnostic {
     Diagnostic {
+        location: None,
         severity,
         code: None,
         path: Some(path.clone()),
@@ -334,6 +336,7 @@ fn skip_checkov_under(p: &mut StackParts, i: usize) {
 /// Size rule on a rendered template (run by the pipeline, which renders each template once).
 pub fn template_size(stack: &StackName, bytes: usize) -> Option<Diagnostic> {
     (bytes > TEMPLATE_MAX_BYTES).then(|| Diagnostic {
+        location: None,
         severity: TEMPLATE_TOO_LARGE.severity,
         code: Some(TEMPLATE_TOO_LARGE.id),
         path: Some(ConstructPath::root(stack)),

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use super::asset::{AssetResolver, AssetUse};
 use super::bootstrap;
 use super::cfn::Attr;
-use super::diagnostic::{Diagnostic, Diagnostics, Severity};
+use super::diagnostic::{Diagnostic, Diagnostics, Locate, Severity};
 use super::env::Environment;
 use super::id::StackName;
 use super::stack::{Stack, StackParts};
@@ -22,6 +22,7 @@ pub struct App {
     stacks: IndexMap<StackName, Stack>,
     assets: Arc<dyn AssetResolver>,
     diagnostics: Vec<Diagnostic>,
+    locator: Option<Arc<dyn Locate>>,
 }
 
 /// One synthesized stack.
@@ -120,7 +121,18 @@ impl App {
             stacks: IndexMap::new(),
             assets,
             diagnostics: Vec::new(),
+            locator: None,
         }
+    }
+
+    /// Where diagnostics find the spec line of the value behind them (set by the spec layer).
+    pub fn set_locator(&mut self, locator: Arc<dyn Locate>) {
+        self.locator = Some(locator);
+    }
+
+    /// The locator [`App::set_locator`] set.
+    pub fn locator(&self) -> Option<&Arc<dyn Locate>> {
+        self.locator.as_ref()
     }
 
     /// The resolver of the functions' code.
@@ -132,6 +144,7 @@ impl App {
     pub fn add_stack(&mut self, name: StackName, env: Environment) -> &mut Stack {
         if self.stacks.contains_key(&name) {
             self.diagnostics.push(Diagnostic {
+                location: None,
                 code: None,
                 severity: Severity::Error,
                 path: None,
@@ -164,6 +177,7 @@ impl App {
         let mut diagnostics = self.diagnostics;
         if self.stacks.is_empty() {
             diagnostics.push(Diagnostic {
+                location: None,
                 code: None,
                 severity: Severity::Error,
                 path: None,
@@ -222,6 +236,7 @@ fn resolve_references(
                 found.push((name.clone(), r.clone(), attr));
             } else if !resources.contains_key(&r.logical_id) {
                 diagnostics.push(Diagnostic {
+                    location: None,
                     code: None,
                     severity: Severity::Error,
                     path: None,
@@ -251,6 +266,7 @@ fn resolve_references(
         }
         let Some(producer) = parts.get_mut(&r.stack) else {
             diagnostics.push(Diagnostic {
+                location: None,
                 code: None,
                 severity: Severity::Error,
                 path: None,
@@ -263,6 +279,7 @@ fn resolve_references(
         };
         if !producer.template.resources.contains_key(&r.logical_id) {
             diagnostics.push(Diagnostic {
+                location: None,
                 code: None,
                 severity: Severity::Error,
                 path: None,
@@ -289,6 +306,7 @@ fn resolve_references(
         if let Some(c) = parts.get_mut(&consumer) {
             if c.env != producer_env {
                 diagnostics.push(Diagnostic {
+                    location: None,
                     code: None,
                     severity: Severity::Error,
                     path: None,
@@ -330,6 +348,7 @@ fn deployment_order(
                     trail[start..].iter().map(ToString::to_string).collect();
                 cycle.push(name.to_string());
                 diagnostics.push(Diagnostic {
+                    location: None,
                     code: None,
                     severity: Severity::Error,
                     path: None,

@@ -19,6 +19,16 @@ pub struct Diagnostic {
     pub code: Option<&'static str>,
     pub path: Option<ConstructPath>,
     pub message: String,
+    /// Where in the app's spec the value that caused it is written (`file:line:col`), when the
+    /// app came from a spec and the value is written there.
+    pub location: Option<String>,
+}
+
+/// Finds where in its source the value behind a diagnostic is written: the spec layer gives
+/// [`crate::core::App`] one when it builds an app from a file.
+pub trait Locate: Send + Sync + fmt::Debug {
+    /// `file:line:col`, or `None` when the diagnostic is not about a written value.
+    fn locate(&self, diagnostic: &Diagnostic) -> Option<String>;
 }
 
 impl fmt::Display for Diagnostic {
@@ -31,9 +41,13 @@ impl fmt::Display for Diagnostic {
             Some(code) => format!("{level}[{code}]"),
             None => level.to_owned(),
         };
+        write!(f, "{level}: ")?;
+        if let Some(location) = &self.location {
+            write!(f, "{location}: ")?;
+        }
         match &self.path {
-            Some(path) => write!(f, "{level}: {path}: {}", self.message),
-            None => write!(f, "{level}: {}", self.message),
+            Some(path) => write!(f, "{path}: {}", self.message),
+            None => f.write_str(&self.message),
         }
     }
 }

@@ -21,7 +21,7 @@ pub use asset::{
     Architecture, AssetResolver, AssetSource, AssetUse, Code, HandlerRef, HandlerRefError,
     NamedAssets,
 };
-pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Locate, Severity};
 pub use env::{AccountId, EnvError, Environment, Region};
 pub use id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
 pub use policy::{Effect, PolicyDocument, Principal, Statement};

@@ -262,6 +262,7 @@ impl Stack {
 
     fn report(&mut self, severity: Severity, path: &ConstructPath, message: String) {
         self.diagnostics.push(Diagnostic {
+            location: None,
             code: None,
             severity,
             path: Some(path.clone()),
@@ -273,6 +274,7 @@ impl Stack {
         for (path, (id, used)) in &self.overrides {
             if !*used {
                 self.diagnostics.push(Diagnostic {
+                    location: None,
                     code: None,
                     severity: Severity::Error,
                     path: None,

@@ -171,6 +171,10 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
         Ok(mut spec) => {
             let dir = file.parent().unwrap_or(Path::new(""));
             spec.dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
+            spec.source = Some(std::sync::Arc::new(super::SpecSource {
+                file: file.to_owned(),
+                text: text.to_owned(),
+            }));
             load_contracts(&mut spec)?;
             return Ok(spec);
         }

@@ -2,12 +2,14 @@
 //! where Rust code holds handles. Loading reports the file, line and column of a bad field.
 
 mod load;
+mod locate;
 mod model;
 mod resolve;
 mod unique;
 
 pub use load::{MAX_ERRORS, SpecError, SpecErrors, load, parse};
 pub(crate) use load::{parse_document, read_text, with_suggestion};
+pub use locate::SpecSource;
 pub use model::{
     AppSpec, FunctionRef, HttpApiSpec, RouteSpec, RuleSpec, StackSpec, StreamToBusSpec, TargetSpec,
 };

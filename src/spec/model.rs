@@ -34,6 +34,9 @@ pub struct AppSpec {
     /// spec (`code`, `events`) are relative to it.
     #[serde(skip)]
     pub dir: std::path::PathBuf,
+    /// The file and text the spec was read from, for locating what the constructs report.
+    #[serde(skip)]
+    pub source: Option<std::sync::Arc<super::SpecSource>>,
 }
 
 /// One stack.

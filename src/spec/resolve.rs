@@ -22,6 +22,12 @@ pub fn build(spec: &AppSpec, root: &Path) -> App {
 
 /// Builds the app a spec describes into `app` (e.g. one over a shared or a naming resolver).
 pub fn build_into(spec: &AppSpec, mut app: App) -> App {
+    if let Some(source) = &spec.source {
+        app.set_locator(std::sync::Arc::new(super::locate::SpecLocator::new(
+            spec,
+            source.clone(),
+        )));
+    }
     // Patterns of earlier stacks, for rules that attach to them: (stack, id) -> pattern.
     let mut patterns: BTreeMap<(String, String), StreamToBus> = BTreeMap::new();
     for (name, stack_spec) in &spec.stacks {

@@ -104,3 +104,15 @@ pub fn table_with_stream(s: &mut Stack) -> Table {
         },
     )
 }
+
+/// `spec` with its source file shown as `name` in diagnostics (temporary and absolute paths
+/// would make snapshots depend on the machine).
+pub fn shown_as(mut spec: tributary::spec::AppSpec, name: &Path) -> tributary::spec::AppSpec {
+    if let Some(source) = spec.source.take() {
+        spec.source = Some(std::sync::Arc::new(tributary::spec::SpecSource {
+            file: name.to_owned(),
+            text: source.text.clone(),
+        }));
+    }
+    spec
+}

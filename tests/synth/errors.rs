@@ -45,9 +45,9 @@ fn dangling_references_suggest_the_closest_name() {
         pattern: { source: [orders] }
         targets: [{ function: Writer }]
 ";
-    insta::assert_snapshot!(synth_errors(yaml), @r"
-    error: S/Orders: writers[0]: there is no function `Writr` in stack `S`; did you mean `Writer`?
-    error: S/R: bus: there is no stream-to-bus pattern `Ordrs`; did you mean `Orders`?
+    insta::assert_snapshot!(synth_errors(yaml), @"
+    error: app.yaml:9:19: S/Orders: writers[0]: there is no function `Writr` in stack `S`; did you mean `Writer`?
+    error: app.yaml:12:9: S/R: bus: there is no stream-to-bus pattern `Ordrs`; did you mean `Orders`?
     ");
 }
 
@@ -76,7 +76,9 @@ fn spec_beside_contract(dir: &Path, yaml: &str) -> Result<tributary::spec::AppSp
         dir.join("reservations.json"),
     )
     .unwrap();
-    tributary::spec::parse(&dir.join("app.yaml"), yaml).map_err(|e| e.to_string())
+    tributary::spec::parse(&dir.join("app.yaml"), yaml)
+        .map(|spec| crate::common::shown_as(spec, Path::new("app.yaml")))
+        .map_err(|e| e.to_string())
 }
 
 #[test]
@@ -118,9 +120,9 @@ fn unpublished_events_are_named_with_the_closest_detail_type() {
 ";
     let spec = spec_beside_contract(dir.path(), yaml).unwrap();
     let errors = crate::common::errors(tributary::spec::build(&spec, &root()).synth());
-    insta::assert_snapshot!(errors, @r"
-    error: S/R: pattern.source: `reservatons` is not published on S/Reservations/Bus, which carries `reservations` (did you mean `reservations`?)
-    error: S/R: pattern.detailType: `ReservationRemoved` is not an event of `reservations` (did you mean `ReservationCreated`?)
+    insta::assert_snapshot!(errors, @"
+    error: app.yaml:13:20: S/R: pattern.source: `reservatons` is not published on S/Reservations/Bus, which carries `reservations` (did you mean `reservations`?)
+    error: app.yaml:13:43: S/R: pattern.detailType: `ReservationRemoved` is not an event of `reservations` (did you mean `ReservationCreated`?)
     ");
 }
 

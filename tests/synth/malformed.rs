@@ -23,6 +23,7 @@ fn report(file: &Path, shown: &Path) -> String {
             return errors.to_string();
         }
     };
+    let spec = crate::common::shown_as(spec, shown);
     match tributary::spec::build(&spec, &root()).synth() {
         Ok(_) => "ok".to_owned(),
         Err(d) => d.to_string(),
@@ -99,7 +100,7 @@ fn bad_stack_name_yaml() {
 
 #[test]
 fn bad_suppression_yaml() {
-    insta::assert_snapshot!(message("bad_suppression.yaml"), @"error: S/F: the suppression of `iam-wildcards` needs a reason (a few words for reviewers)");
+    insta::assert_snapshot!(message("bad_suppression.yaml"), @"error: malformed/bad_suppression.yaml:4:7: S/F: the suppression of `iam-wildcards` needs a reason (a few words for reviewers)");
 }
 
 #[test]
@@ -109,7 +110,7 @@ fn binary_yaml() {
 
 #[test]
 fn dangling_reference_yaml() {
-    insta::assert_snapshot!(message("dangling_reference.yaml"), @"error: S/Orders: writers[0]: there is no function `Writr` in stack `S`; did you mean `Writer`?");
+    insta::assert_snapshot!(message("dangling_reference.yaml"), @"error: malformed/dangling_reference.yaml:9:19: S/Orders: writers[0]: there is no function `Writr` in stack `S`; did you mean `Writer`?");
 }
 
 #[test]
@@ -228,16 +229,16 @@ fn only_comments_yaml() {
 
 #[test]
 fn out_of_range_yaml() {
-    insta::assert_snapshot!(message("out_of_range.yaml"), @r"
-    error: S/F: memorySize = 64 is out of range: AWS::Lambda::Function MemorySize allows 128..=10240
-    error: S/F: timeoutSeconds = 901 is out of range: AWS::Lambda::Function Timeout allows 1..=900
-    error: S/F: logRetentionDays = 8 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
+    insta::assert_snapshot!(message("out_of_range.yaml"), @"
+    error: malformed/out_of_range.yaml:4:35: S/F: memorySize = 64 is out of range: AWS::Lambda::Function MemorySize allows 128..=10240
+    error: malformed/out_of_range.yaml:4:51: S/F: timeoutSeconds = 901 is out of range: AWS::Lambda::Function Timeout allows 1..=900
+    error: malformed/out_of_range.yaml:4:72: S/F: logRetentionDays = 8 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
     ");
 }
 
 #[test]
 fn same_id_twice_yaml() {
-    insta::assert_snapshot!(message("same_id_twice.yaml"), @"error: S/Alerts: `Alerts` names both a topic and a function; ids must be unique within a stack");
+    insta::assert_snapshot!(message("same_id_twice.yaml"), @"error: malformed/same_id_twice.yaml:4:7: S/Alerts: `Alerts` names both a topic and a function; ids must be unique within a stack");
 }
 
 #[test]
@@ -252,7 +253,7 @@ fn tabs_yaml() {
 
 #[test]
 fn unknown_handler_yaml() {
-    insta::assert_snapshot!(message("unknown_handler.yaml"), @"error: S/F: handler `notify-staf`: the cargo workspace has no package `notify-staf`; did you mean `notify-staff`?");
+    insta::assert_snapshot!(message("unknown_handler.yaml"), @"error: malformed/unknown_handler.yaml:4:12: S/F: handler `notify-staf`: the cargo workspace has no package `notify-staf`; did you mean `notify-staff`?");
 }
 
 #[test]
@@ -262,10 +263,10 @@ fn unknown_variant_yaml() {
 
 #[test]
 fn unsafe_mapping_yaml() {
-    insta::assert_snapshot!(message("unsafe_mapping.yaml"), @r"
-    error[TRB002]: S/Orders/StreamSource: the mapping retries a failing batch forever (infinite-retries). Fix: Set a finite retry count (default 3).
-    error[TRB003]: S/Orders/StreamSource: the mapping has no maximum record age (unlimited-record-age). Fix: Set maxRecordAge (default 3600 s), so records leave for the on-failure destination while still readable.
-    error[TRB004]: S/Orders/StreamSource: the mapping does not bisect failed batches (bisect-off). Fix: Turn bisectOnError on (the default).
+    insta::assert_snapshot!(message("unsafe_mapping.yaml"), @"
+    error[TRB002]: malformed/unsafe_mapping.yaml:7:9: S/Orders/StreamSource: the mapping retries a failing batch forever (infinite-retries). Fix: Set a finite retry count (default 3).
+    error[TRB003]: malformed/unsafe_mapping.yaml:7:9: S/Orders/StreamSource: the mapping has no maximum record age (unlimited-record-age). Fix: Set maxRecordAge (default 3600 s), so records leave for the on-failure destination while still readable.
+    error[TRB004]: malformed/unsafe_mapping.yaml:7:9: S/Orders/StreamSource: the mapping does not bisect failed batches (bisect-off). Fix: Turn bisectOnError on (the default).
     ");
 }
 
