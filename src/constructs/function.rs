@@ -351,9 +351,13 @@ impl Function {
                     "environment: `{name}` is set by {by}, which would replace the value given here; remove it from `environment`"
                 ));
             } else {
+                // Reported once: by the construct, or by the binding that makes it too big.
+                let fitted = environment::check_size(vars.iter()).is_none();
                 vars.insert(name.to_owned(), value);
-                problem =
-                    environment::check_size(vars.iter()).map(|why| format!("environment: {why}"));
+                if fitted {
+                    problem = environment::check_size(vars.iter())
+                        .map(|why| format!("environment: {why}"));
+                }
             }
         }
         if let Some(problem) = problem {

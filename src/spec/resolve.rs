@@ -200,6 +200,11 @@ fn build_stack(
                 });
             }
         }
+        if targets.len() < rule_spec.targets.len() {
+            // A target that names nothing is reported; the rule is not built without it (its
+            // target count would be reported too, as if the spec had fewer).
+            continue;
+        }
         let props = RuleProps {
             pattern: rule_spec.pattern.clone(),
             description: rule_spec.description.clone(),
