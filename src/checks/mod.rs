@@ -292,10 +292,11 @@ fn at(severity: Severity, path: &ConstructPath, message: String) -> Diagnostic {
     }
 }
 
-/// The construct a resource belongs to: `Stack/Mapping` for `Stack/Mapping/Resource`.
+/// The construct a resource belongs to: `Stack/Mapping` for `Stack/Mapping/Resource` (a
+/// top-level `Stack/Resource` is a construct a user named so).
 fn construct_of(resource: &ConstructPath) -> ConstructPath {
     match resource.parent() {
-        Some(parent) if resource.leaf() == "Resource" => parent,
+        Some(parent) if resource.leaf() == "Resource" && parent.parent().is_some() => parent,
         _ => resource.clone(),
     }
 }

@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::names;
+
 /// The longest logical ID CloudFormation accepts.
 pub const LOGICAL_ID_MAX_LEN: usize = 255;
 /// The longest stack name CloudFormation accepts.
@@ -117,11 +119,16 @@ impl LogicalId {
     }
 
     /// Derives the logical ID of a construct path: its segments in PascalCase with everything but
-    /// letters and digits removed; `Resource` segments (the main resource of a construct) are dropped.
-    /// `Orders/Publisher/Resource` -> `OrdersPublisher`.
+    /// letters and digits removed; `Resource` segments below the first (the main resource of a
+    /// construct) are dropped, while a top-level construct a user named `Resource` keeps its id.
+    /// `Orders/Publisher/Resource` -> `OrdersPublisher`. An ID over 255 characters keeps a
+    /// prefix and ends in a hash of the path ([`names::LOGICAL_ID`]).
     pub fn from_path(path: &ConstructPath) -> Result<Self, NameError> {
         let mut id = String::with_capacity(path.as_str().len());
-        for segment in path.segments().filter(|s| *s != "Resource") {
+        for (i, segment) in path.segments().enumerate() {
+            if i > 0 && segment == "Resource" {
+                continue;
+            }
             let mut upper = true;
             for c in segment.chars() {
                 if c.is_ascii_alphanumeric() {
@@ -135,6 +142,10 @@ impl LogicalId {
                     upper = true;
                 }
             }
+        }
+        if id.len() > LOGICAL_ID_MAX_LEN {
+            let below_stack = path.as_str().split_once('/').map_or("", |(_, p)| p);
+            id = names::LOGICAL_ID.bound(&id, below_stack);
         }
         Self::new(id)
     }
@@ -276,6 +287,36 @@ mod tests {
         assert_eq!(id.as_str(), "PublisherServiceRoleDefaultPolicy");
         let id = LogicalId::from_path(&path("App/a.b_c/Resource")).unwrap();
         assert_eq!(id.as_str(), "ABC");
+    }
+
+    #[test]
+    fn a_top_level_construct_may_be_named_resource() {
+        let id = LogicalId::from_path(&path("App/Resource/Resource")).unwrap();
+        assert_eq!(id.as_str(), "Resource");
+        let id = LogicalId::from_path(&path("App/Resource/ServiceRole/Resource")).unwrap();
+        assert_eq!(id.as_str(), "ResourceServiceRole");
+        assert!(LogicalId::from_path(&path("App")).is_err());
+    }
+
+    #[test]
+    fn long_paths_give_bounded_distinct_ids() {
+        let long = "A".repeat(64);
+        let a = format!("App/{long}/{long}/{long}/{long}/One/Resource");
+        let b = format!("App/{long}/{long}/{long}/{long}/Two/Resource");
+        let (a, b) = (
+            LogicalId::from_path(&path(&a)).unwrap(),
+            LogicalId::from_path(&path(&b)).unwrap(),
+        );
+        assert_eq!(a.as_str().len(), LOGICAL_ID_MAX_LEN);
+        assert_ne!(a, b);
+        assert!(a.as_str().starts_with(&long));
+        // Exactly 255 is kept as it is.
+        let fits = format!("App/{}/{}", "B".repeat(200), "C".repeat(55));
+        let id = LogicalId::from_path(&path(&fits)).unwrap();
+        assert_eq!(
+            id.as_str(),
+            format!("{}{}", "B".repeat(200), "C".repeat(55))
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod cfn;
 mod diagnostic;
 mod env;
 mod id;
+pub mod names;
 mod policy;
 mod stack;
 pub mod suggest;

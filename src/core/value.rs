@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use super::cfn::Attr;
 use super::id::{LogicalId, StackName};
+use super::names;
 use super::policy::PolicyDocument;
 
 /// A map key or string: static text is borrowed, so building a template allocates only for
@@ -250,24 +251,22 @@ impl From<Vec<Value>> for Value {
     }
 }
 
-/// The export name a cross-stack reference goes through: stable, readable, unique per producing stack.
+/// The export name a cross-stack reference goes through: `<stack>:<output id>`, stable,
+/// readable and unique per producing stack; over 255 characters it keeps a prefix and ends in a
+/// hash of the whole ([`names::EXPORT_NAME`]).
 pub fn export_name(reference: &Reference, attr: Option<Attr>) -> String {
-    match attr {
-        None => format!(
-            "{}:ExportsOutputRef{}",
-            reference.stack, reference.logical_id
-        ),
-        Some(attr) => format!(
-            "{}:ExportsOutputFnGetAtt{}{}",
-            reference.stack,
-            reference.logical_id,
-            attr.as_str().replace('.', "")
-        ),
-    }
+    names::physical_name(
+        &[reference.stack.as_str(), &full_output_id(reference, attr)],
+        &names::EXPORT_NAME,
+    )
 }
 
-/// The logical ID of the output that carries an export.
+/// The logical ID of the output that carries an export (bounded like every logical ID).
 pub fn export_output_id(reference: &Reference, attr: Option<Attr>) -> String {
+    names::physical_name(&[&full_output_id(reference, attr)], &names::LOGICAL_ID)
+}
+
+fn full_output_id(reference: &Reference, attr: Option<Attr>) -> String {
     match attr {
         None => format!("ExportsOutputRef{}", reference.logical_id),
         Some(attr) => format!(
