@@ -11,7 +11,8 @@ use super::bootstrap;
 use super::cfn::Attr;
 use super::diagnostic::{Diagnostic, Diagnostics, Locate, Severity};
 use super::env::Environment;
-use super::id::StackName;
+use super::id::{ConstructPath, StackName};
+use super::names::{self, NameClaim};
 use super::stack::{Stack, StackParts};
 use super::template::{Output, Template};
 use super::value::{Reference, Value, export_name, export_output_id};
@@ -192,6 +193,7 @@ impl App {
         }
 
         resolve_references(&mut parts, &mut diagnostics);
+        check_stacks_and_names(&mut parts, &mut diagnostics);
         checks.run(&mut parts, &mut diagnostics);
         let order = deployment_order(&parts, &mut diagnostics);
 
@@ -219,6 +221,54 @@ impl App {
             warnings: diagnostics,
         })
     }
+}
+
+/// Refuses a stack without resources, and checks the names that must be unique in an account and
+/// region across the whole app: the physical names constructs claimed and every export name
+/// (generated ones are bounded already; a given one is checked, never shortened).
+fn check_stacks_and_names(
+    parts: &mut IndexMap<StackName, StackParts>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for p in parts.values_mut() {
+        let root = ConstructPath::root(&p.name);
+        if p.template.resources.is_empty() {
+            diagnostics.push(Diagnostic {
+                location: None,
+                code: None,
+                severity: Severity::Error,
+                path: Some(root.clone()),
+                message: "the stack has no resources, and CloudFormation refuses a template without any; add a construct to it or remove the stack".to_owned(),
+            });
+        }
+        for (id, output) in &p.template.outputs {
+            let Some(name) = &output.export_name else {
+                continue;
+            };
+            let path = root.child(id);
+            match names::EXPORT_NAME.check(name) {
+                Ok(()) => p.names.push(NameClaim {
+                    what: names::EXPORT_NAME.what,
+                    scope: None,
+                    name: name.clone(),
+                    path,
+                }),
+                Err(e) => diagnostics.push(Diagnostic {
+                    location: None,
+                    code: None,
+                    severity: Severity::Error,
+                    path: Some(path),
+                    message: format!("export name `{name}` {e}"),
+                }),
+            }
+        }
+    }
+    names::check_unique(
+        parts
+            .values()
+            .flat_map(|p| p.names.iter().map(move |c| (&p.env, c))),
+        diagnostics,
+    );
 }
 
 /// Checks every reference and turns cross-stack ones into exports plus stack dependencies.
@@ -299,10 +349,23 @@ fn resolve_references(
             },
             export_name: Some(export_name(&r, attr)),
         };
-        producer
-            .template
-            .outputs
-            .insert(export_output_id(&r, attr), output);
+        let id = export_output_id(&r, attr);
+        if let Some(other) = producer.template.outputs.get(&id)
+            && other.export_name != output.export_name
+        {
+            diagnostics.push(Diagnostic {
+                location: None,
+                code: None,
+                severity: Severity::Error,
+                path: None,
+                message: format!(
+                    "stack `{}` has an output `{id}`, the id of the export of `{}` that stack `{consumer}` imports; give the output another id",
+                    r.stack, r.logical_id
+                ),
+            });
+            continue;
+        }
+        producer.template.outputs.insert(id, output);
         if let Some(c) = parts.get_mut(&consumer) {
             if c.env != producer_env {
                 diagnostics.push(Diagnostic {

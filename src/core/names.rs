@@ -6,12 +6,17 @@
 //! that fits is the parts joined, unchanged; one that does not keeps a readable beginning (and
 //! end) and ends in a short hash of the whole name, so two long names that share their prefix
 //! stay distinct (the CDK does the same). A name a user wrote is never shortened:
-//! [`NameRule::check`] refuses it.
+//! [`NameRule::check`] refuses it. Uniqueness across the app is checked at synth from the names
+//! constructs claim ([`crate::core::Stack::derive_name`], [`crate::core::Stack::given_name`]).
+
+use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
 use super::cfn::ResourceType;
-use super::id::{LOGICAL_ID_MAX_LEN, NameError};
+use super::diagnostic::{Diagnostic, Severity};
+use super::env::Environment;
+use super::id::{ConstructPath, LOGICAL_ID_MAX_LEN, NameError};
 
 /// Hex digits of the hash a shortened name ends in.
 pub const HASH_LEN: usize = 8;
@@ -131,6 +136,58 @@ pub fn physical_name(parts: &[&str], rule: &NameRule) -> String {
     rule.bound(&full, &full)
 }
 
+/// A physical name a construct gave a resource, which must be unique where AWS keeps it: among
+/// the names of `what` in one account and region, and within `scope` (e.g. `event bus
+/// \`Orders\``) when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NameClaim {
+    pub what: &'static str,
+    pub scope: Option<String>,
+    pub name: String,
+    pub path: ConstructPath,
+}
+
+/// Reports every name claimed twice in one environment, at the second claim, naming the first.
+/// Environment-agnostic stacks share one environment; stacks with different explicit accounts
+/// or regions do not share names.
+pub(crate) fn check_unique<'a>(
+    claims: impl IntoIterator<Item = (&'a Environment, &'a NameClaim)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<(String, &str, Option<&str>, &str), &ConstructPath> = HashMap::new();
+    for (env, c) in claims {
+        let key = (
+            env.to_assembly_uri(),
+            c.what,
+            c.scope.as_deref(),
+            c.name.as_str(),
+        );
+        match seen.get(&key) {
+            Some(first) if **first == c.path => {}
+            Some(first) => {
+                let within = c.scope.as_ref().map_or_else(
+                    || "in an account and region".to_owned(),
+                    |s| format!("within {s}"),
+                );
+                diagnostics.push(Diagnostic {
+                    location: None,
+                    code: None,
+                    severity: Severity::Error,
+                    path: Some(c.path.clone()),
+                    message: format!(
+                        "{what} `{name}` is also the {what} of `{first}`, and {what}s must be unique {within}; rename one of them",
+                        what = c.what,
+                        name = c.name,
+                    ),
+                });
+            }
+            None => {
+                seen.insert(key, &c.path);
+            }
+        }
+    }
+}
+
 /// The first [`HASH_LEN`] hex digits (upper case) of the SHA-256 of `s`.
 fn short_hash(s: &str) -> String {
     let digest = Sha256::digest(s.as_bytes());
@@ -245,5 +302,45 @@ mod tests {
         assert!(any.allows(' '));
         assert!(any.allows('é'));
         assert!(!any.allows('\n'));
+    }
+
+    #[test]
+    fn uniqueness_is_per_environment_and_scope() {
+        use crate::core::{AccountId, Region, StackName};
+        let root = ConstructPath::root(&StackName::new("S").unwrap());
+        let claim = |id: &str, scope: Option<&str>, name: &str| NameClaim {
+            what: "rule name",
+            scope: scope.map(str::to_owned),
+            name: name.to_owned(),
+            path: root.child(id),
+        };
+        let agnostic = Environment::agnostic();
+        let eu = Environment {
+            account: Some(AccountId::new("123456789012").unwrap()),
+            region: Some(Region::new("eu-west-1").unwrap()),
+        };
+        let (a, b) = (
+            claim("A", Some("bus x"), "n"),
+            claim("B", Some("bus x"), "n"),
+        );
+        let (other_bus, again) = (
+            claim("C", Some("bus y"), "n"),
+            claim("A", Some("bus x"), "n"),
+        );
+        let mut found = Vec::new();
+        check_unique(
+            [
+                (&agnostic, &a),
+                (&eu, &b),
+                (&agnostic, &other_bus),
+                (&agnostic, &again),
+            ],
+            &mut found,
+        );
+        assert!(found.is_empty(), "{found:?}");
+        check_unique([(&eu, &a), (&eu, &b)], &mut found);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].path, Some(root.child("B")));
+        assert!(found[0].message.contains("`S/A`"), "{}", found[0].message);
     }
 }

@@ -7,9 +7,11 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use super::asset::{Architecture, AssetResolver, AssetUse, Code};
+use super::bootstrap::VERSION_TEMPLATE_PARAMETER;
 use super::diagnostic::{Diagnostic, Severity};
 use super::env::Environment;
 use super::id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
+use super::names::{self, NameClaim, NameRule};
 use super::suppression::Suppression;
 use super::template::{FastHash, Output, Resource, Template};
 use super::value::Reference;
@@ -36,6 +38,7 @@ pub struct Stack {
     attached: IndexMap<(Reference, &'static str), Reference>,
     termination_protection: bool,
     suppressions: Vec<(ConstructPath, Suppression)>,
+    names: Vec<NameClaim>,
 }
 
 impl Stack {
@@ -55,6 +58,7 @@ impl Stack {
             attached: IndexMap::new(),
             termination_protection: false,
             suppressions: Vec::new(),
+            names: Vec::new(),
         }
     }
 
@@ -151,6 +155,14 @@ impl Stack {
                 }
             },
         };
+        if logical_id.as_str() == VERSION_TEMPLATE_PARAMETER {
+            self.error(
+                path,
+                format!(
+                    "logical ID `{logical_id}` is the name of the template's bootstrap version parameter, and CloudFormation refuses a resource and a parameter of one name; rename the construct or override its logical ID"
+                ),
+            );
+        }
         if let Some(other) = self.origins.get(&logical_id) {
             let other = other.clone();
             self.error(
@@ -206,9 +218,71 @@ impl Stack {
         self.origins.get(logical_id)
     }
 
-    /// Adds a template output.
+    /// Adds a template output. An id over 255 characters is shortened like a logical ID; one
+    /// with other characters than letters and digits, or one already used, is an error.
     pub fn add_output(&mut self, id: &str, output: Output) {
-        self.template.outputs.insert(id.to_owned(), output);
+        let root = self.root.clone();
+        if let Some(c) = id.chars().find(|c| !names::LOGICAL_ID.allows(*c)) {
+            self.error(
+                &root,
+                format!("output id `{id}` contains `{c}`; only A-Z, a-z and 0-9 are allowed"),
+            );
+        }
+        let id = names::physical_name(&[id], &names::LOGICAL_ID);
+        if self.template.outputs.contains_key(&id) {
+            self.error(
+                &root,
+                format!("there are two outputs `{id}`; give each a unique id"),
+            );
+        }
+        self.template.outputs.insert(id, output);
+    }
+
+    /// The name `parts` give under `rule` (shortened with a hash when too long), claimed for
+    /// `path`: a second construct of the app that claims it, in the same account and region and
+    /// `scope`, is an error naming both.
+    pub fn derive_name(
+        &mut self,
+        path: &ConstructPath,
+        rule: &NameRule,
+        scope: Option<&str>,
+        parts: &[&str],
+    ) -> String {
+        let name = names::physical_name(parts, rule);
+        self.claim_name(path, rule, scope, &name);
+        name
+    }
+
+    /// Claims a name a user gave (checked against `rule`, never changed) for `path`; an invalid
+    /// one is reported at `path` and `false` returned.
+    pub fn given_name(
+        &mut self,
+        path: &ConstructPath,
+        rule: &NameRule,
+        scope: Option<&str>,
+        name: &str,
+    ) -> bool {
+        if let Err(e) = rule.check(name) {
+            self.error(path, format!("{} `{name}` {e}", rule.what));
+            return false;
+        }
+        self.claim_name(path, rule, scope, name);
+        true
+    }
+
+    fn claim_name(
+        &mut self,
+        path: &ConstructPath,
+        rule: &NameRule,
+        scope: Option<&str>,
+        name: &str,
+    ) {
+        self.names.push(NameClaim {
+            what: rule.what,
+            scope: scope.map(str::to_owned),
+            name: name.to_owned(),
+            path: path.clone(),
+        });
     }
 
     /// Makes this stack deploy after `other`.
@@ -294,6 +368,7 @@ impl Stack {
             termination_protection: self.termination_protection,
             origins: self.origins,
             suppressions: self.suppressions,
+            names: self.names,
         }
     }
 }
@@ -309,4 +384,6 @@ pub(crate) struct StackParts {
     /// The construct path of each resource.
     pub origins: IndexMap<LogicalId, ConstructPath, FastHash>,
     pub suppressions: Vec<(ConstructPath, Suppression)>,
+    /// The physical names the stack's constructs claimed.
+    pub names: Vec<NameClaim>,
 }

@@ -269,6 +269,7 @@ fn each_rule_has_a_case_that_triggers_it() {
         (
             "TRB019",
             Box::new(|s| {
+                topics(s, 1);
                 for i in 0..201 {
                     s.add_output(
                         &format!("Out{i}"),

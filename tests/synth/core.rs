@@ -159,6 +159,8 @@ fn overrides_keep_logical_ids_and_unused_ones_are_errors() {
 
     let result = one_stack(|s| {
         s.override_logical_id("Typo/Resource", "OldName").unwrap();
+        let p = s.construct("Other");
+        s.add(&p, Resource::new(ResourceType::SqsQueue));
     });
     insta::assert_snapshot!(errors(result), @"error: logical ID override `OldName` is for `Test/Typo/Resource`, but no resource was created there");
 }
@@ -166,7 +168,8 @@ fn overrides_keep_logical_ids_and_unused_ones_are_errors() {
 #[test]
 fn duplicate_construct_ids_and_invalid_ids_are_errors() {
     let result = one_stack(|s| {
-        s.construct("Same");
+        let p = s.construct("Same");
+        s.add(&p, Resource::new(ResourceType::SqsQueue));
         s.construct("Same");
         s.construct("bad id");
     });
