@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::limits::ARCHIVE_RETENTION_DAYS;
+use super::limits::{ARCHIVE_RETENTION_DAYS, EVENT_BUS_NAME};
 use crate::core::cfn::{Attr, ResourceType, iam};
 use crate::core::{ConstructPath, LogicalId, Reference, Resource, Stack, Statement, Value};
 
@@ -44,26 +44,24 @@ impl Default for EventBusProps {
 pub struct EventBus {
     pub path: ConstructPath,
     pub reference: Reference,
+    /// The bus's name as written in the template (rules on the bus are unique within it).
+    pub physical_name: String,
 }
 
 impl EventBus {
     /// Adds a custom bus (and its archive).
     pub fn new(stack: &mut Stack, path: ConstructPath, props: &EventBusProps) -> Self {
-        let name = props.name.clone().unwrap_or_else(|| {
-            let id = LogicalId::text_of(&path);
-            format!("{}-{id}", stack.name())
-        });
-        let valid = !name.is_empty()
-            && name.len() <= 256
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/'));
-        if !valid {
-            stack.error(
-                &path,
-                format!("bus name `{name}` must be 1..=256 characters of A-Z a-z 0-9 . - _ /"),
-            );
-        }
+        let name = match &props.name {
+            Some(name) => {
+                stack.given_name(&path, &EVENT_BUS_NAME, None, name);
+                name.clone()
+            }
+            None => {
+                let id = LogicalId::text_of(&path);
+                let stack_name = stack.name().clone();
+                stack.derive_name(&path, &EVENT_BUS_NAME, None, &[stack_name.as_str(), &id])
+            }
+        };
         if name == "default" {
             stack.error(
                 &path,
@@ -71,11 +69,15 @@ impl EventBus {
             );
         }
         let r = Resource::new(ResourceType::EventsEventBus)
-            .prop("Name", name)
+            .prop("Name", name.clone())
             .prop_opt("Description", props.description.clone());
         let resource = stack.child(&path, "Resource");
         let reference = stack.add(&resource, r);
-        let bus = Self { path, reference };
+        let bus = Self {
+            path,
+            reference,
+            physical_name: name,
+        };
         if let Some(days) = props.archive_retention_days {
             ARCHIVE_RETENTION_DAYS.check(stack, &bus.path, "archiveRetentionDays", days.into());
             let archive = stack.child(&bus.path, "Archive");

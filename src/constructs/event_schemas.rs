@@ -11,13 +11,12 @@
 use serde_json::{Map, Value as Json};
 use tributary_runtime::contract::{BusinessEvent, Contract, ContractFile, EventDoc};
 
+use super::limits::SCHEMA_REGISTRY_NAME;
 use crate::core::cfn::{Attr, ResourceType};
 use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 
 /// Longest schema `Content` the registry accepts, in characters.
 pub const SCHEMA_CONTENT_MAX: usize = 100_000;
-/// Longest registry name, in characters (`[.\-_A-Za-z0-9]`).
-pub const REGISTRY_NAME_MAX: usize = 64;
 
 /// One detail type of a contract.
 #[derive(Debug, Clone, PartialEq)]
@@ -246,7 +245,8 @@ pub struct SchemaRegistry {
 }
 
 impl SchemaRegistry {
-    /// Adds registry `name` with one schema (`<source>@<DetailType>`) per event of `contract`.
+    /// Adds registry `name` (checked against [`SCHEMA_REGISTRY_NAME`], never shortened: derive a
+    /// long one with [`crate::core::names::physical_name`]) with one schema (`<source>@<DetailType>`) per event of `contract`.
     pub fn new(
         stack: &mut Stack,
         path: ConstructPath,
@@ -254,19 +254,7 @@ impl SchemaRegistry {
         description: &str,
         contract: &EventContract,
     ) -> Self {
-        let valid = !name.is_empty()
-            && name.len() <= REGISTRY_NAME_MAX
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-        if !valid {
-            stack.error(
-                &path,
-                format!(
-                    "schema registry name `{name}` must be 1..={REGISTRY_NAME_MAX} characters of A-Z a-z 0-9 . - _"
-                ),
-            );
-        }
+        stack.given_name(&path, &SCHEMA_REGISTRY_NAME, None, name);
         let r = Resource::new(ResourceType::EventSchemasRegistry)
             .prop("RegistryName", name.to_owned())
             .prop("Description", description.to_owned());

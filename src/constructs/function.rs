@@ -201,7 +201,10 @@ impl Function {
             ),
         );
         let policy_path = stack.child(&role_path, "DefaultPolicy");
-        let policy_name = crate::core::LogicalId::text_of(&policy_path);
+        let policy_name = crate::core::names::physical_name(
+            &[&crate::core::LogicalId::text_of(&policy_path)],
+            &super::limits::IAM_POLICY_NAME,
+        );
         let policy = stack.add(
             &policy_path,
             Resource::new(ResourceType::IamPolicy)

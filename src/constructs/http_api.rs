@@ -114,10 +114,14 @@ impl HttpApi {
             props.access_log_retention_days,
         );
         let resource = stack.child(&path, "Resource");
+        let name = crate::core::names::physical_name(
+            &[stack.name().as_str(), path.leaf()],
+            &super::limits::HTTP_API_NAME,
+        );
         let reference = stack.add(
             &resource,
             Resource::new(ResourceType::ApiGatewayV2Api)
-                .prop("Name", format!("{}-{}", stack.name(), path.leaf()))
+                .prop("Name", name)
                 .prop("ProtocolType", "HTTP")
                 .prop_opt("Description", props.description.clone()),
         );

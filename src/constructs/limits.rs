@@ -3,6 +3,7 @@
 //! table against the CloudFormation registry schemas that cfn-lint ships (`tests/limits.rs`).
 
 use crate::core::cfn::ResourceType;
+use crate::core::names::{self, NameRule};
 use crate::core::{ConstructPath, Stack};
 
 /// An inclusive range a property must be in.
@@ -167,13 +168,6 @@ pub const ASYNC_EVENT_AGE_SECONDS: Limit = Limit {
     min: 60,
     max: 21_600,
 };
-/// Characters in a rule name or target id: 1..=64.
-pub const RULE_NAME_CHARS: Limit = Limit {
-    resource: ResourceType::EventsRule,
-    property: "Name",
-    min: 1,
-    max: 64,
-};
 /// Characters in an event pattern (JSON): at most 4,096.
 pub const EVENT_PATTERN_CHARS: Limit = Limit {
     resource: ResourceType::EventsRule,
@@ -232,6 +226,100 @@ pub const ALL: &[Limit] = &[
     TIMEOUT_SECONDS,
     ASYNC_RETRY_ATTEMPTS,
     ASYNC_EVENT_AGE_SECONDS,
+];
+
+/// Letters, digits, `.`, `-` and `_`.
+const WORD_DOT_DASH: &[(char, char)] = &[
+    ('A', 'Z'),
+    ('a', 'z'),
+    ('0', '9'),
+    ('.', '.'),
+    ('-', '-'),
+    ('_', '_'),
+];
+
+/// A rule name: 1..=64 of `[.\-_A-Za-z0-9]`, unique on its bus. Default: `<stack>-<rule's logical
+/// ID>`, shortened with a hash when longer.
+pub const RULE_NAME: NameRule = NameRule {
+    what: "rule name",
+    property: Some((ResourceType::EventsRule, "Name")),
+    max_len: 64,
+    chars: WORD_DOT_DASH,
+    chars_text: "only A-Z, a-z, 0-9, ., - and _ are allowed",
+    separator: "-",
+};
+/// An event bus name: 1..=256 of `[/\.\-_A-Za-z0-9]`, unique in an account and region. Default:
+/// `<stack>-<bus's logical ID>`, shortened with a hash when longer; a given name is checked.
+pub const EVENT_BUS_NAME: NameRule = NameRule {
+    what: "event bus name",
+    property: Some((ResourceType::EventsEventBus, "Name")),
+    max_len: 256,
+    chars: &[
+        ('A', 'Z'),
+        ('a', 'z'),
+        ('0', '9'),
+        ('.', '.'),
+        ('-', '-'),
+        ('_', '_'),
+        ('/', '/'),
+    ],
+    chars_text: "only A-Z, a-z, 0-9, ., -, _ and / are allowed",
+    separator: "-",
+};
+/// A schema registry name: 1..=64 of `[.\-_A-Za-z0-9]`, unique in an account and region (the
+/// registry schema states no limit; the EventBridge Schemas API does). Default: `<stack>-<pattern's
+/// logical ID>`, shortened with a hash when longer.
+pub const SCHEMA_REGISTRY_NAME: NameRule = NameRule {
+    what: "schema registry name",
+    property: Some((ResourceType::EventSchemasRegistry, "RegistryName")),
+    max_len: 64,
+    chars: WORD_DOT_DASH,
+    chars_text: "only A-Z, a-z, 0-9, ., - and _ are allowed",
+    separator: "-",
+};
+/// An HTTP API name: 1..=128 characters (API Gateway's `StringWithLengthBetween1And128`; the
+/// registry schema states no limit), not unique. Default: `<stack>-<api id>`, shortened with a
+/// hash when longer.
+pub const HTTP_API_NAME: NameRule = NameRule {
+    what: "HTTP API name",
+    property: Some((ResourceType::ApiGatewayV2Api, "Name")),
+    max_len: 128,
+    chars: &[],
+    chars_text: "control characters are not allowed",
+    separator: "-",
+};
+/// An inline IAM policy name: 1..=128 of `[\w+=,.@-]`. Default: the policy's logical ID,
+/// shortened with a hash when longer.
+pub const IAM_POLICY_NAME: NameRule = NameRule {
+    what: "IAM policy name",
+    property: Some((ResourceType::IamPolicy, "PolicyName")),
+    max_len: 128,
+    chars: &[
+        ('A', 'Z'),
+        ('a', 'z'),
+        ('0', '9'),
+        ('_', '_'),
+        ('+', '+'),
+        ('=', '='),
+        (',', ','),
+        ('.', '.'),
+        ('@', '@'),
+        ('-', '-'),
+    ],
+    chars_text: "only A-Z, a-z, 0-9 and the characters _+=,.@- are allowed",
+    separator: "-",
+};
+
+/// Every name rule: the physical names constructs derive and the core's logical IDs and export
+/// names, for the check against cfn-lint's schemas.
+pub const NAMES: &[NameRule] = &[
+    RULE_NAME,
+    EVENT_BUS_NAME,
+    SCHEMA_REGISTRY_NAME,
+    HTTP_API_NAME,
+    IAM_POLICY_NAME,
+    names::LOGICAL_ID,
+    names::EXPORT_NAME,
 ];
 
 /// Outputs (and parameters) per stack: CloudFormation refuses more than 200.

@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::event_bus::EventBus;
 use super::function::Function;
 use super::limits::{
-    EVENT_PATTERN_CHARS, RULE_NAME_CHARS, RULE_TARGETS, TARGET_EVENT_AGE_SECONDS,
-    TARGET_RETRY_ATTEMPTS,
+    EVENT_PATTERN_CHARS, RULE_NAME, RULE_TARGETS, TARGET_EVENT_AGE_SECONDS, TARGET_RETRY_ATTEMPTS,
 };
 use super::queue::Queue;
 use crate::core::cfn::iam::{self, EVENTS_SERVICE, LAMBDA_INVOKE, QUEUE_SEND};
@@ -175,10 +174,14 @@ impl Rule {
         EVENT_PATTERN_CHARS.check(stack, &path, "pattern length", pattern_len as i64);
         RULE_TARGETS.check(stack, &path, "targets", targets.len() as i64);
         let id = LogicalId::text_of(&path);
-        let mut name = format!("{}-{id}", stack.name());
-        if name.len() > RULE_NAME_CHARS.max as usize {
-            name.truncate(RULE_NAME_CHARS.max as usize);
-        }
+        let on_bus = format!("event bus `{}`", bus.physical_name);
+        let stack_name = stack.name().clone();
+        let name = stack.derive_name(
+            &path,
+            &RULE_NAME,
+            Some(&on_bus),
+            &[stack_name.as_str(), &id],
+        );
         let resource_path = stack.child(&path, "Resource");
         // Targets reference the rule only through permissions, so the rule is added first.
         let mut rendered = Vec::new();

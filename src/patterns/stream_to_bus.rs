@@ -26,13 +26,16 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::constructs::limits::{ASYNC_EVENT_AGE_SECONDS, ASYNC_RETRY_ATTEMPTS};
+use crate::constructs::limits::{
+    ASYNC_EVENT_AGE_SECONDS, ASYNC_RETRY_ATTEMPTS, SCHEMA_REGISTRY_NAME,
+};
 use crate::constructs::{
     Alarm, Bucket, EventBus, EventBusProps, EventContract, Function, FunctionProps, OnFailure,
     Queue, QueueProps, Rule, RuleProps, SchemaRegistry, StreamSource, StreamSourceProps,
     StreamViewType, Table, TableProps, Target, TargetKind, Topic, TopicProps,
 };
 use crate::core::cfn::{ResourceType, iam};
+use crate::core::names::physical_name;
 use crate::core::suggest::closest;
 use crate::core::{ConstructPath, LogicalId, Output, Resource, Stack, Statement, Value};
 use tributary_runtime::env;
@@ -216,7 +219,7 @@ impl StreamToBus {
         let id = LogicalId::text_of(&path);
         let events = props.events.as_ref().map(|contract| {
             let registry_path = stack.child(&path, "Schemas");
-            let name = format!("{}-{id}", stack.name());
+            let name = physical_name(&[stack.name().as_str(), &id], &SCHEMA_REGISTRY_NAME);
             let description = format!("Events of source `{}` on {}", contract.source, bus.path);
             let registry = SchemaRegistry::new(stack, registry_path, &name, &description, contract);
             (contract.clone(), registry)
