@@ -15,4 +15,5 @@ mod examples;
 mod init;
 mod limits;
 mod malformed;
+mod names;
 mod schema;
