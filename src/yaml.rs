@@ -2,13 +2,17 @@
 //! makes replacing it a one-file change).
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::de::DeserializeSeed;
 
 pub use serde_yaml::Error;
 
-/// Parses YAML into `T`. Errors carry the line and column.
-pub fn from_str<T: DeserializeOwned>(s: &str) -> Result<T, Error> {
-    serde_yaml::from_str(s)
+/// Parses YAML with `seed` (e.g. one that reads it as the spec's data model). Errors carry the
+/// line and column.
+pub fn from_str_seed<'de, S: DeserializeSeed<'de>>(
+    s: &'de str,
+    seed: S,
+) -> Result<S::Value, Error> {
+    seed.deserialize(serde_yaml::Deserializer::from_str(s))
 }
 
 /// Writes `value` as YAML.

@@ -23,6 +23,7 @@ use crate::core::{ConstructPath, Reference, Resource, Stack, Statement, Suppress
 /// Where a mapping starts reading a stream. Changing it REPLACES the mapping.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(expecting = "`TRIM_HORIZON` or `LATEST`")]
 pub enum StartingPosition {
     /// The oldest record still in the stream: nothing written before the mapping exists is lost.
     #[default]
@@ -79,6 +80,7 @@ fn parallelization() -> u32 {
 /// Stream mapping options (everything but the ends it connects).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the mapping's settings (`{}` for the defaults)")]
 pub struct StreamSourceProps {
     /// Where reading starts. Default: `TRIM_HORIZON` (nothing already written is skipped).
     #[serde(default)]
@@ -331,17 +333,12 @@ impl Serialize for Retries {
 
 impl<'de> Deserialize<'de> for Retries {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match NumberOr::deserialize(d)? {
-            NumberOr::Number(n) => u32::try_from(n).map(Retries::Attempts).map_err(|_| {
-                serde::de::Error::custom(format!(
-                    "retries must be 0..=10000 or `infinite`, not {n}"
-                ))
-            }),
-            NumberOr::Word(w) if w == "infinite" => Ok(Retries::Infinite),
-            NumberOr::Word(w) => Err(serde::de::Error::custom(format!(
-                "retries must be a number or `infinite`, not `{w}`"
-            ))),
-        }
+        let n = d.deserialize_any(NumberOr {
+            field: "retries",
+            range: "0..=10000",
+            word: "infinite",
+        })?;
+        Ok(n.map_or(Retries::Infinite, Retries::Attempts))
     }
 }
 
@@ -371,17 +368,12 @@ impl Serialize for RecordAge {
 
 impl<'de> Deserialize<'de> for RecordAge {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match NumberOr::deserialize(d)? {
-            NumberOr::Number(n) => u32::try_from(n).map(RecordAge::Seconds).map_err(|_| {
-                serde::de::Error::custom(format!(
-                    "maxRecordAge must be 60..=604800 seconds or `unlimited`, not {n}"
-                ))
-            }),
-            NumberOr::Word(w) if w == "unlimited" => Ok(RecordAge::Unlimited),
-            NumberOr::Word(w) => Err(serde::de::Error::custom(format!(
-                "maxRecordAge must be a number of seconds or `unlimited`, not `{w}`"
-            ))),
-        }
+        let n = d.deserialize_any(NumberOr {
+            field: "maxRecordAge",
+            range: "60..=604800 seconds",
+            word: "unlimited",
+        })?;
+        Ok(n.map_or(RecordAge::Unlimited, RecordAge::Seconds))
     }
 }
 
@@ -400,9 +392,54 @@ impl JsonSchema for RecordAge {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum NumberOr {
-    Number(i64),
-    Word(String),
+/// Reads a whole number (`Some`) or one word (`None`): `retries: 3` or `retries: infinite`.
+struct NumberOr {
+    field: &'static str,
+    range: &'static str,
+    word: &'static str,
+}
+
+impl NumberOr {
+    fn number<E: serde::de::Error>(&self, n: i128) -> Result<Option<u32>, E> {
+        u32::try_from(n).map(Some).map_err(|_| {
+            E::custom(format!(
+                "{} must be {} or `{}`, not {n}",
+                self.field, self.range, self.word
+            ))
+        })
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NumberOr {
+    type Value = Option<u32>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a number ({}) or `{}`", self.range, self.word)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.number(i128::from(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.number(i128::from(v))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // A whole number written with a fraction (`3.0`) is one, as JSON Schema has it.
+        if v.fract() == 0.0 && v.abs() < 1e15 {
+            return self.number(v as i128);
+        }
+        Err(E::invalid_type(serde::de::Unexpected::Float(v), &self))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v == self.word {
+            return Ok(None);
+        }
+        Err(E::custom(format!(
+            "{} must be a number or `{}`, not `{v}`",
+            self.field, self.word
+        )))
+    }
 }

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::data::Model;
 use super::model::AppSpec;
 
 /// Why a spec could not be read.
@@ -156,7 +157,11 @@ pub fn parse(file: &Path, text: &str) -> Result<AppSpec, SpecErrors> {
         column,
         message: with_suggestion(&plain_words(&message)),
     };
-    if text.trim().is_empty() {
+    let blank = |line: &str| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#') || line == "---"
+    };
+    if text.lines().all(blank) {
         return Err(err(
             None,
             None,
@@ -236,28 +241,30 @@ fn parse_as<T: serde::de::DeserializeOwned>(is_json: bool, text: &str) -> Result
 /// One JSON parse (serde_json reports no field path: serde_path_to_error tracks it).
 fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let spec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let mut path = e.path().to_string();
-        let e = e.into_inner();
-        let message = strip_location(&e.to_string());
-        // Like serde_yaml: an unknown field is reported at the map it is in.
-        if let Some(field) = message
-            .strip_prefix("unknown field `")
-            .and_then(|m| m.split('`').next())
-            && let Some(parent) = path.strip_suffix(field)
-            && (parent.is_empty() || parent.ends_with('.'))
-        {
-            // (`stacks.S.extra` -> `stacks.S`; a top-level `extra` -> the document itself)
-            path = parent.strip_suffix('.').unwrap_or(".").to_owned();
-        }
-        // A syntax error is about the text, not a field: no path.
-        let message = if path == "." || e.classify() != serde_json::error::Category::Data {
-            message
-        } else {
-            format!("{path}: {message}")
-        };
-        (Some(e.line()), Some(e.column()), message)
-    })?;
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
+    let spec =
+        serde::de::DeserializeSeed::deserialize(Model::<T>::new(), tracked).map_err(|e| {
+            let mut path = track.path().to_string();
+            let message = strip_location(&e.to_string());
+            // Like serde_yaml: an unknown field is reported at the map it is in.
+            if let Some(field) = message
+                .strip_prefix("unknown field `")
+                .and_then(|m| m.split('`').next())
+                && let Some(parent) = path.strip_suffix(field)
+                && (parent.is_empty() || parent.ends_with('.'))
+            {
+                // (`stacks.S.extra` -> `stacks.S`; a top-level `extra` -> the document itself)
+                path = parent.strip_suffix('.').unwrap_or(".").to_owned();
+            }
+            // A syntax error is about the text, not a field: no path.
+            let message = if path == "." || e.classify() != serde_json::error::Category::Data {
+                message
+            } else {
+                format!("{path}: {message}")
+            };
+            (Some(e.line()), Some(e.column()), message)
+        })?;
     de.end().map_err(|e| {
         (
             Some(e.line()),
@@ -270,7 +277,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseErro
 
 /// One YAML parse (serde_yaml puts the field path in front of its messages).
 fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
-    crate::yaml::from_str(text).map_err(|e| {
+    crate::yaml::from_str_seed(text, Model::<T>::new()).map_err(|e| {
         let location = crate::yaml::location(&e);
         let mut message = e.to_string();
         if let Some((line, column)) = location {
@@ -287,9 +294,10 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseErro
     })
 }
 
-/// Parser jargon in words a spec author knows.
+/// Parser jargon in words a spec author knows (types give their own `expecting` text; these are
+/// the words of serde's primitives and of the parsers themselves).
 fn plain_words(message: &str) -> String {
-    const WORDS: [(&str, &str); 5] = [
+    const WORDS: [(&str, &str); 12] = [
         (
             "recursion limit exceeded",
             "nested too deeply (more than 128 levels)",
@@ -298,9 +306,19 @@ fn plain_words(message: &str) -> String {
             "repetition limit exceeded",
             "YAML aliases expand to too much data",
         ),
-        ("expected struct AppSpec", "expected a map with `stacks:`"),
-        ("expected u32", "expected a whole number (0 or more)"),
+        (
+            "deserializing from YAML containing more than one document is not supported",
+            "the file holds more than one YAML document (`---`); a spec is one document",
+        ),
+        ("unit value", "null"),
+        ("floating point `", "number `"),
         ("expected u8", "expected a whole number (0 or more)"),
+        ("expected u16", "expected a whole number (0 or more)"),
+        ("expected u32", "expected a whole number (0 or more)"),
+        ("expected u64", "expected a whole number (0 or more)"),
+        ("expected a sequence", "expected a list"),
+        ("expected path string", "expected a path (a string)"),
+        ("expected any valid JSON value", "expected a JSON value"),
     ];
     WORDS.iter().fold(message.to_owned(), |m, (jargon, plain)| {
         m.replace(jargon, plain)

@@ -1,6 +1,7 @@
 //! The declarative app spec (YAML or JSON): the same props types as the Rust API, plus names
 //! where Rust code holds handles. Loading reports the file, line and column of a bad field.
 
+mod data;
 mod load;
 mod locate;
 mod model;

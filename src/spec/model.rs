@@ -18,6 +18,7 @@ use crate::patterns::{AlarmOptions, FailureDestination};
 /// before it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map with `stacks:`")]
 pub struct AppSpec {
     /// The JSON Schema of this file, for editors (`../schema/app.schema.json`). Ignored by
     /// tributary. Default: none.
@@ -42,6 +43,7 @@ pub struct AppSpec {
 /// One stack.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the stack's settings (`{}` for none)")]
 pub struct StackSpec {
     /// Where the stack deploys. Default: environment-agnostic.
     #[serde(default)]
@@ -103,6 +105,7 @@ pub type FunctionRef = String;
 /// A stream-to-bus pattern.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the pattern's settings, with `table` and `publisher`")]
 pub struct StreamToBusSpec {
     /// The table. Its stream defaults to `NEW_AND_OLD_IMAGES`.
     pub table: TableProps,
@@ -146,6 +149,7 @@ pub struct StreamToBusSpec {
 /// An HTTP API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the API's settings, with `routes`")]
 pub struct HttpApiSpec {
     /// Stage throttling. Default: burst 100, rate 50/s.
     #[serde(default)]
@@ -171,6 +175,7 @@ fn thirty() -> u32 {
 /// A route.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map with `method`, `path` and `function`")]
 pub struct RouteSpec {
     /// The HTTP method.
     pub method: HttpMethod,
@@ -183,6 +188,7 @@ pub struct RouteSpec {
 /// A rule on a pattern's bus.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the rule's settings, with `bus`, `pattern` and `targets`")]
 pub struct RuleSpec {
     /// The stream-to-bus pattern whose bus the rule is on: `Id` or `Stack/Id`.
     pub bus: String,
@@ -209,6 +215,7 @@ fn yes() -> bool {
 /// A rule target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map with `function` (and `retry`)")]
 pub struct TargetSpec {
     /// The id of a function of the rule's stack.
     pub function: FunctionRef,
