@@ -14,6 +14,7 @@ fn archive_days() -> Option<u32> {
 /// Bus props.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the bus's settings (`{}` for the defaults)")]
 pub struct EventBusProps {
     /// The bus name: 1..=256 of `[A-Za-z0-9._-/]`. Default: `<stack>-<logical ID>`. Changing it
     /// REPLACES the bus (rules and archives of other teams point at the name).

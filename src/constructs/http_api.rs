@@ -17,6 +17,7 @@ use crate::core::{ConstructPath, Output, Reference, RemovalPolicy, Resource, Sta
 /// An HTTP method of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]
+#[serde(expecting = "`GET`, `POST`, `PUT`, `PATCH`, `DELETE` or `ANY`")]
 pub enum HttpMethod {
     Get,
     Post,
@@ -52,6 +53,7 @@ fn retention() -> u32 {
 /// Stage throttling: requests beyond it get 429 before they reach a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map with `burstLimit` and `rateLimit`")]
 pub struct Throttling {
     /// Burst of concurrent requests. Default: 100.
     #[serde(default = "burst")]

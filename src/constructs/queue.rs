@@ -22,6 +22,7 @@ fn thirty() -> u32 {
 /// Queue props.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the queue's settings (`{}` for the defaults)")]
 pub struct QueueProps {
     /// How long a message is kept, in seconds: 60..=1,209,600. Default: 1,209,600 (14 days,
     /// the maximum: a dead-letter queue must outlive the on-call rotation that reads it).

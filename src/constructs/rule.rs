@@ -91,6 +91,7 @@ fn event_age() -> u32 {
 /// How EventBridge retries delivery to a target before sending the event to its DLQ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map with `maxAttempts` and `maxEventAgeSeconds`")]
 pub struct TargetRetry {
     /// Retries: 0..=185. Default: 185 (EventBridge's default, made explicit for reviewers).
     #[serde(default = "retry_attempts")]

@@ -9,6 +9,7 @@ use crate::core::{ConstructPath, Reference, RemovalPolicy, Resource, Stack, Valu
 /// A key attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a map with `name` (and `type`)")]
 pub struct Attribute {
     /// The attribute name.
     pub name: String,
@@ -37,6 +38,7 @@ impl Attribute {
 
 /// A key attribute's type.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(expecting = "`S`, `N` or `B`")]
 pub enum AttributeType {
     /// String.
     #[default]
@@ -50,6 +52,7 @@ pub enum AttributeType {
 /// How the table is billed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "`onDemand`, or a map `provisioned: {read: .., write: ..}`")]
 pub enum Billing {
     /// Pay per request (on-demand): no capacity to plan, no throttling from a forgotten limit.
     #[default]
@@ -68,6 +71,7 @@ pub enum Billing {
 /// What the table's stream records carry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[serde(expecting = "`NEW_AND_OLD_IMAGES`, `NEW_IMAGE`, `OLD_IMAGE` or `KEYS_ONLY`")]
 pub enum StreamViewType {
     /// Both images: what a publisher needs to tell what changed.
     #[default]
@@ -96,6 +100,7 @@ fn yes() -> bool {
 /// Table props.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the table's settings, with `partitionKey`")]
 pub struct TableProps {
     /// The partition key. Changing it REPLACES the table (a new, empty table).
     pub partition_key: Attribute,

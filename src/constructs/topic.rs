@@ -10,6 +10,7 @@ use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 /// Topic props.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the topic's settings (`{}` for none)")]
 pub struct TopicProps {
     /// The name shown as the sender of SMS/email. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]

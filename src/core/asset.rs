@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
     JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[serde(expecting = "`x86_64` or `arm64`")]
 pub enum Architecture {
     /// `x86_64`: built natively on x86_64 build machines.
     #[default]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// One rule switched off, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a map with `rule` and `reason`")]
 pub struct Suppression {
     /// The rule: a tributary policy rule by id or name (`TRB001`, `no-on-failure-destination`;
     /// `tributary validate --rules` lists them) or a checkov check id (`CKV_AWS_117`).

@@ -43,6 +43,7 @@ use tributary_runtime::env;
 /// Where the mapping sends a batch whose retries ran out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[serde(expecting = "`bucket`, `queue` or `none`")]
 pub enum FailureDestination {
     /// An S3 bucket receiving the full invocation record, record bodies included, kept until
     /// re-driven (the default).
@@ -66,6 +67,7 @@ pub const ITERATOR_AGE_ALARM_SECONDS: std::ops::RangeInclusive<u32> = 1..=86_399
 /// Alarm options.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of alarm settings (`{}` for the defaults)")]
 pub struct AlarmOptions {
     /// Alarm when the oldest unprocessed stream record is older than this, in seconds:
     /// 1..=86,399 (records expire after 24 h, so the age never reaches 86,400). Default: 300
