@@ -9,6 +9,8 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
+use indexmap::IndexMap;
+use serde::de::{Error, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::core::Value;
@@ -118,6 +120,84 @@ impl schemars::JsonSchema for EnvVarName {
             "pattern": NAME_PATTERN,
             "not": { "enum": RESERVED },
         })
+    }
+}
+
+/// `#[serde(deserialize_with = ..)]` of a function's `environment`: unique names, each value
+/// text, and a number or a boolean taken as the text it is written as (`PORT: 8080` is
+/// `"8080"`), in YAML and JSON alike; Lambda only holds strings, and CloudFormation would turn
+/// them into strings too. A number with a fraction is refused (`1.10` would reach the function
+/// as `1.1`), and so is null (`""` is the empty value).
+pub(crate) fn deserialize_variables<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<IndexMap<EnvVarName, String>, D::Error> {
+    let map: IndexMap<EnvVarName, Text> = crate::core::unique_keys(deserializer)?;
+    Ok(map.into_iter().map(|(k, v)| (k, v.0)).collect())
+}
+
+/// The JSON Schema of a function's `environment`: names as [`EnvVarName`] takes them, values as
+/// [`deserialize_variables`] reads them.
+pub(crate) fn variables_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "propertyNames": {"pattern": NAME_PATTERN, "not": {"enum": RESERVED}},
+        "additionalProperties": {
+            "description": "The value: text; a number or `true`/`false` is written as text (`8080` -> \"8080\"). A number with a fraction must be quoted.",
+            "anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]
+        }
+    })
+}
+
+/// One value, as text.
+struct Text(String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TextVisitor).map(Text)
+    }
+}
+
+struct TextVisitor;
+
+impl Visitor<'_> for TextVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("text, a whole number or `true`/`false`")
+    }
+
+    fn visit_str<E: Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_bool<E: Error>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_u64<E: Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_i64<E: Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_f64<E: Error>(self, v: f64) -> Result<String, E> {
+        // JSON Schema's `integer` takes `8080.0`: it is the whole number it equals.
+        if v.fract() == 0.0 && v.abs() < 1e15 {
+            return Ok((v as i64).to_string());
+        }
+        Err(E::custom(format!(
+            "a number with a fraction ({v}) is refused: quote the value, so that the function \
+             gets the text as written"
+        )))
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<String, E> {
+        Err(E::invalid_value(
+            Unexpected::Other("null"),
+            &"a value (`\"\"` for an empty one)",
+        ))
     }
 }
 

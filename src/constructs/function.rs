@@ -36,6 +36,7 @@ fn retention() -> u32 {
 /// Function props.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the function's settings, with `handler` or `code`")]
 pub struct FunctionProps {
     /// The handler: a binary target of a member of the cargo workspace, `<package>` (the
     /// package's binary of that name, or its only one) or `<package>/<binary>`. Default: none;
@@ -67,9 +68,9 @@ pub struct FunctionProps {
     #[serde(
         default,
         skip_serializing_if = "IndexMap::is_empty",
-        deserialize_with = "crate::core::unique_keys"
+        deserialize_with = "environment::deserialize_variables"
     )]
-    #[schemars(extend("propertyNames" = serde_json::json!({ "not": { "enum": environment::RESERVED } })))]
+    #[schemars(schema_with = "environment::variables_schema")]
     pub environment: IndexMap<EnvVarName, String>,
     /// Days the function's log group keeps logs (a CloudWatch Logs retention value). Default: 30.
     #[serde(default = "retention")]

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// region are those of the credentials `cdk deploy` runs with).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(expecting = "a map with `account` and `region` (`{}` for none)")]
 pub struct Environment {
     /// The 12-digit AWS account ID. Default: the deploying credentials' account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,14 +44,17 @@ impl Environment {
 pub enum EnvError {
     #[error("account `{0}` is not a 12-digit AWS account ID")]
     Account(String),
-    #[error("region `{0}` is not a region name like `eu-west-1`")]
+    #[error("region `{0}` is not a region name like `eu-west-1` or `eusc-de-east-1`")]
     Region(String),
 }
 
-/// A 12-digit AWS account ID.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[schemars(transparent)]
-pub struct AccountId(#[schemars(regex(pattern = r"^[0-9]{12}$"))] String);
+/// A 12-digit AWS account ID. Written as a string or, in YAML and JSON alike, as a number
+/// (`account: 123456789012`); an ID that starts with 0 must be quoted (a number loses the zero).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountId(String);
+
+/// The schema's pattern of a region name (see [`Region::new`]).
+pub const REGION_PATTERN: &str = "^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$";
 
 impl AccountId {
     /// Validates an account ID.
@@ -65,27 +69,86 @@ impl AccountId {
 
 impl<'de> Deserialize<'de> for AccountId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Self::new(&s).map_err(serde::de::Error::custom)
+        d.deserialize_any(AccountVisitor)
     }
 }
 
-/// An AWS region name such as `eu-west-1` or `us-gov-west-1`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[schemars(transparent)]
-pub struct Region(#[schemars(regex(pattern = r"^[a-z]{2}(-[a-z]+)+-[0-9]$"))] String);
+/// Reads an account ID from a string or a whole number.
+struct AccountVisitor;
+
+impl AccountVisitor {
+    fn number<E: serde::de::Error>(n: u64) -> Result<AccountId, E> {
+        AccountId::new(&n.to_string()).map_err(|e| {
+            E::custom(format!(
+                "{e} (written as a number, an ID that starts with 0 loses the zero: quote it)"
+            ))
+        })
+    }
+}
+
+impl serde::de::Visitor<'_> for AccountVisitor {
+    type Value = AccountId;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a 12-digit AWS account ID")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<AccountId, E> {
+        AccountId::new(v).map_err(E::custom)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<AccountId, E> {
+        Self::number(v)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<AccountId, E> {
+        // A whole number written with a fraction or an exponent is one, as JSON Schema has it.
+        if v.fract() == 0.0 && (0.0..1e15).contains(&v) {
+            return Self::number(v as u64);
+        }
+        Err(E::invalid_type(serde::de::Unexpected::Float(v), &self))
+    }
+}
+
+impl JsonSchema for AccountId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AccountId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A 12-digit AWS account ID: a string, or a number (an ID that starts with 0 must be quoted).",
+            "anyOf": [
+                {"type": "string", "pattern": "^[0-9]{12}$"},
+                {"type": "integer", "minimum": 100_000_000_000_u64, "maximum": 999_999_999_999_u64}
+            ]
+        })
+    }
+}
+
+/// An AWS region name, in any partition: `eu-west-1`, `us-gov-west-1`, `cn-north-1`,
+/// `us-isob-east-1`, `eusc-de-east-1` (the AWS European Sovereign Cloud).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Region(String);
 
 impl Region {
-    /// Validates a region name (shape only: new regions keep working).
+    /// Validates a region name by its shape, which every partition's region names share (so new
+    /// regions keep working): a geography of 2 to 4 letters (`us`, `eu`, `cn`, `eusc`), one or
+    /// more words of lowercase letters (`gov`, `isob`, `south`, `east`), and a number of 1 or 2
+    /// digits, joined by `-` ([`REGION_PATTERN`]).
     pub fn new(s: &str) -> Result<Self, EnvError> {
         let parts: Vec<&str> = s.split('-').collect();
-        let ok = parts.len() >= 3
-            && parts[0].len() == 2
-            && parts.iter().all(|p| !p.is_empty())
-            && parts[..parts.len() - 1]
-                .iter()
-                .all(|p| p.bytes().all(|b| b.is_ascii_lowercase()))
-            && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit());
+        let letters = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+        let ok = match parts.as_slice() {
+            [geography, words @ .., number] if !words.is_empty() => {
+                (2..=4).contains(&geography.len())
+                    && letters(geography)
+                    && words.iter().all(letters)
+                    && (1..=2).contains(&number.len())
+                    && number.bytes().all(|b| b.is_ascii_digit())
+            }
+            _ => false,
+        };
         if ok {
             Ok(Self(s.to_owned()))
         } else {
@@ -98,6 +161,20 @@ impl<'de> Deserialize<'de> for Region {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Self::new(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Region {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Region".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An AWS region name, in any partition: `eu-west-1`, `us-gov-west-1`, `cn-north-1`, `eusc-de-east-1`.",
+            "type": "string",
+            "pattern": REGION_PATTERN
+        })
     }
 }
 
@@ -121,6 +198,25 @@ mod tests {
         assert!(Region::new("us-gov-west-1").is_ok());
         assert!(Region::new("eu-west").is_err());
         assert!(Region::new("EU-west-1").is_err());
+        for valid in [
+            "eusc-de-east-1",
+            "us-isob-east-1",
+            "eu-isoe-west-1",
+            "ap-southeast-7",
+            "us-east-99",
+        ] {
+            assert!(Region::new(valid).is_ok(), "{valid}");
+        }
+        for invalid in [
+            "e-west-1",
+            "europe-west-1",
+            "eu-west-100",
+            "eu--west-1",
+            "eu-west-1a",
+            "eu-1",
+        ] {
+            assert!(Region::new(invalid).is_err(), "{invalid}");
+        }
     }
 
     #[test]
