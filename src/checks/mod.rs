@@ -149,8 +149,7 @@ impl Finding {
     }
 }
 
-/// The shortest reason a suppression may give.
-const MIN_REASON_CHARS: usize = 10;
+use crate::core::MIN_REASON_CHARS;
 
 /// The policy rule pack, as the core's synth runs it.
 #[derive(Debug, Clone, Copy, Default)]

@@ -16,9 +16,14 @@ fn archive_days() -> Option<u32> {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[serde(expecting = "a map of the bus's settings (`{}` for the defaults)")]
 pub struct EventBusProps {
-    /// The bus name: 1..=256 of `[A-Za-z0-9._-/]`. Default: `<stack>-<logical ID>`. Changing it
-    /// REPLACES the bus (rules and archives of other teams point at the name).
+    /// The bus name: 1..=256 of `[A-Za-z0-9._-/]`, not `default` (the account's default bus).
+    /// Default: `<stack>-<logical ID>`. Changing it REPLACES the bus (rules and archives of
+    /// other teams point at the name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        regex(pattern = r"^[A-Za-z0-9._/-]{1,256}$"),
+        extend("not" = {"const": "default"})
+    )]
     pub name: Option<String>,
     /// Days the archive keeps every event for replay (0 = forever), or `null` for no archive.
     /// Default: 30.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::email::SesIdentity;
 use super::environment::{self, EnvVarName};
-use super::limits::{MEMORY_SIZE_MB, TIMEOUT_SECONDS, check_log_retention};
+use super::limits::{LOG_RETENTION_DAYS, MEMORY_SIZE_MB, TIMEOUT_SECONDS, check_log_retention};
 use crate::core::cfn::iam::{ASSUME_ROLE, LAMBDA_SERVICE, LOGS_WRITE, SES_SEND, XRAY_WRITE};
 use crate::core::cfn::{Attr, ResourceType, arn};
 use std::path::PathBuf;
@@ -74,6 +74,7 @@ pub struct FunctionProps {
     pub environment: IndexMap<EnvVarName, String>,
     /// Days the function's log group keeps logs (a CloudWatch Logs retention value). Default: 30.
     #[serde(default = "retention")]
+    #[schemars(extend("enum" = LOG_RETENTION_DAYS))]
     pub log_retention_days: u32,
     /// Active X-Ray tracing. Default: off.
     #[serde(default)]

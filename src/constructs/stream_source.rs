@@ -102,7 +102,8 @@ pub struct StreamSourceProps {
     /// is still readable from the stream for 23 more hours.
     #[serde(default = "record_age")]
     pub max_record_age: RecordAge,
-    /// Split a failing batch in two and retry each half. Default: on (isolates poison records).
+    /// Split a failing batch in two and retry each half. Default: on (isolates poison records);
+    /// off is refused unless the rule `bisect-off` is suppressed.
     #[serde(default = "yes")]
     pub bisect_on_error: bool,
     /// Concurrent batches per shard: 1..=10. Default: 1 (strict order per shard).
@@ -119,6 +120,10 @@ pub struct StreamSourceProps {
     pub report_batch_item_failures: bool,
     /// Event filter patterns (JSON objects): 1..=20, each at most 4,096 characters. Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(
+        with = "Vec<serde_json::Map<String, serde_json::Value>>",
+        length(max = FILTERS.max)
+    )]
     pub filters: Vec<serde_json::Value>,
     /// Whether the mapping polls. Default: on.
     #[serde(default = "yes")]
@@ -383,7 +388,7 @@ impl JsonSchema for RecordAge {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "Oldest record still sent, in seconds: 60..=604800, or `unlimited`.",
+            "description": "Oldest record still sent, in seconds: 60..=604800, or `unlimited` (refused unless `unlimited-record-age` is suppressed).",
             "oneOf": [
                 {"type": "integer", "minimum": MAXIMUM_RECORD_AGE_SECONDS.min, "maximum": MAXIMUM_RECORD_AGE_SECONDS.max},
                 {"const": "unlimited"}

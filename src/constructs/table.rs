@@ -11,7 +11,8 @@ use crate::core::{ConstructPath, Reference, RemovalPolicy, Resource, Stack, Valu
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "a map with `name` (and `type`)")]
 pub struct Attribute {
-    /// The attribute name.
+    /// The attribute name: 1..=255 bytes (UTF-8).
+    #[schemars(length(min = 1, max = 255))]
     pub name: String,
     /// The attribute type. Default: `S` (string).
     #[serde(default, rename = "type")]
@@ -104,7 +105,7 @@ fn yes() -> bool {
 pub struct TableProps {
     /// The partition key. Changing it REPLACES the table (a new, empty table).
     pub partition_key: Attribute,
-    /// The sort key. Default: none. Changing it REPLACES the table.
+    /// The sort key, not the partition key. Default: none. Changing it REPLACES the table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_key: Option<Attribute>,
     /// Billing mode. Default: on-demand.

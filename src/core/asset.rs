@@ -63,7 +63,10 @@ impl fmt::Display for Architecture {
 /// A binary target of a cargo workspace member: `<package>` (its binary of the same name, or its
 /// only binary) or `<package>/<binary>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, JsonSchema)]
-#[schemars(with = "String")]
+#[schemars(
+    with = "String",
+    extend("pattern" = "^[A-Za-z0-9_-]{1,64}(/[A-Za-z0-9_-]{1,64})?$")
+)]
 pub struct HandlerRef {
     package: String,
     binary: Option<String>,

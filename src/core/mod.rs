@@ -28,7 +28,7 @@ pub use id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
 pub use policy::{Effect, PolicyDocument, Principal, Statement};
 pub use stack::Stack;
 pub(crate) use stack::StackParts;
-pub use suppression::Suppression;
+pub use suppression::{MIN_REASON_CHARS, Suppression};
 pub use template::{Output, Parameter, RemovalPolicy, Rendered, Resource, Template, TemplateRule};
 pub use unique_keys::unique_keys;
 pub use value::{Map, Pseudo, Reference, Text, Value, export_name};

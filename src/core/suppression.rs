@@ -4,6 +4,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The shortest reason a suppression takes, in characters (spaces around it not counted): a few
+/// words for reviewers.
+pub const MIN_REASON_CHARS: usize = 10;
+
 /// One rule switched off, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -13,7 +17,8 @@ pub struct Suppression {
     /// `tributary validate --rules` lists them) or a checkov check id (`CKV_AWS_117`).
     pub rule: String,
     /// Why the rule does not apply here: recorded in the template's metadata. Required, at least
-    /// a few words.
+    /// a few words (10 characters).
+    #[schemars(regex(pattern = r"^\s*\S[\s\S]{8,}\S\s*$"))]
     pub reason: String,
 }
 

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::unique::unique_entries;
+use crate::constructs::limits::{LOG_RETENTION_DAYS, RULE_TARGETS};
 use crate::constructs::{
     EventBusProps, EventContract, EventPattern, FunctionProps, HttpMethod, QueueProps, RoutePath,
     StreamSourceProps, TableProps, TargetRetry, Throttling, TopicProps,
@@ -40,7 +41,8 @@ pub struct AppSpec {
     pub source: Option<std::sync::Arc<super::SpecSource>>,
 }
 
-/// One stack.
+/// One stack. Construct ids are unique across all of a stack's constructs: a topic and a
+/// function cannot share one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[serde(expecting = "a map of the stack's settings (`{}` for none)")]
@@ -55,7 +57,7 @@ pub struct StackSpec {
     #[serde(default)]
     pub termination_protection: bool,
     /// Logical IDs to keep when constructs are renamed: resource path (below the stack, e.g.
-    /// `Orders/Table/Resource`) -> logical ID. Default: none.
+    /// `Orders/Table/Resource`; it must name a resource of the stack) -> logical ID. Default: none.
     #[serde(
         deserialize_with = "unique_entries",
         default,
@@ -156,6 +158,7 @@ pub struct HttpApiSpec {
     pub throttling: Throttling,
     /// Days the access log group keeps logs. Default: 30.
     #[serde(default = "thirty")]
+    #[schemars(extend("enum" = LOG_RETENTION_DAYS))]
     pub access_log_retention_days: u32,
     /// A description. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,6 +204,7 @@ pub struct RuleSpec {
     #[serde(default = "yes")]
     pub enabled: bool,
     /// 1..=5 targets.
+    #[schemars(length(min = RULE_TARGETS.min, max = RULE_TARGETS.max))]
     pub targets: Vec<TargetSpec>,
     /// Policy rules (or checkov checks) knowingly switched off for this construct and everything
     /// under it, each with its reason (recorded in the template). Default: none.

@@ -12,6 +12,7 @@ mod contracts;
 mod core;
 mod errors;
 mod examples;
+mod forms;
 mod init;
 mod limits;
 mod malformed;
