@@ -297,7 +297,7 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseErro
 /// Parser jargon in words a spec author knows (types give their own `expecting` text; these are
 /// the words of serde's primitives and of the parsers themselves).
 fn plain_words(message: &str) -> String {
-    const WORDS: [(&str, &str); 12] = [
+    const WORDS: [(&str, &str); 14] = [
         (
             "recursion limit exceeded",
             "nested too deeply (more than 128 levels)",
@@ -311,6 +311,8 @@ fn plain_words(message: &str) -> String {
             "the file holds more than one YAML document (`---`); a spec is one document",
         ),
         ("unit value", "null"),
+        ("invalid type: sequence", "invalid type: list"),
+        ("unknown variant `", "unknown value `"),
         ("floating point `", "number `"),
         ("expected u8", "expected a whole number (0 or more)"),
         ("expected u16", "expected a whole number (0 or more)"),
@@ -333,11 +335,12 @@ fn strip_location(message: &str) -> String {
     }
 }
 
-/// Adds "did you mean `x`?" to serde's "unknown field `a`, expected one of `x`, `y`" messages.
+/// Adds "did you mean `x`?" to serde's "unknown field `a`, expected one of `x`, `y`" messages
+/// (and to "unknown value `a`", serde's unknown variant in plain words).
 pub(crate) fn with_suggestion(message: &str) -> String {
     let Some(start) = message
         .find("unknown field `")
-        .or_else(|| message.find("unknown variant `"))
+        .or_else(|| message.find("unknown value `"))
     else {
         return message.to_owned();
     };

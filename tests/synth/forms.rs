@@ -700,7 +700,7 @@ fn cases() -> Vec<Case> {
         no(
             "/stacks/S/functions/Notify/architecture",
             json!("arm"),
-            "unknown variant `arm`",
+            "unknown value `arm`",
         ),
         no(
             "/stacks/S/functions/Notify/description",
@@ -799,12 +799,12 @@ fn cases() -> Vec<Case> {
         no(
             TABLE,
             json!({"partitionKey": {"name": "id"}, "stream": "ALL"}),
-            "unknown variant `ALL`",
+            "unknown value `ALL`",
         ),
         no(
             STREAM,
             json!({"startingPosition": "AT_TIMESTAMP"}),
-            "unknown variant `AT_TIMESTAMP`",
+            "unknown value `AT_TIMESTAMP`",
         ),
         no(STREAM, json!({"batchSize": 0}), "out of range"),
         no(STREAM, json!({"batchSize": 10_001}), "out of range"),
@@ -855,7 +855,7 @@ fn cases() -> Vec<Case> {
         no(
             "/stacks/S/streamToBus/O/onFailure",
             json!("dlq"),
-            "unknown variant `dlq`",
+            "unknown value `dlq`",
         ),
         no(
             PATTERN,
@@ -901,7 +901,7 @@ fn cases() -> Vec<Case> {
         no(
             "/stacks/S/httpApis/Http/routes/0/method",
             json!("HEAD"),
-            "unknown variant `HEAD`",
+            "unknown value `HEAD`",
         ),
         ok("/stacks/S/httpApis/Http/routes/0/path", json!("/")),
         ok("/stacks/S/httpApis/Http/routes/0/path", json!("/r/{id}/")),
@@ -1127,4 +1127,81 @@ fn rules_across_fields_are_the_loaders_and_named_in_the_schema() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Serde's and the parsers' words for Rust types, which a spec author does not know.
+const JARGON: &[&str] = &[
+    "struct ",
+    "enum ",
+    "untagged",
+    "identifier",
+    "unit value",
+    "Option value",
+    "newtype",
+    "tuple",
+    "variant",
+    "sequence",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "i64",
+    "f64",
+    "floating point",
+    "YAML tag starting",
+];
+
+#[test]
+fn wrong_values_anywhere_are_refused_in_plain_words() {
+    let schema = schema();
+    let names: Vec<&String> = schema["$defs"].as_object().unwrap().keys().collect();
+    let wrong = [
+        json!(true),
+        json!(1.5),
+        json!(-1),
+        json!(99_999_999_999_u64),
+        json!("text"),
+        json!([[]]),
+        json!({"zz": 1}),
+        json!(null),
+    ];
+    let mut jargon = Vec::new();
+    // (Event patterns have their own messages, from their own module.)
+    for (name, place) in PLACES
+        .iter()
+        .filter(|(n, _)| !["EventPattern", "Matcher"].contains(n))
+    {
+        for value in &wrong {
+            let app = with(place, value.clone());
+            let texts = [
+                ("app.json", serde_json::to_string(&app).unwrap()),
+                ("app.yaml", yaml(&app)),
+            ];
+            for (file, text) in texts {
+                let Err(errors) = tributary::spec::parse(&root().join(file), &text) else {
+                    continue;
+                };
+                let message = errors.to_string();
+                // (A type's name as a word: `maxRecordAge` is a field, not `RecordAge`.)
+                let named = |n: &str| {
+                    message.match_indices(n).any(|(i, _)| {
+                        let before = message[..i].chars().next_back();
+                        let after = message[i + n.len()..].chars().next();
+                        !before.is_some_and(char::is_alphanumeric)
+                            && !after.is_some_and(char::is_alphanumeric)
+                    })
+                };
+                let words = JARGON
+                    .iter()
+                    .copied()
+                    .filter(|w| message.contains(w))
+                    .chain(names.iter().map(|n| n.as_str()).filter(|n| named(n)))
+                    .collect::<Vec<_>>();
+                if !words.is_empty() {
+                    jargon.push(format!("{name} = {value} ({file}): {words:?} in {message}"));
+                }
+            }
+        }
+    }
+    assert!(jargon.is_empty(), "{}", jargon.join("\n"));
 }

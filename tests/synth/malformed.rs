@@ -176,14 +176,14 @@ fn many_errors_in_one_yaml() {
     malformed/many_errors_in_one.yaml:9:9: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `memorySize`?
     malformed/many_errors_in_one.yaml:10:18: stacks.Orders.functions.Api.tracing: invalid type: string "sometimes", expected a boolean
     malformed/many_errors_in_one.yaml:11:25: stacks.Orders.functions.Api.timeoutSeconds: invalid value: integer `-1`, expected a whole number (0 or more)
-    malformed/many_errors_in_one.yaml:13:18: stacks.Orders.functions.Publisher.handler: invalid type: sequence, expected a string
+    malformed/many_errors_in_one.yaml:13:18: stacks.Orders.functions.Publisher.handler: invalid type: list, expected a string
     malformed/many_errors_in_one.yaml:14:9: stacks.Orders.functions.Publisher: unknown field `descripton`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `description`?
     malformed/many_errors_in_one.yaml:16:18: stacks.Orders.functions.Notify.tracing: invalid type: string "maybe", expected a boolean
     malformed/many_errors_in_one.yaml:18:9: stacks.Orders.functions.NoHandler: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `memorySize`?
     malformed/many_errors_in_one.yaml:19:5: stacks.Orders: unknown field `functons`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?
     malformed/many_errors_in_one.yaml:24:49: stacks.Orders.streamToBus.Changes.publisher: unknown field `memmory`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`
     malformed/many_errors_in_one.yaml:25:42: stacks.Orders.streamToBus.Changes.stream.retries: retries must be a number or `infinite`, not `forever`
-    malformed/many_errors_in_one.yaml:30:22: stacks.Orders.httpApis.Api.description: invalid type: sequence, expected a string
+    malformed/many_errors_in_one.yaml:30:22: stacks.Orders.httpApis.Api.description: invalid type: list, expected a string
     "#);
 }
 
@@ -214,7 +214,7 @@ fn no_stacks_yaml() {
 
 #[test]
 fn not_a_map_yaml() {
-    insta::assert_snapshot!(message("not_a_map.yaml"), @"malformed/not_a_map.yaml:1:1: invalid type: sequence, expected a map with `stacks:`");
+    insta::assert_snapshot!(message("not_a_map.yaml"), @"malformed/not_a_map.yaml:1:1: invalid type: list, expected a map with `stacks:`");
 }
 
 #[test]
@@ -258,7 +258,7 @@ fn unknown_handler_yaml() {
 
 #[test]
 fn unknown_variant_yaml() {
-    insta::assert_snapshot!(message("unknown_variant.yaml"), @"malformed/unknown_variant.yaml:4:49: stacks.S.functions.F.architecture: unknown variant `arm`, expected `x86_64` or `arm64`; did you mean `arm64`?");
+    insta::assert_snapshot!(message("unknown_variant.yaml"), @"malformed/unknown_variant.yaml:4:49: stacks.S.functions.F.architecture: unknown value `arm`, expected `x86_64` or `arm64`; did you mean `arm64`?");
 }
 
 #[test]
