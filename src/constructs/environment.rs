@@ -182,10 +182,18 @@ impl Visitor<'_> for TextVisitor {
         Ok(v.to_string())
     }
 
+    fn visit_u128<E: Error>(self, v: u128) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_i128<E: Error>(self, v: i128) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
     fn visit_f64<E: Error>(self, v: f64) -> Result<String, E> {
         // JSON Schema's `integer` takes `8080.0`: it is the whole number it equals.
-        if v.fract() == 0.0 && v.abs() < 1e15 {
-            return Ok((v as i64).to_string());
+        if v.is_finite() && v.fract() == 0.0 {
+            return Ok(format!("{v:.0}"));
         }
         Err(E::custom(format!(
             "a number with a fraction ({v}) is refused: quote the value, so that the function \

@@ -946,6 +946,25 @@ fn cases() -> Vec<Case> {
             "out of range",
         ),
         no(
+            "/stacks/S/functions/Notify/reservedConcurrency",
+            json!(4_294_967_296_u64),
+            "expected a whole number",
+        ),
+        no(
+            "/stacks/S/streamToBus/O/alarms",
+            json!({"iteratorAgeSeconds": 4_294_967_296_u64}),
+            "expected a whole number",
+        ),
+        no(
+            "/stacks/S/httpApis/Http/throttling",
+            json!({"rateLimit": 4_294_967_296_u64}),
+            "expected a whole number",
+        ),
+        ok(
+            "/stacks/S/functions/Notify/environment",
+            json!({"BIG": 1e20}),
+        ),
+        no(
             "/stacks/S/terminationProtection",
             json!("yes"),
             "expected a boolean",
