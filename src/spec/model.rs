@@ -109,7 +109,8 @@ pub type FunctionRef = String;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[serde(expecting = "a map of the pattern's settings, with `table` and `publisher`")]
 pub struct StreamToBusSpec {
-    /// The table. Its stream defaults to `NEW_AND_OLD_IMAGES`.
+    /// The table. Its stream defaults to `NEW_AND_OLD_IMAGES`; a stream without new images
+    /// (`KEYS_ONLY`, `OLD_IMAGE`) is an error here: the publisher has nothing to publish.
     pub table: TableProps,
     /// The publisher function.
     pub publisher: FunctionProps,
