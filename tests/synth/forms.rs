@@ -39,7 +39,11 @@ fn base() -> Value {
 /// `base()` with `value` at `path` (`/`-separated; a key that holds a `/` is written `~1`); the
 /// maps on the way are made where the base has none.
 fn with(path: &str, value: Value) -> Value {
-    let mut app = base();
+    set(base(), path, value)
+}
+
+/// `app` with `value` at `path`, as [`with`] places it.
+fn set(mut app: Value, path: &str, value: Value) -> Value {
     let mut at = &mut app;
     for key in path[1..].split('/').map(|s| s.replace("~1", "/")) {
         at = match at {
@@ -1251,4 +1255,83 @@ fn wrong_values_anywhere_are_refused_in_plain_words() {
         }
     }
     assert!(jargon.is_empty(), "{}", jargon.join("\n"));
+}
+
+/// What a place needs around it to be built at all (the queue exists only with
+/// `onFailure: queue`).
+fn context(name: &str) -> Value {
+    match name {
+        "QueueProps" => with("/stacks/S/streamToBus/O/onFailure", json!("queue")),
+        _ => base(),
+    }
+}
+
+/// The bounds of a property: its own, or those of the type it refers to.
+fn bounds(property: &Value, defs: &Value) -> Vec<(Option<i64>, Option<i64>, Vec<i64>)> {
+    let mut found = Vec::new();
+    let mut schemas = vec![property.clone()];
+    while let Some(schema) = schemas.pop() {
+        if let Some(name) = schema["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+        {
+            schemas.push(defs[name].clone());
+        }
+        for key in ["anyOf", "oneOf"] {
+            schemas.extend(schema[key].as_array().into_iter().flatten().cloned());
+        }
+        let (min, max) = (schema["minimum"].as_i64(), schema["maximum"].as_i64());
+        let listed: Vec<i64> = schema["enum"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_i64)
+            .collect();
+        if min.is_some() || max.is_some() || !listed.is_empty() {
+            found.push((min, max, listed));
+        }
+    }
+    found
+}
+
+#[test]
+fn every_bound_of_the_schema_is_the_loaders() {
+    let schema = schema();
+    let defs = &schema["$defs"];
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut disagreements = Vec::new();
+    let mut tried = 0;
+    for (name, place) in PLACES {
+        let properties = defs[*name]["properties"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        for (property, subschema) in properties {
+            for (min, max, listed) in bounds(&subschema, defs) {
+                let mut values: Vec<i64> = Vec::new();
+                for bound in [min, max].into_iter().flatten() {
+                    values.extend([bound - 1, bound, bound + 1]);
+                }
+                // Next to each listed value, one that is not.
+                for v in &listed {
+                    values.extend([v - 1, *v, v + 1]);
+                }
+                values.sort_unstable();
+                values.dedup();
+                for value in values {
+                    let path = format!("{place}/{property}");
+                    let app = set(context(name), &path, json!(value));
+                    let (loaded, checked) = (loader(&app), schema_verdict(&validator, &app));
+                    tried += 1;
+                    if loaded.is_ok() != checked.is_ok() {
+                        disagreements.push(format!(
+                            "{path} = {value}\n  loader: {loaded:?}\n  schema: {checked:?}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(tried > 100, "only {tried} bounds tried");
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }
