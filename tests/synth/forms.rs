@@ -885,7 +885,7 @@ fn cases() -> Vec<Case> {
         no(
             "/stacks/S/streamToBus/O/bus",
             json!({"name": "a b"}),
-            "must be 1..=256 characters",
+            "event bus name `a b` contains ` `",
         ),
         no(
             "/stacks/S/streamToBus/O/bus",
@@ -895,7 +895,7 @@ fn cases() -> Vec<Case> {
         no(
             "/stacks/S/streamToBus/O/bus",
             json!({"name": "b".repeat(257)}),
-            "must be 1..=256 characters",
+            "is 257 characters long",
         ),
         no(
             "/stacks/S/httpApis/Http/accessLogRetentionDays",
