@@ -16,5 +16,7 @@ mod forms;
 mod init;
 mod limits;
 mod malformed;
+mod mistakes;
+mod mistakes_support;
 mod names;
 mod schema;
