@@ -16,4 +16,5 @@ mod init;
 mod limits;
 mod malformed;
 mod names;
+mod patterns;
 mod schema;
