@@ -562,27 +562,14 @@ impl<'de> Shape<'de> for AnythingButShape {
                 }))?)
             }
             "wildcard" => {
+                // Each string is checked as a wildcard as it is read.
                 let texts = map.next_value_seed(Read(TextsShape {
                     what: "wildcard",
                     empty_ok: true,
                 }))?;
-                let parse = |s: &String| {
-                    s.parse::<Wildcard>()
-                        .map_err(|e| custom::<A::Error>(e.message))
-                };
                 AnythingBut::Wildcard(match texts {
-                    OneOrMany::One(s) => OneOrMany::One(parse(&s)?),
-                    OneOrMany::Many(many) => {
-                        let parsed: Result<Vec<_>, _> = many.iter().map(parse).collect();
-                        match NonEmpty::from_vec(parsed?) {
-                            Some(w) => OneOrMany::Many(w),
-                            None => {
-                                return Err(custom(
-                                    "`anything-but` `wildcard` takes at least one string",
-                                ));
-                            }
-                        }
-                    }
+                    OneOrMany::One(s) => OneOrMany::One(Wildcard(s)),
+                    OneOrMany::Many(many) => OneOrMany::Many(many.map(|s| Wildcard(s.clone()))),
                 })
             }
             other => {
@@ -612,6 +599,10 @@ struct TextsShape {
 
 impl TextsShape {
     fn text<E: de::Error>(&self, s: &str) -> Result<String, E> {
+        if self.what == "wildcard" {
+            s.parse::<Wildcard>()
+                .map_err(|e: super::PatternError| custom::<E>(e.message))?;
+        }
         if s.is_empty() && !self.empty_ok {
             return Err(custom(format!(
                 "`anything-but` `{}` takes non-empty strings (an empty one would exclude everything)",
@@ -648,7 +639,26 @@ impl<'de> Shape<'de> for TextsShape {
 }
 
 /// A field: a list of values or an object of nested fields.
-struct MatcherShape(InOr);
+struct MatcherShape {
+    in_or: InOr,
+    /// The operator the field is named like: a scalar under it is an operand out of its list.
+    operator: Option<&'static str>,
+}
+
+impl MatcherShape {
+    fn scalar<E: de::Error>(
+        self,
+        json: String,
+        plain: Result<NonEmpty<MatchValue>, E>,
+    ) -> Result<Matcher, E> {
+        match self.operator {
+            Some(op) => Err(custom(format!(
+                "`{op}` is an operator: write it as an entry of the field's list, [{{\"{op}\": {json}}}]"
+            ))),
+            None => plain.map(Matcher::Values),
+        }
+    }
+}
 
 impl<'de> Shape<'de> for MatcherShape {
     type Out = Matcher;
@@ -657,19 +667,19 @@ impl<'de> Shape<'de> for MatcherShape {
         ValuesShape.expected() + " or an object of fields"
     }
     fn string<E: de::Error>(self, s: &str) -> Result<Matcher, E> {
-        ValuesShape.string(s).map(Matcher::Values)
+        self.scalar(format!("{s:?}"), ValuesShape.string(s))
     }
     fn number<E: de::Error>(self, n: Number) -> Result<Matcher, E> {
-        ValuesShape.number(n).map(Matcher::Values)
+        self.scalar(n.to_string(), ValuesShape.number(n))
     }
     fn boolean<E: de::Error>(self, b: bool) -> Result<Matcher, E> {
-        ValuesShape.boolean(b).map(Matcher::Values)
+        self.scalar(b.to_string(), ValuesShape.boolean(b))
     }
     fn list<A: SeqAccess<'de>>(self, seq: A) -> Result<Matcher, A::Error> {
         ValuesShape.list(seq).map(Matcher::Values)
     }
     fn object<A: MapAccess<'de>>(self, map: A) -> Result<Matcher, A::Error> {
-        FieldsShape(self.0).object(map).map(Matcher::Fields)
+        FieldsShape(self.in_or).object(map).map(Matcher::Fields)
     }
 }
 
@@ -703,7 +713,11 @@ impl<'de> Shape<'de> for FieldsShape {
             if fields.fields.contains_key(&key) {
                 return Err(custom(format!("the field `{key}` appears twice")));
             }
-            let matcher = map.next_value_seed(Read(MatcherShape(self.0)))?;
+            let operator = OPERATORS.iter().copied().find(|op| *op == key);
+            let matcher = map.next_value_seed(Read(MatcherShape {
+                in_or: self.0,
+                operator,
+            }))?;
             fields.fields.insert(key, matcher);
         }
         if fields.is_empty() {
@@ -790,7 +804,7 @@ macro_rules! deserialize_with {
 deserialize_with! {
     EventPattern => EventPatternShape(InOr(false)),
     Fields => FieldsShape(InOr(false)),
-    Matcher => MatcherShape(InOr(false)),
+    Matcher => MatcherShape { in_or: InOr(false), operator: None },
     MatchValue => ValueShape,
     Operator => OperatorShape,
 }

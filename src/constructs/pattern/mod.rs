@@ -45,6 +45,11 @@ impl<T> NonEmpty<T> {
         self.0.push(item);
     }
 
+    /// Each element through `f`.
+    pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> NonEmpty<U> {
+        NonEmpty(self.0.iter().map(f).collect())
+    }
+
     /// The elements.
     pub fn as_slice(&self) -> &[T] {
         &self.0
