@@ -163,6 +163,7 @@ fn bus_rule_targets_api_alarms() {
                 &EventBusProps {
                     name: Some("orders".into()),
                     archive_retention_days: Some(7),
+                    archive_pattern: None,
                     description: None,
                 },
             );

@@ -267,8 +267,31 @@ fn every_operator_is_accepted_and_written_as_eventbridge_reads_it() {
             ]}),
         ]
     );
+    let archive = of_type("AWS::Events::Archive");
+    assert_eq!(
+        archive["EventPattern"],
+        json!({
+            "source": ["orders"],
+            "detail": {
+                "amount": [{"numeric": [">", 100]}],
+                "$or": [{"vip": [true]}, {"channel": [{"anything-but": "test"}]}]
+            }
+        })
+    );
     // The finished template passes the check on finished templates too (TRB012 is silent).
     assert!(synth.warnings.iter().all(|w| w.code != Some("TRB012")));
+}
+
+#[test]
+fn archive_patterns_are_patterns_and_need_an_archive() {
+    let bus = |bus: &str| {
+        spec(PATTERN, FILTERS).replace(
+            "        publisher: { handler: stream-publisher }\n",
+            &format!("        publisher: {{ handler: stream-publisher }}\n        bus: {bus}\n"),
+        )
+    };
+    insta::assert_snapshot!(refused("archive-empty-source", &bus("{ archivePattern: { source: [] } }")), @"app.yaml:9:42: stacks.S.streamToBus.Orders.bus.archivePattern.source: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
+    insta::assert_snapshot!(synth_errors(&bus("{ archiveRetentionDays: null, archivePattern: { source: [orders] } }")), @"error: S/Orders/Bus: archivePattern filters an archive, but archiveRetentionDays is null (no archive): give a retention, or leave the pattern out");
 }
 
 /// Raw resources (the escape hatch) are checked on the finished template by the same validator.
