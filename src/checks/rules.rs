@@ -406,11 +406,7 @@ fn patterns(t: &Template, out: &mut Vec<Finding>) {
                 _ => continue,
             };
             if let Err(e) = checked {
-                out.push(Finding::new(
-                    &PATTERN_LEAF_NOT_ARRAY,
-                    id,
-                    format!("{property}: {e}"),
-                ));
+                out.push(Finding::new(&PATTERN_LEAF_NOT_ARRAY, id, e.at(&property)));
             }
         }
     }

@@ -93,7 +93,7 @@ impl EventBus {
                      archive): give a retention, or leave the pattern out",
                 );
             } else if let Err(e) = pattern::validate(pattern, Dialect::Archive) {
-                stack.error(&bus.path, format!("archivePattern: {e}"));
+                stack.error(&bus.path, e.at("archivePattern"));
             }
         }
         if let Some(days) = props.archive_retention_days {

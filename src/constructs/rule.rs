@@ -102,7 +102,7 @@ impl Rule {
                 "the event pattern matches every event; name at least a source or detail type",
             );
         } else if let Err(e) = pattern::validate(&pattern, Dialect::Rule) {
-            stack.error(&path, format!("pattern: {e}"));
+            stack.error(&path, e.at("pattern"));
         }
         RULE_TARGETS.check(stack, &path, "targets", targets.len() as i64);
         let id = LogicalId::text_of(&path);

@@ -228,7 +228,7 @@ impl StreamSource {
         for (i, f) in props.filters.iter().enumerate() {
             let pattern = f.to_json();
             if let Err(e) = pattern::validate(&pattern, Dialect::LambdaFilter) {
-                stack.error(&path, format!("filters[{i}]: {e}"));
+                stack.error(&path, e.at(&format!("filters[{i}]")));
             }
             filters.push(Value::map([("Pattern", pattern.to_string().into())]));
         }

@@ -177,10 +177,10 @@ fn filters_refuse_the_operators_lambda_does_not_take() {
             &format!("[{{ dynamodb: {{ NewImage: {{ f: {{ S: [{op}] }} }} }} }}]"),
         )
     };
-    insta::assert_snapshot!(synth_errors(&filter("{ wildcard: '*.png' }")), @"error: S/Orders/StreamSource: filters[0]: dynamodb.NewImage.f.S[0]: Lambda event filtering does not support `wildcard` (EventBridge rules do); filters take exact values, prefix, suffix, equals-ignore-case, anything-but with values, numeric, exists and $or");
-    insta::assert_snapshot!(synth_errors(&filter("{ cidr: 10.0.0.0/8 }")), @"error: S/Orders/StreamSource: filters[0]: dynamodb.NewImage.f.S[0]: Lambda event filtering does not support `cidr` (EventBridge rules do); filters take exact values, prefix, suffix, equals-ignore-case, anything-but with values, numeric, exists and $or");
-    insta::assert_snapshot!(synth_errors(&filter("{ anything-but: { prefix: x } }")), @"error: S/Orders/StreamSource: filters[0]: dynamodb.NewImage.f.S[0]: Lambda event filtering does not support `anything-but` with `prefix` (EventBridge rules do); filters take exact values, prefix, suffix, equals-ignore-case, anything-but with values, numeric, exists and $or");
-    insta::assert_snapshot!(synth_errors(&filter("{ prefix: { equals-ignore-case: x } }")), @"error: S/Orders/StreamSource: filters[0]: dynamodb.NewImage.f.S[0]: Lambda event filtering does not support `prefix` with `equals-ignore-case` (EventBridge rules do); filters take exact values, prefix, suffix, equals-ignore-case, anything-but with values, numeric, exists and $or");
+    insta::assert_snapshot!(synth_errors(&filter("{ wildcard: '*.png' }")), @"error: app.yaml:10:56: S/Orders/StreamSource: filters[0].dynamodb.NewImage.f.S[0]: Lambda event filtering does not support `wildcard` (EventBridge rules do); filters take exact values, prefix, suffix, equals-ignore-case, anything-but with values, numeric, exists and $or");
+    insta::assert_snapshot!(synth_errors(&filter("{ cidr: 10.0.0.0/8 }")), @"error: app.yaml:10:56: S/Orders/StreamSource: filters[0].dynamodb.NewImage.f.S[0]: Lambda event filtering does not support `cidr` (EventBridge rules do); filters take exact values, prefix, suffix, equals-ignore-case, anything-but with values, numeric, exists and $or");
+    insta::assert_snapshot!(synth_errors(&filter("{ anything-but: { prefix: x } }")), @"error: app.yaml:10:56: S/Orders/StreamSource: filters[0].dynamodb.NewImage.f.S[0]: Lambda event filtering does not support `anything-but` with `prefix` (EventBridge rules do); filters take exact values, prefix, suffix, equals-ignore-case, anything-but with values, numeric, exists and $or");
+    insta::assert_snapshot!(synth_errors(&filter("{ prefix: { equals-ignore-case: x } }")), @"error: app.yaml:10:56: S/Orders/StreamSource: filters[0].dynamodb.NewImage.f.S[0]: Lambda event filtering does not support `prefix` with `equals-ignore-case` (EventBridge rules do); filters take exact values, prefix, suffix, equals-ignore-case, anything-but with values, numeric, exists and $or");
     // The same operators are fine in a rule.
     let rule = spec(
         "{ detail: { f: [{ wildcard: '*.png' }, { cidr: 10.0.0.0/8 }, { anything-but: { prefix: x } }] } }",
@@ -291,7 +291,7 @@ fn archive_patterns_are_patterns_and_need_an_archive() {
         )
     };
     insta::assert_snapshot!(refused("archive-empty-source", &bus("{ archivePattern: { source: [] } }")), @"app.yaml:9:42: stacks.S.streamToBus.Orders.bus.archivePattern.source: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
-    insta::assert_snapshot!(synth_errors(&bus("{ archiveRetentionDays: null, archivePattern: { source: [orders] } }")), @"error: S/Orders/Bus: archivePattern filters an archive, but archiveRetentionDays is null (no archive): give a retention, or leave the pattern out");
+    insta::assert_snapshot!(synth_errors(&bus("{ archiveRetentionDays: null, archivePattern: { source: [orders] } }")), @"error: app.yaml:9:44: S/Orders/Bus: archivePattern filters an archive, but archiveRetentionDays is null (no archive): give a retention, or leave the pattern out");
 }
 
 /// Raw resources (the escape hatch) are checked on the finished template by the same validator.
@@ -372,9 +372,9 @@ fn raw_patterns_are_checked_by_the_same_validator() {
         .map(str::to_owned)
         .collect();
     insta::assert_snapshot!(found.join("\n"), @r#"
-    error[TRB012]: Test/RawRule: EventPattern: source: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out (pattern-leaf-not-array). Fix: Write each leaf as a non-empty list (`source: [reservations]`) of values and operators with the operands they take; the message names the place.
-    error[TRB012]: Test/RawArchive: EventPattern: detail.n[0].numeric: `numeric` takes a comparison then a number, like [">", 0] or [">", 0, "<=", 5]; ">" is followed by "5", not a number (pattern-leaf-not-array). Fix: Write each leaf as a non-empty list (`source: [reservations]`) of values and operators with the operands they take; the message names the place.
-    error[TRB012]: Test/RawMapping: FilterCriteria.Filters[1].Pattern: dynamodb.Keys[0]: Lambda event filtering does not support `cidr` (EventBridge rules do); filters take exact values, prefix, suffix, equals-ignore-case, anything-but with values, numeric, exists and $or (pattern-leaf-not-array). Fix: Write each leaf as a non-empty list (`source: [reservations]`) of values and operators with the operands they take; the message names the place.
+    error[TRB012]: Test/RawRule: EventPattern.source: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out (pattern-leaf-not-array). Fix: Write each leaf as a non-empty list (`source: [reservations]`) of values and operators with the operands they take; the message names the place.
+    error[TRB012]: Test/RawArchive: EventPattern.detail.n[0].numeric: `numeric` takes a comparison then a number, like [">", 0] or [">", 0, "<=", 5]; ">" is followed by "5", not a number (pattern-leaf-not-array). Fix: Write each leaf as a non-empty list (`source: [reservations]`) of values and operators with the operands they take; the message names the place.
+    error[TRB012]: Test/RawMapping: FilterCriteria.Filters[1].Pattern.dynamodb.Keys[0]: Lambda event filtering does not support `cidr` (EventBridge rules do); filters take exact values, prefix, suffix, equals-ignore-case, anything-but with values, numeric, exists and $or (pattern-leaf-not-array). Fix: Write each leaf as a non-empty list (`source: [reservations]`) of values and operators with the operands they take; the message names the place.
     error[TRB012]: Test/RawMapping: FilterCriteria.Filters[2].Pattern: the pattern is not JSON: key must be a string at line 1 column 2 (pattern-leaf-not-array). Fix: Write each leaf as a non-empty list (`source: [reservations]`) of values and operators with the operands they take; the message names the place.
     "#);
 }
@@ -414,5 +414,5 @@ fn constructs_refuse_patterns_built_in_rust() {
             &dlq,
         );
     });
-    insta::assert_snapshot!(errors(result), @"error: Test/Rule: pattern: detail.$or: `$or` takes at least two alternatives (EventBridge refuses fewer), not 1");
+    insta::assert_snapshot!(errors(result), @"error: Test/Rule: pattern.detail.$or: `$or` takes at least two alternatives (EventBridge refuses fewer), not 1");
 }

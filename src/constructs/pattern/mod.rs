@@ -248,6 +248,16 @@ impl fmt::Display for PatternError {
 }
 
 impl PatternError {
+    /// The error as a message about the field `field` that holds the pattern:
+    /// `filters[0].dynamodb.Keys[0]: ...` (the field path first, as diagnostics name fields).
+    pub fn at(&self, field: &str) -> String {
+        if self.path.is_empty() {
+            format!("{field}: {}", self.message)
+        } else {
+            format!("{field}.{}: {}", self.path, self.message)
+        }
+    }
+
     fn new(message: impl Into<String>) -> Self {
         Self {
             path: String::new(),
