@@ -1,7 +1,7 @@
 //! Event patterns, typed: the one grammar of EventBridge rule patterns, archive patterns and
 //! Lambda filter criteria, with every operator EventBridge documents and the operands each takes.
 //!
-//! The grammar is read in one place ([`de`]): by the spec loader (with the file, line and field
+//! The grammar is read in one place (module `de`): by the spec loader (with the file, line and field
 //! of a mistake) and by [`validate`] over any JSON value (raw resources, finished templates), so a
 //! pattern AWS would refuse is refused before CloudFormation sees it, in plain words.
 //!
@@ -13,17 +13,18 @@
 //! open-source matcher of these patterns.
 
 mod de;
+mod json;
+mod operand;
 mod schema;
 #[cfg(test)]
 mod tests;
-
-use std::fmt;
+mod validate;
 
 use indexmap::IndexMap;
-use serde::{Serialize, Serializer};
 use serde_json::{Map, Number, Value};
 
-use super::limits::{ARCHIVE_PATTERN_CHARS, EVENT_PATTERN_CHARS, FILTER_PATTERN_CHARS, Limit};
+pub use operand::{Cidr, Lower, Numeric, Upper, Wildcard};
+pub use validate::{Dialect, PatternError, validate, validate_text};
 
 /// A list with at least one element: EventBridge and Lambda refuse empty lists in patterns.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,52 +151,6 @@ pub enum AnythingBut {
     Wildcard(OneOrMany<Wildcard>),
 }
 
-/// A numeric comparison: `["=", n]`, one bound, or a lower bound then an upper one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Numeric(NumericKind);
-
-#[derive(Debug, Clone, PartialEq)]
-enum NumericKind {
-    Equals(Number),
-    Range {
-        lower: Option<Bound>,
-        upper: Option<Bound>,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct Bound {
-    value: Number,
-    inclusive: bool,
-}
-
-/// The lower bound of a numeric range.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Lower {
-    /// `>`
-    Above(f64),
-    /// `>=`
-    AtLeast(f64),
-}
-
-/// The upper bound of a numeric range.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Upper {
-    /// `<`
-    Below(f64),
-    /// `<=`
-    AtMost(f64),
-}
-
-/// An IPv4 or IPv6 block, e.g. `10.0.0.0/24`: the only form `cidr` takes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cidr(String);
-
-/// A string where `*` stands for any characters: no two `*` in a row, and a backslash only
-/// escapes `*` or `\` (aws/event-ruler `WildcardParser.java`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wildcard(String);
-
 /// What a field of a pattern is matched by.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Matcher {
@@ -229,131 +184,6 @@ pub struct EventPattern {
     pub any_of: Vec<EventPattern>,
 }
 
-/// Why a pattern is refused: where in it, and what is wrong, in words.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct PatternError {
-    /// The place in the pattern, e.g. `detail.count[0].numeric` (empty for the whole pattern).
-    pub path: String,
-    pub message: String,
-}
-
-impl fmt::Display for PatternError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
-    }
-}
-
-impl PatternError {
-    /// The error as a message about the field `field` that holds the pattern:
-    /// `filters[0].dynamodb.Keys[0]: ...` (the field path first, as diagnostics name fields).
-    pub fn at(&self, field: &str) -> String {
-        if self.path.is_empty() {
-            format!("{field}: {}", self.message)
-        } else {
-            format!("{field}.{}: {}", self.path, self.message)
-        }
-    }
-
-    fn new(message: impl Into<String>) -> Self {
-        Self {
-            path: String::new(),
-            message: message.into(),
-        }
-    }
-}
-
-/// Who reads the pattern: EventBridge (rules, archives: one grammar) or Lambda (event source
-/// mapping filter criteria, which take fewer operators).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    Rule,
-    Archive,
-    LambdaFilter,
-}
-
-impl Dialect {
-    /// The most characters the pattern may have as JSON.
-    pub fn limit(self) -> &'static Limit {
-        match self {
-            Dialect::Rule => &EVENT_PATTERN_CHARS,
-            Dialect::Archive => &ARCHIVE_PATTERN_CHARS,
-            Dialect::LambdaFilter => &FILTER_PATTERN_CHARS,
-        }
-    }
-}
-
-/// Checks a pattern given as JSON (a raw resource's, a finished template's) for `dialect`: the
-/// grammar, the operators the dialect takes and the size. The first problem is returned.
-pub fn validate(pattern: &Value, dialect: Dialect) -> Result<Fields, PatternError> {
-    let fields: Fields = serde_path_to_error::deserialize(pattern).map_err(|e| {
-        let path = e.path().to_string();
-        PatternError {
-            path: if path == "." { String::new() } else { path },
-            message: e.into_inner().to_string(),
-        }
-    })?;
-    check_size(pattern.to_string().chars().count(), dialect)?;
-    if dialect == Dialect::LambdaFilter {
-        lambda_operators(&fields)?;
-    }
-    Ok(fields)
-}
-
-/// [`validate`] for a pattern given as a JSON string (as CloudFormation takes it).
-pub fn validate_text(pattern: &str, dialect: Dialect) -> Result<Fields, PatternError> {
-    let json: Value = serde_json::from_str(pattern)
-        .map_err(|e| PatternError::new(format!("the pattern is not JSON: {e}")))?;
-    check_size(pattern.chars().count(), dialect)?;
-    validate(&json, dialect)
-}
-
-fn check_size(chars: usize, dialect: Dialect) -> Result<(), PatternError> {
-    let l = dialect.limit();
-    if l.contains(chars as i64) {
-        return Ok(());
-    }
-    Err(PatternError::new(format!(
-        "length = {chars} is out of range: {} {} allows {}..={}",
-        l.resource, l.property, l.min, l.max
-    )))
-}
-
-/// The operators of the Lambda guide's filter rule syntax: exact values (null, empty, equals),
-/// `equals-ignore-case`, `$or`, `anything-but` with values, `numeric`, `exists`, `prefix` and
-/// `suffix` with a string. The rest are EventBridge's alone (its "pipe support: no" column).
-fn lambda_operators(fields: &Fields) -> Result<(), PatternError> {
-    let mut found = Vec::new();
-    fields.operators("", &mut found);
-    for (path, op) in found {
-        let unsupported = match op {
-            Operator::Cidr(_) => "`cidr`",
-            Operator::Wildcard(_) => "`wildcard`",
-            Operator::Prefix(Affix::IgnoreCase(_)) => "`prefix` with `equals-ignore-case`",
-            Operator::Suffix(Affix::IgnoreCase(_)) => "`suffix` with `equals-ignore-case`",
-            Operator::AnythingBut(AnythingBut::Prefix(_)) => "`anything-but` with `prefix`",
-            Operator::AnythingBut(AnythingBut::Suffix(_)) => "`anything-but` with `suffix`",
-            Operator::AnythingBut(AnythingBut::EqualsIgnoreCase(_)) => {
-                "`anything-but` with `equals-ignore-case`"
-            }
-            Operator::AnythingBut(AnythingBut::Wildcard(_)) => "`anything-but` with `wildcard`",
-            _ => continue,
-        };
-        return Err(PatternError {
-            path,
-            message: format!(
-                "Lambda event filtering does not support {unsupported} (EventBridge rules do); \
-                 filters take exact values, prefix, suffix, equals-ignore-case, anything-but \
-                 with values, numeric, exists and $or"
-            ),
-        });
-    }
-    Ok(())
-}
-
 impl Fields {
     /// No fields and no alternatives.
     pub fn new() -> Self {
@@ -383,32 +213,6 @@ impl Fields {
             m.insert("$or".into(), Value::Array(alternatives));
         }
         Value::Object(m)
-    }
-
-    /// Every operator under this object with its path (below `prefix`).
-    fn operators<'a>(&'a self, prefix: &str, out: &mut Vec<(String, &'a Operator)>) {
-        let at = |key: &str| {
-            if prefix.is_empty() {
-                key.to_owned()
-            } else {
-                format!("{prefix}.{key}")
-            }
-        };
-        for (key, matcher) in &self.fields {
-            match matcher {
-                Matcher::Fields(nested) => nested.operators(&at(key), out),
-                Matcher::Values(values) => {
-                    for (i, v) in values.iter().enumerate() {
-                        if let MatchValue::Operator(op) = v {
-                            out.push((format!("{}[{i}]", at(key)), op));
-                        }
-                    }
-                }
-            }
-        }
-        for (i, alternative) in self.any_of.iter().enumerate() {
-            alternative.operators(&format!("{}[{i}]", at("$or")), out);
-        }
     }
 }
 
@@ -571,7 +375,7 @@ impl MatchValue {
 impl Scalar {
     /// A number, if it is finite.
     pub fn number(value: f64) -> Option<Self> {
-        number(value).map(Scalar::Number)
+        operand::number(value).map(Scalar::Number)
     }
 
     fn to_json(&self) -> Value {
@@ -581,232 +385,6 @@ impl Scalar {
             Scalar::Bool(b) => Value::Bool(*b),
             Scalar::Null => Value::Null,
         }
-    }
-}
-
-impl Operator {
-    /// The pattern JSON of this operator: an object with one key.
-    pub fn to_json(&self) -> Value {
-        let texts = |t: &OneOrMany<String>| match t {
-            OneOrMany::One(s) => Value::String(s.clone()),
-            OneOrMany::Many(many) => many.iter().cloned().map(Value::String).collect(),
-        };
-        let affix = |a: &Affix| match a {
-            Affix::Text(s) => Value::String(s.clone()),
-            Affix::IgnoreCase(s) => one("equals-ignore-case", Value::String(s.clone())),
-        };
-        match self {
-            Operator::Prefix(a) => one("prefix", affix(a)),
-            Operator::Suffix(a) => one("suffix", affix(a)),
-            Operator::EqualsIgnoreCase(s) => one("equals-ignore-case", Value::String(s.clone())),
-            Operator::Wildcard(w) => one("wildcard", Value::String(w.0.clone())),
-            Operator::Exists(b) => one("exists", Value::Bool(*b)),
-            Operator::Cidr(c) => one("cidr", Value::String(c.0.clone())),
-            Operator::Numeric(n) => one("numeric", n.to_json()),
-            Operator::AnythingBut(a) => one(
-                "anything-but",
-                match a {
-                    AnythingBut::String(s) => Value::String(s.clone()),
-                    AnythingBut::Number(n) => Value::Number(n.clone()),
-                    AnythingBut::Strings(v) => v.iter().cloned().map(Value::String).collect(),
-                    AnythingBut::Numbers(v) => v.iter().cloned().map(Value::Number).collect(),
-                    AnythingBut::Prefix(t) => one("prefix", texts(t)),
-                    AnythingBut::Suffix(t) => one("suffix", texts(t)),
-                    AnythingBut::EqualsIgnoreCase(t) => one("equals-ignore-case", texts(t)),
-                    AnythingBut::Wildcard(w) => one(
-                        "wildcard",
-                        match w {
-                            OneOrMany::One(w) => Value::String(w.0.clone()),
-                            OneOrMany::Many(many) => {
-                                many.iter().map(|w| Value::String(w.0.clone())).collect()
-                            }
-                        },
-                    ),
-                },
-            ),
-        }
-    }
-}
-
-fn one(key: &str, value: Value) -> Value {
-    Value::Object(Map::from_iter([(key.to_owned(), value)]))
-}
-
-/// `value` as a JSON number: integral values as integers (`5`, not `5.0`), `None` if not finite.
-fn number(value: f64) -> Option<Number> {
-    /// Integers up to 2^53 are exact in an f64.
-    const EXACT: f64 = 9_007_199_254_740_992.0;
-    if value.fract() == 0.0 && value.abs() <= EXACT {
-        Some(Number::from(value as i64))
-    } else {
-        Number::from_f64(value)
-    }
-}
-
-impl Numeric {
-    /// `["=", value]`
-    pub fn equals(value: f64) -> Result<Self, PatternError> {
-        Ok(Self(NumericKind::Equals(finite(value)?)))
-    }
-
-    /// `[">", a]` or `[">=", a]`
-    pub fn lower(lower: Lower) -> Result<Self, PatternError> {
-        Self::range(Some(lower), None)
-    }
-
-    /// `["<", b]` or `["<=", b]`
-    pub fn upper(upper: Upper) -> Result<Self, PatternError> {
-        Self::range(None, Some(upper))
-    }
-
-    /// `[">", a, "<=", b]` and the like: `a` must be below `b`.
-    pub fn between(lower: Lower, upper: Upper) -> Result<Self, PatternError> {
-        Self::range(Some(lower), Some(upper))
-    }
-
-    fn range(lower: Option<Lower>, upper: Option<Upper>) -> Result<Self, PatternError> {
-        let lower = match lower {
-            Some(Lower::Above(v)) => Some((v, false)),
-            Some(Lower::AtLeast(v)) => Some((v, true)),
-            None => None,
-        };
-        let upper = match upper {
-            Some(Upper::Below(v)) => Some((v, false)),
-            Some(Upper::AtMost(v)) => Some((v, true)),
-            None => None,
-        };
-        let bound = |b: Option<(f64, bool)>| -> Result<Option<Bound>, PatternError> {
-            b.map(|(v, inclusive)| {
-                Ok(Bound {
-                    value: finite(v)?,
-                    inclusive,
-                })
-            })
-            .transpose()
-        };
-        Self::checked(bound(lower)?, bound(upper)?).map_err(PatternError::new)
-    }
-
-    /// A range whose lower bound is below its upper one (EventBridge refuses any other:
-    /// aws/event-ruler `Range.between`, "Bottom must be less than top").
-    fn checked(lower: Option<Bound>, upper: Option<Bound>) -> Result<Self, String> {
-        if let (Some(l), Some(u)) = (&lower, &upper) {
-            let (a, b) = (l.value.as_f64(), u.value.as_f64());
-            if a >= b {
-                return Err(format!(
-                    "`numeric`: the lower bound {} is not below the upper bound {}, so nothing \
-                     would match",
-                    l.value, u.value
-                ));
-            }
-        }
-        Ok(Self(NumericKind::Range { lower, upper }))
-    }
-
-    fn to_json(&self) -> Value {
-        let mut terms = Vec::new();
-        match &self.0 {
-            NumericKind::Equals(n) => {
-                terms.push(Value::from("="));
-                terms.push(Value::Number(n.clone()));
-            }
-            NumericKind::Range { lower, upper } => {
-                if let Some(b) = lower {
-                    terms.push(Value::from(if b.inclusive { ">=" } else { ">" }));
-                    terms.push(Value::Number(b.value.clone()));
-                }
-                if let Some(b) = upper {
-                    terms.push(Value::from(if b.inclusive { "<=" } else { "<" }));
-                    terms.push(Value::Number(b.value.clone()));
-                }
-            }
-        }
-        Value::Array(terms)
-    }
-}
-
-fn finite(value: f64) -> Result<Number, PatternError> {
-    number(value)
-        .ok_or_else(|| PatternError::new(format!("`numeric` takes finite numbers, not {value}")))
-}
-
-impl std::str::FromStr for Cidr {
-    type Err = PatternError;
-
-    /// An address and a prefix length: IPv4 `0..=31`, IPv6 `0..=127` (aws/event-ruler
-    /// `CIDR.java` refuses `/32` and `/128`: one address is matched as an exact value).
-    fn from_str(s: &str) -> Result<Self, PatternError> {
-        let refuse = |why: &str| {
-            PatternError::new(format!(
-                "`cidr` takes an IP block like \"10.0.0.0/24\"; \"{s}\" {why}"
-            ))
-        };
-        let Some((address, bits)) = s.split_once('/') else {
-            return Err(refuse("has no `/` and prefix length"));
-        };
-        if bits.is_empty() || bits.len() > 3 || !bits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(refuse("has no prefix length after the `/`"));
-        }
-        let bits: u32 = bits
-            .parse()
-            .map_err(|_| refuse("has a bad prefix length"))?;
-        // aws/event-ruler takes IPv6 in hex digits and colons only (no embedded IPv4).
-        let max = match address.parse::<std::net::IpAddr>() {
-            Ok(std::net::IpAddr::V4(_)) => 31,
-            Ok(std::net::IpAddr::V6(_))
-                if address.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') =>
-            {
-                127
-            }
-            _ => return Err(refuse("does not start with an IPv4 or IPv6 address")),
-        };
-        if bits > max {
-            return Err(refuse(&format!(
-                "has a prefix length over {max}; match one address as an exact value: [\"{address}\"]"
-            )));
-        }
-        Ok(Self(s.to_owned()))
-    }
-}
-
-impl std::str::FromStr for Wildcard {
-    type Err = PatternError;
-
-    fn from_str(s: &str) -> Result<Self, PatternError> {
-        let mut chars = s.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '*' if chars.peek() == Some(&'*') => {
-                    return Err(PatternError::new(format!(
-                        "`wildcard` \"{s}\" has two `*` in a row, which EventBridge refuses; one `*` already matches any characters"
-                    )));
-                }
-                '\\' => match chars.next() {
-                    Some('*' | '\\') => {}
-                    _ => {
-                        return Err(PatternError::new(format!(
-                            "`wildcard` \"{s}\" has a backslash that escapes neither `*` nor `\\`; write `\\\\` for a backslash"
-                        )));
-                    }
-                },
-                _ => {}
-            }
-        }
-        Ok(Self(s.to_owned()))
-    }
-}
-
-impl Cidr {
-    /// The block as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Wildcard {
-    /// The wildcard as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
@@ -848,23 +426,5 @@ impl From<Operator> for Matcher {
 impl From<Fields> for Matcher {
     fn from(fields: Fields) -> Self {
         Matcher::Fields(fields)
-    }
-}
-
-macro_rules! serialize_as_json {
-    ($($t:ty),*) => {$(
-        impl Serialize for $t {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                self.to_json().serialize(s)
-            }
-        }
-    )*};
-}
-serialize_as_json!(Fields, Matcher, MatchValue, Operator);
-
-/// The spec's form: `detailType`, as the loader reads it.
-impl Serialize for EventPattern {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.render("detailType").serialize(s)
     }
 }

@@ -1,4 +1,4 @@
-//! The JSON Schema of patterns: what the loader ([`super::de`]) reads, as far as a schema can say
+//! The JSON Schema of patterns: what the loader (module `de`) reads, as far as a schema can say
 //! it; the rules it cannot (a numeric lower bound below the upper one, IPv6 addresses in full,
 //! field names inside `$or`) are named in the descriptions.
 
