@@ -119,6 +119,18 @@ impl<'de, S: Shape<'de>> Visitor<'de> for Read<S> {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<S::Out, E> {
         self.0.number(v.into())
     }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<S::Out, E> {
+        Err(too_large(v))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<S::Out, E> {
+        Err(too_large(v))
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, _: A) -> Result<S::Out, A::Error> {
+        Err(custom(format!(
+            "{}, not a tagged value (a YAML `!tag` has no meaning in a pattern)",
+            self.0.expected()
+        )))
+    }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<S::Out, E> {
         match Number::from_f64(v) {
             Some(n) => self.0.number(n),
@@ -156,6 +168,13 @@ impl<'de, S: Shape<'de>> DeserializeSeed<'de> for Read<S> {
 
 fn custom<E: de::Error>(message: impl fmt::Display) -> E {
     E::custom(message)
+}
+
+/// A number beyond 64 bits: it could not be written back exactly.
+fn too_large<E: de::Error>(n: impl fmt::Display) -> E {
+    custom(format!(
+        "the number {n} is larger than 64 bits and would not be kept exactly; write it as a string if the event has it as one"
+    ))
 }
 
 /// Whether the value is inside a `$or` alternative (where fields cannot be named like operators).
