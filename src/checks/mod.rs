@@ -82,8 +82,8 @@ rules! {
         "A rule target without a dead-letter queue and an explicit retry policy drops events it cannot deliver.",
         "Give every target a DeadLetterConfig and a RetryPolicy (the pattern's add_rule does).";
     PATTERN_LEAF_NOT_ARRAY = "TRB012", "pattern-leaf-not-array", Error,
-        "Every leaf of an event pattern must be an array (of values or operators); anything else never matches or is rejected.",
-        "Write the leaf as a list: `source: [reservations]`.";
+        "An event pattern (of a rule, an archive or a mapping's filter criteria) that EventBridge or Lambda refuses: a leaf that is not a list, an empty list or object, an unknown operator, an operand of the wrong type, or an operator the service does not take.",
+        "Write each leaf as a non-empty list (`source: [reservations]`) of values and operators with the operands they take; the message names the place.";
     QUEUE_URL_FOR_ARN = "TRB013", "queue-url-for-arn", Error,
         "A queue's Ref is its URL, but this property needs its ARN.",
         "Use the queue's Arn attribute (Fn::GetAtt [Queue, Arn]).";

@@ -7,6 +7,7 @@ use super::*;
 use crate::constructs::Queue;
 use crate::constructs::alarm::{ON_FAILURE_DELIVERED_METRIC, QUEUE_DEPTH_METRIC};
 use crate::constructs::limits::{self, MESSAGE_RETENTION_SECONDS, STACK_OUTPUTS};
+use crate::constructs::pattern::{self, Dialect};
 use crate::core::cfn::{Attr, ResourceType, iam};
 use crate::core::{Effect, RemovalPolicy, Resource, Template, Value};
 
@@ -336,7 +337,7 @@ fn targets(rule: &Resource) -> impl Iterator<Item = &crate::core::Map> {
     })
 }
 
-/// TRB011, TRB012: rule targets and event patterns.
+/// TRB011: rule targets.
 fn rules_and_patterns(t: &Template, out: &mut Vec<Finding>) {
     for (id, r) in t
         .resources
@@ -356,45 +357,57 @@ fn rules_and_patterns(t: &Template, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        if let Some(pattern) = r.properties.get("EventPattern") {
-            let json = match pattern {
-                Value::Json(j) => j.clone(),
-                Value::Str(s) => serde_json::from_str(s).unwrap_or(serde_json::Value::Null),
-                _ => continue,
-            };
-            let mut leaves = Vec::new();
-            pattern_leaves("", &json, &mut leaves);
-            for leaf in leaves {
-                out.push(Finding::new(
-                    &PATTERN_LEAF_NOT_ARRAY,
-                    id,
-                    format!("event pattern field `{leaf}` is not an array"),
-                ));
-            }
-        }
     }
+    patterns(t, out);
 }
 
-/// The fields of a pattern object whose value is neither an array nor an object.
-fn pattern_leaves(prefix: &str, pattern: &serde_json::Value, out: &mut Vec<String>) {
-    let Some(fields) = pattern.as_object() else {
-        out.push(if prefix.is_empty() {
-            "(the pattern)".to_owned()
-        } else {
-            prefix.to_owned()
-        });
-        return;
-    };
-    for (key, value) in fields {
-        let path = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
+/// TRB012: every event pattern (of a rule, an archive, a mapping's filter criteria) is one its
+/// service takes, checked by the one pattern validator the constructs use.
+fn patterns(t: &Template, out: &mut Vec<Finding>) {
+    for (id, r) in t.resources.iter() {
+        let found: Vec<(String, &Value, Dialect)> = match r.kind {
+            ResourceType::EventsRule => r
+                .properties
+                .get("EventPattern")
+                .map(|p| ("EventPattern".to_owned(), p, Dialect::Rule))
+                .into_iter()
+                .collect(),
+            ResourceType::EventsArchive => r
+                .properties
+                .get("EventPattern")
+                .map(|p| ("EventPattern".to_owned(), p, Dialect::Archive))
+                .into_iter()
+                .collect(),
+            ResourceType::LambdaEventSourceMapping => match prop(r, &["FilterCriteria", "Filters"])
+            {
+                Some(Value::List(filters)) => filters
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, f)| match f {
+                        Value::Map(m) => m.get("Pattern").map(|p| {
+                            (
+                                format!("FilterCriteria.Filters[{i}].Pattern"),
+                                p,
+                                Dialect::LambdaFilter,
+                            )
+                        }),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
         };
-        match value {
-            serde_json::Value::Array(_) => {}
-            serde_json::Value::Object(_) => pattern_leaves(&path, value, out),
-            _ => out.push(path),
+        for (property, value, dialect) in found {
+            let checked = match value {
+                Value::Json(json) => pattern::validate(json, dialect),
+                Value::Str(text) => pattern::validate_text(text, dialect),
+                // An intrinsic (`Fn::Sub`...) is only known at deploy time.
+                _ => continue,
+            };
+            if let Err(e) = checked {
+                out.push(Finding::new(&PATTERN_LEAF_NOT_ARRAY, id, e.at(&property)));
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::limits::{ARCHIVE_RETENTION_DAYS, EVENT_BUS_NAME};
+use super::pattern::{self, Dialect, EventPattern};
 use crate::core::cfn::{Attr, ResourceType, iam};
 use crate::core::{ConstructPath, LogicalId, Reference, Resource, Stack, Statement, Value};
 
@@ -12,7 +13,7 @@ fn archive_days() -> Option<u32> {
 }
 
 /// Bus props.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[serde(expecting = "a map of the bus's settings (`{}` for the defaults)")]
 pub struct EventBusProps {
@@ -30,6 +31,10 @@ pub struct EventBusProps {
     #[serde(default = "archive_days")]
     #[schemars(range(min = ARCHIVE_RETENTION_DAYS.min, max = ARCHIVE_RETENTION_DAYS.max))]
     pub archive_retention_days: Option<u32>,
+    /// Which events the archive keeps (an event pattern, at most 4,096 characters as JSON); needs
+    /// an archive (`archiveRetentionDays` not null). Default: every event of the bus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_pattern: Option<EventPattern>,
     /// A description. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -40,6 +45,7 @@ impl Default for EventBusProps {
         Self {
             name: None,
             archive_retention_days: archive_days(),
+            archive_pattern: None,
             description: None,
         }
     }
@@ -84,15 +90,33 @@ impl EventBus {
             reference,
             physical_name: name,
         };
+        let archive_pattern = props.archive_pattern.as_ref().map(EventPattern::to_json);
+        if let Some(pattern) = &archive_pattern {
+            if props.archive_retention_days.is_none() {
+                stack.error(
+                    &bus.path,
+                    "archivePattern filters an archive, but archiveRetentionDays is null (no \
+                     archive): give a retention, or leave the pattern out",
+                );
+            } else if let Err(e) = pattern::validate(pattern, Dialect::Archive) {
+                stack.error(&bus.path, e.at("archivePattern"));
+            }
+        }
         if let Some(days) = props.archive_retention_days {
             ARCHIVE_RETENTION_DAYS.check(stack, &bus.path, "archiveRetentionDays", days.into());
             let archive = stack.child(&bus.path, "Archive");
+            let description = if archive_pattern.is_some() {
+                "The events of the bus its pattern matches, for replay"
+            } else {
+                "Every event of the bus, for replay"
+            };
             stack.add(
                 &archive,
                 Resource::new(ResourceType::EventsArchive)
                     .prop("SourceArn", bus.arn())
                     .prop("RetentionDays", days)
-                    .prop("Description", "Every event of the bus, for replay"),
+                    .prop_opt("EventPattern", archive_pattern.map(Value::Json))
+                    .prop("Description", description),
             );
         }
         bus

@@ -88,7 +88,7 @@ pub const FILTERS: Limit = Limit {
     min: 1,
     max: 20,
 };
-/// Characters in one filter pattern: at most 4,096.
+/// Characters in one filter pattern: at most 4,096 (the registry schema's `Filter.Pattern`).
 pub const FILTER_PATTERN_CHARS: Limit = Limit {
     resource: ResourceType::LambdaEventSourceMapping,
     property: "FilterCriteria.Filters.Pattern",
@@ -168,9 +168,18 @@ pub const ASYNC_EVENT_AGE_SECONDS: Limit = Limit {
     min: 60,
     max: 21_600,
 };
-/// Characters in an event pattern (JSON): at most 4,096.
+/// Characters in a rule's event pattern (JSON): at most 4,096 (the `EventPattern` shape of the
+/// EventBridge API model, botocore `events/2015-10-07`, which `PutRule` takes).
 pub const EVENT_PATTERN_CHARS: Limit = Limit {
     resource: ResourceType::EventsRule,
+    property: "EventPattern",
+    min: 1,
+    max: 4_096,
+};
+/// Characters in an archive's event pattern (JSON): at most 4,096 (the same `EventPattern` shape,
+/// which `CreateArchive` takes).
+pub const ARCHIVE_PATTERN_CHARS: Limit = Limit {
+    resource: ResourceType::EventsArchive,
     property: "EventPattern",
     min: 1,
     max: 4_096,

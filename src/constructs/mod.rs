@@ -11,6 +11,7 @@ pub mod event_schemas;
 pub mod function;
 pub mod http_api;
 pub mod limits;
+pub mod pattern;
 pub mod queue;
 pub mod route_path;
 pub mod rule;
@@ -26,9 +27,13 @@ pub use event_bus::{EventBus, EventBusProps};
 pub use event_schemas::{EventContract, EventSchema, SchemaRegistry};
 pub use function::{Function, FunctionProps};
 pub use http_api::{HttpApi, HttpApiProps, HttpMethod, Throttling};
+pub use pattern::{
+    Affix, AnythingBut, Cidr, Dialect, EventPattern, Fields, Lower, MatchValue, Matcher, NonEmpty,
+    Numeric, OneOrMany, Operator, PatternError, Scalar, Upper, Wildcard,
+};
 pub use queue::{Queue, QueueProps};
 pub use route_path::RoutePath;
-pub use rule::{EventPattern, Matcher, Rule, RuleProps, Target, TargetKind, TargetRetry};
+pub use rule::{Rule, RuleProps, Target, TargetKind, TargetRetry};
 pub use stream_source::{
     OnFailure, RecordAge, Retries, StartingPosition, StreamSource, StreamSourceProps,
 };

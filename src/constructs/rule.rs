@@ -1,85 +1,17 @@
 //! EventBridge rule with a typed event pattern and up to 5 targets (Lambda, SQS), each with a
 //! dead-letter queue and retry policy, plus the permissions the targets need.
 
-use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::event_bus::EventBus;
 use super::function::Function;
-use super::limits::{
-    EVENT_PATTERN_CHARS, RULE_NAME, RULE_TARGETS, TARGET_EVENT_AGE_SECONDS, TARGET_RETRY_ATTEMPTS,
-};
+use super::limits::{RULE_NAME, RULE_TARGETS, TARGET_EVENT_AGE_SECONDS, TARGET_RETRY_ATTEMPTS};
+use super::pattern::{self, Dialect, EventPattern};
 use super::queue::Queue;
 use crate::core::cfn::iam::{self, EVENTS_SERVICE, LAMBDA_INVOKE, QUEUE_SEND};
 use crate::core::cfn::{Attr, ResourceType};
 use crate::core::{ConstructPath, LogicalId, Reference, Resource, Stack, Statement, Value};
-
-/// One matcher of an event pattern field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum Matcher {
-    /// Matches any of these exact values.
-    Values(Vec<serde_json::Value>),
-    /// Nested fields of an object.
-    Fields(IndexMap<String, Matcher>),
-}
-
-/// A typed event pattern: every leaf is an array, as EventBridge requires.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct EventPattern {
-    /// Event sources to match, e.g. `[reservations]`. Default: any.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub source: Vec<String>,
-    /// Detail types to match, e.g. `[ReservationCreated]`. Default: any.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub detail_type: Vec<String>,
-    /// Matchers on the event's detail. Default: any.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub detail: IndexMap<String, Matcher>,
-}
-
-impl EventPattern {
-    /// A pattern matching one source and detail type.
-    pub fn of(source: &str, detail_type: &str) -> Self {
-        Self {
-            source: vec![source.to_owned()],
-            detail_type: vec![detail_type.to_owned()],
-            detail: IndexMap::new(),
-        }
-    }
-
-    fn to_json(&self) -> serde_json::Value {
-        let mut m = serde_json::Map::new();
-        if !self.source.is_empty() {
-            m.insert("source".into(), self.source.clone().into());
-        }
-        if !self.detail_type.is_empty() {
-            m.insert("detail-type".into(), self.detail_type.clone().into());
-        }
-        if !self.detail.is_empty() {
-            m.insert("detail".into(), matchers_json(&self.detail));
-        }
-        serde_json::Value::Object(m)
-    }
-
-    fn is_empty(&self) -> bool {
-        self.source.is_empty() && self.detail_type.is_empty() && self.detail.is_empty()
-    }
-}
-
-fn matchers_json(fields: &IndexMap<String, Matcher>) -> serde_json::Value {
-    let mut m = serde_json::Map::new();
-    for (k, v) in fields {
-        let v = match v {
-            Matcher::Values(values) => serde_json::Value::Array(values.clone()),
-            Matcher::Fields(nested) => matchers_json(nested),
-        };
-        m.insert(k.clone(), v);
-    }
-    serde_json::Value::Object(m)
-}
 
 fn retry_attempts() -> u32 {
     185
@@ -164,15 +96,15 @@ impl Rule {
         targets: &[Target],
         dead_letter_queue: &Queue,
     ) -> Self {
+        let pattern = props.pattern.to_json();
         if props.pattern.is_empty() {
             stack.error(
                 &path,
                 "the event pattern matches every event; name at least a source or detail type",
             );
+        } else if let Err(e) = pattern::validate(&pattern, Dialect::Rule) {
+            stack.error(&path, e.at("pattern"));
         }
-        let pattern = props.pattern.to_json();
-        let pattern_len = pattern.to_string().chars().count();
-        EVENT_PATTERN_CHARS.check(stack, &path, "pattern length", pattern_len as i64);
         RULE_TARGETS.check(stack, &path, "targets", targets.len() as i64);
         let id = LogicalId::text_of(&path);
         let on_bus = format!("event bus `{}`", bus.physical_name);

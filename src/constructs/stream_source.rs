@@ -7,10 +7,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::bucket::Bucket;
 use super::function::Function;
 use super::limits::{
-    BATCH_SIZE, FILTER_PATTERN_CHARS, FILTERS, MAXIMUM_BATCHING_WINDOW_SECONDS,
-    MAXIMUM_RECORD_AGE_SECONDS, MAXIMUM_RETRY_ATTEMPTS, PARALLELIZATION_FACTOR,
-    TUMBLING_WINDOW_SECONDS,
+    BATCH_SIZE, FILTERS, MAXIMUM_BATCHING_WINDOW_SECONDS, MAXIMUM_RECORD_AGE_SECONDS,
+    MAXIMUM_RETRY_ATTEMPTS, PARALLELIZATION_FACTOR, TUMBLING_WINDOW_SECONDS,
 };
+use super::pattern::{self, Dialect, Fields};
 use super::queue::Queue;
 use super::table::Table;
 use super::topic::Topic;
@@ -118,13 +118,14 @@ pub struct StreamSourceProps {
     /// and what follows them are retried. Default: on.
     #[serde(default = "yes")]
     pub report_batch_item_failures: bool,
-    /// Event filter patterns (JSON objects): 1..=20, each at most 4,096 characters. Default: none.
+    /// Event filter patterns: 1..=20 objects of fields of the stream record (`eventName`,
+    /// `dynamodb.NewImage`...), each at most 4,096 characters as JSON; a record is sent when any
+    /// matches. Lambda filtering takes exact values, `prefix` and `suffix` with a string,
+    /// `equals-ignore-case`, `anything-but` with values, `numeric`, `exists` and `$or` (not
+    /// `cidr`, `wildcard` or the object forms of `anything-but`). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(
-        with = "Vec<serde_json::Map<String, serde_json::Value>>",
-        length(max = FILTERS.max)
-    )]
-    pub filters: Vec<serde_json::Value>,
+    #[schemars(length(max = FILTERS.max))]
+    pub filters: Vec<Fields>,
     /// Whether the mapping polls. Default: on.
     #[serde(default = "yes")]
     pub enabled: bool,
@@ -229,20 +230,11 @@ impl StreamSource {
         }
         let mut filters = Vec::new();
         for (i, f) in props.filters.iter().enumerate() {
-            if !f.is_object() {
-                stack.error(
-                    &path,
-                    format!("filters[{i}] must be a JSON object (an event pattern)"),
-                );
+            let pattern = f.to_json();
+            if let Err(e) = pattern::validate(&pattern, Dialect::LambdaFilter) {
+                stack.error(&path, e.at(&format!("filters[{i}]")));
             }
-            let pattern = f.to_string();
-            FILTER_PATTERN_CHARS.check(
-                stack,
-                &path,
-                &format!("filters[{i}] length"),
-                pattern.chars().count() as i64,
-            );
-            filters.push(Value::map([("Pattern", pattern.into())]));
+            filters.push(Value::map([("Pattern", pattern.to_string().into())]));
         }
         if function.timeout_seconds > 300 {
             stack.warn(

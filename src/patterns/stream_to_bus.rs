@@ -412,8 +412,8 @@ fn check_pattern(
         None => format!(" (expected one of: {})", known.join(", ")),
     };
     let sources = [contract.source.as_str()];
-    for source in &props.pattern.source {
-        if source != &contract.source {
+    for source in props.pattern.exact_sources() {
+        if source != contract.source {
             let hint = hint(source, &sources);
             stack.error(
                 path,
@@ -425,8 +425,8 @@ fn check_pattern(
         }
     }
     let detail_types: Vec<&str> = contract.detail_types().collect();
-    for detail_type in &props.pattern.detail_type {
-        if !detail_types.contains(&detail_type.as_str()) {
+    for detail_type in props.pattern.exact_detail_types() {
+        if !detail_types.contains(&detail_type) {
             let hint = hint(detail_type, &detail_types);
             stack.error(
                 path,

@@ -114,7 +114,7 @@ fn stream_source_every_property_and_each_destination() {
                 max_record_age: RecordAge::Seconds(604_800),
                 parallelization_factor: 10,
                 tumbling_window_seconds: Some(900),
-                filters: vec![serde_json::json!({"eventName": ["INSERT"]})],
+                filters: vec![Fields::new().with("eventName", Matcher::exact("INSERT"))],
                 enabled: false,
                 ..StreamSourceProps::default()
             };
@@ -163,6 +163,7 @@ fn bus_rule_targets_api_alarms() {
                 &EventBusProps {
                     name: Some("orders".into()),
                     archive_retention_days: Some(7),
+                    archive_pattern: None,
                     description: None,
                 },
             );
@@ -171,11 +172,6 @@ fn bus_rule_targets_api_alarms() {
             let inbox = Queue::new(s, p, &QueueProps::default());
             let p = s.construct("Dlq");
             let dlq = Queue::new(s, p, &QueueProps::default());
-            let mut detail = indexmap::IndexMap::new();
-            detail.insert(
-                "status".to_owned(),
-                Matcher::Values(vec!["CONFIRMED".into()]),
-            );
             let p = s.construct("Rule");
             let rule = Rule::new(
                 s,
@@ -183,10 +179,10 @@ fn bus_rule_targets_api_alarms() {
                 &bus,
                 &RuleProps {
                     pattern: EventPattern {
-                        source: vec!["orders".into()],
-                        detail_type: vec![],
-                        detail,
-                    },
+                        source: Some(NonEmpty::new("orders".into())),
+                        ..EventPattern::default()
+                    }
+                    .with_detail("status", Matcher::exact("CONFIRMED")),
                     description: None,
                     enabled: true,
                 },
@@ -527,7 +523,7 @@ fn target_retry_ranges_at_their_edges() {
 fn filter_count_and_size_at_their_edges() {
     let filters = |n: usize| {
         (0..n)
-            .map(|i| serde_json::json!({"eventName": [format!("E{i}")]}))
+            .map(|i| Fields::new().with("eventName", Matcher::exact(format!("E{i}"))))
             .collect::<Vec<_>>()
     };
     assert_eq!(
@@ -541,8 +537,8 @@ fn filter_count_and_size_at_their_edges() {
         mapping_errors(StreamSourceProps { filters: filters(21), ..Default::default() }),
         @"error: Test/Mapping: filters = 21 is out of range: AWS::Lambda::EventSourceMapping FilterCriteria.Filters allows 1..=20"
     );
-    // {"k":"<n x>"} is n + 8 characters.
-    let sized = |n: usize| vec![serde_json::json!({"k": "x".repeat(n - 8)})];
+    // {"k":["<n x>"]} is n + 10 characters.
+    let sized = |n: usize| vec![Fields::new().with("k", Matcher::exact("x".repeat(n - 10)))];
     assert_eq!(
         mapping_errors(StreamSourceProps {
             filters: sized(4096),
@@ -552,6 +548,6 @@ fn filter_count_and_size_at_their_edges() {
     );
     insta::assert_snapshot!(
         mapping_errors(StreamSourceProps { filters: sized(4097), ..Default::default() }),
-        @"error: Test/Mapping: filters[0] length = 4097 is out of range: AWS::Lambda::EventSourceMapping FilterCriteria.Filters.Pattern allows 1..=4096"
+        @"error: Test/Mapping: filters[0]: length = 4097 is out of range: AWS::Lambda::EventSourceMapping FilterCriteria.Filters.Pattern allows 1..=4096"
     );
 }

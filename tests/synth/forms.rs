@@ -98,6 +98,10 @@ const PLACES: &[(&str, &str)] = &[
     ("RuleSpec", "/stacks/S/rules/R"),
     ("EventPattern", "/stacks/S/rules/R/pattern"),
     ("Matcher", "/stacks/S/rules/R/pattern/detail"),
+    ("PatternFields", "/stacks/S/rules/R/pattern/detail"),
+    ("PatternValues", "/stacks/S/rules/R/pattern/source"),
+    ("PatternValue", "/stacks/S/rules/R/pattern/source"),
+    ("PatternOperator", "/stacks/S/rules/R/pattern/source"),
     ("TargetSpec", "/stacks/S/rules/R/targets/0"),
     ("TargetRetry", "/stacks/S/rules/R/targets/0/retry"),
 ];
@@ -124,7 +128,7 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "httpApis": {"H": {"routes": []}},
                 "rules": {"Q": {
                     "bus": "P",
-                    "pattern": {},
+                    "pattern": {"source": ["orders"]},
                     "targets": [{"function": "F"}]
                 }}
             }),
@@ -267,6 +271,10 @@ fn instances() -> Vec<(&'static str, Value)> {
             "EventBusProps",
             json!({"name": "orders/events", "archiveRetentionDays": null, "description": "Orders"}),
         ),
+        (
+            "EventBusProps",
+            json!({"archiveRetentionDays": 7, "archivePattern": {"source": ["orders"]}}),
+        ),
         ("AlarmOptions", json!({})),
         (
             "AlarmOptions",
@@ -297,7 +305,7 @@ fn instances() -> Vec<(&'static str, Value)> {
         ("HttpMethod", json!("ANY")),
         (
             "RuleSpec",
-            json!({"bus": "O", "pattern": {}, "targets": [{"function": "Notify"}]}),
+            json!({"bus": "O", "pattern": {"source": ["orders"]}, "targets": [{"function": "Notify"}]}),
         ),
         (
             "RuleSpec",
@@ -310,13 +318,37 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "suppress": [{"rule": "TRB011", "reason": reason}]
             }),
         ),
-        ("EventPattern", json!({})),
+        (
+            "EventPattern",
+            json!({"$or": [{"source": ["orders"]}, {"detailType": ["OrderCreated"]}]}),
+        ),
         (
             "EventPattern",
             json!({"source": ["orders"], "detailType": ["OrderCreated"], "detail": {"size": ["L"]}}),
         ),
         ("Matcher", json!({"size": ["L", "XL"]})),
         ("Matcher", json!({"guest": {"vip": [true]}})),
+        ("PatternFields", json!({"size": ["L"]})),
+        (
+            "PatternFields",
+            json!({"$or": [{"size": ["L"]}, {"guest": {"vip": [true]}}]}),
+        ),
+        ("PatternValues", json!(["orders"])),
+        ("PatternValue", json!(["orders", {"prefix": "ord"}])),
+        (
+            "PatternOperator",
+            json!([
+                {"prefix": "ord"},
+                {"prefix": {"equals-ignore-case": "ORD"}},
+                {"suffix": "ers"},
+                {"equals-ignore-case": "Orders"},
+                {"wildcard": "or*s"},
+                {"anything-but": ["refunds", "returns"]},
+                {"numeric": [">", 0, "<=", 5]},
+                {"exists": true},
+                {"cidr": "10.0.0.0/24"}
+            ]),
+        ),
         ("TargetSpec", json!({"function": "Notify"})),
         ("TargetSpec", json!({"function": "Notify", "retry": {}})),
         ("TargetRetry", json!({})),
@@ -465,7 +497,8 @@ fn every_type_and_variant_of_the_schema_has_an_instance() {
         let inner = |v: &Value| -> Vec<Value> {
             match name.as_str() {
                 "LogicalId" | "Matcher" => v.as_object().unwrap().values().cloned().collect(),
-                "Suppression" | "EmailAddress" | "SesIdentity" => v.as_array().unwrap().clone(),
+                "Suppression" | "EmailAddress" | "SesIdentity" | "PatternValue"
+                | "PatternOperator" => v.as_array().unwrap().clone(),
                 _ => vec![v.clone()],
             }
         };
@@ -840,7 +873,11 @@ fn cases() -> Vec<Case> {
             "out of range",
         ),
         ok(STREAM, json!({"filters": []})),
-        no(STREAM, json!({"filters": [1]}), "must be a JSON object"),
+        no(
+            STREAM,
+            json!({"filters": [1]}),
+            "a pattern is an object of fields",
+        ),
         no(
             STREAM,
             json!({"filters": vec![json!({"a": [1]}); 21]}),
@@ -1220,7 +1257,7 @@ fn wrong_values_anywhere_are_refused_in_plain_words() {
     // (Event patterns have their own messages, from their own module.)
     for (name, place) in PLACES
         .iter()
-        .filter(|(n, _)| !["EventPattern", "Matcher"].contains(n))
+        .filter(|(n, _)| !n.starts_with("Pattern") && !["EventPattern", "Matcher"].contains(n))
     {
         for value in &wrong {
             let app = with(place, value.clone());

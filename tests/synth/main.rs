@@ -19,4 +19,5 @@ mod malformed;
 mod mistakes;
 mod mistakes_support;
 mod names;
+mod patterns;
 mod schema;

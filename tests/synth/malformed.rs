@@ -120,7 +120,7 @@ fn deep_nesting_json() {
 
 #[test]
 fn deep_nesting_yaml() {
-    insta::assert_snapshot!(message("deep_nesting.yaml"), @"malformed/deep_nesting.yaml:7:162: nested too deeply (more than 128 levels)");
+    insta::assert_snapshot!(message("deep_nesting.yaml"), @"malformed/deep_nesting.yaml:7:635: nested too deeply (more than 128 levels)");
 }
 
 #[test]

@@ -766,156 +766,156 @@ fn route_unknown_method() {
 
 #[test]
 fn pattern_empty_source_list() {
-    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: []"#)]), @"accepted (wrongly)");
+    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: []"#)]), @"error: examples/reservations.yaml:55:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.source: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
 }
 
 #[test]
 fn pattern_empty_detail_type_list() {
-    insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: []"#)]), @"accepted (wrongly)");
+    insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: []"#)]), @"error: examples/reservations.yaml:56:23: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detailType: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
 }
 
 #[test]
 fn pattern_empty_detail_object() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: {}"#)]), @"accepted (wrongly)");
+          detail: {}"#)]), @"error: examples/reservations.yaml:57:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail: an empty object is refused by EventBridge and Lambda: name at least one field, or leave it out");
 }
 
 #[test]
 fn pattern_leaf_not_a_list() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: confirmed }"#)]), @"error: examples/reservations.yaml:57:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail: data did not match any variant of untagged enum Matcher");
+          detail: { status: confirmed }"#)]), @r#"error: examples/reservations.yaml:57:29: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status: a pattern field takes a list of values like ["x"], not a string "confirmed": write ["confirmed"]"#);
 }
 
 #[test]
 fn pattern_empty_leaf_list() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: [] }"#)]), @"accepted (wrongly)");
+          detail: { status: [] }"#)]), @"error: examples/reservations.yaml:57:29: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
 }
 
 #[test]
 fn pattern_empty_nested_object() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { guest: {} }"#)]), @"accepted (wrongly)");
+          detail: { guest: {} }"#)]), @"error: examples/reservations.yaml:57:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.guest: an empty object is refused by EventBridge and Lambda: name at least one field, or leave it out");
 }
 
 #[test]
 fn pattern_nested_lists() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: [[confirmed]] }"#)]), @"accepted (wrongly)");
+          detail: { status: [[confirmed]] }"#)]), @"error: examples/reservations.yaml:57:30: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0]: a list inside a list is refused: write the values in one flat list");
 }
 
 #[test]
 fn pattern_numeric_with_a_string() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: ">" }] }"#)]), @"accepted (wrongly)");
+          detail: { partySize: [{ numeric: ">" }] }"#)]), @r#"error: examples/reservations.yaml:57:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes a list of comparisons like [">", 0, "<=", 5], not a string ">""#);
 }
 
 #[test]
 fn pattern_numeric_with_a_string_operand() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: [">", "two"] }] }"#)]), @"accepted (wrongly)");
+          detail: { partySize: [{ numeric: [">", "two"] }] }"#)]), @r#"error: examples/reservations.yaml:57:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes a comparison then a number, like [">", 0] or [">", 0, "<=", 5]; ">" is followed by "two", not a number"#);
 }
 
 #[test]
 fn pattern_numeric_two_lower_bounds() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: [">", 2, ">", 4] }] }"#)]), @"accepted (wrongly)");
+          detail: { partySize: [{ numeric: [">", 2, ">", 4] }] }"#)]), @r#"error: examples/reservations.yaml:57:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes one lower bound (> or >=) and one upper bound (< or <=); ">" and ">" are both lower bounds"#);
 }
 
 #[test]
 fn pattern_numeric_empty_range() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: [">", 8, "<", 2] }] }"#)]), @"accepted (wrongly)");
+          detail: { partySize: [{ numeric: [">", 8, "<", 2] }] }"#)]), @"error: examples/reservations.yaml:57:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric`: the lower bound 8 is not below the upper bound 2, so nothing would match");
 }
 
 #[test]
 fn pattern_numeric_unknown_comparison() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: ["~", 2] }] }"#)]), @"accepted (wrongly)");
+          detail: { partySize: [{ numeric: ["~", 2] }] }"#)]), @r#"error: examples/reservations.yaml:57:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: "~" is not a comparison of `numeric`; use <, <=, =, >= or >"#);
 }
 
 #[test]
 fn pattern_prefix_with_a_number() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ prefix: 5 }] }"#)]), @"accepted (wrongly)");
+          detail: { name: [{ prefix: 5 }] }"#)]), @r#"error: examples/reservations.yaml:57:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].prefix: `prefix` takes a string, or {"equals-ignore-case": "..."}, not the number 5"#);
 }
 
 #[test]
 fn pattern_suffix_with_a_list() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ suffix: [a] }] }"#)]), @"accepted (wrongly)");
+          detail: { name: [{ suffix: [a] }] }"#)]), @r#"error: examples/reservations.yaml:57:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].suffix: `suffix` takes a string, or {"equals-ignore-case": "..."}, not a list"#);
 }
 
 #[test]
 fn pattern_exists_with_a_string() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { note: [{ exists: "yes" }] }"#)]), @"accepted (wrongly)");
+          detail: { note: [{ exists: "yes" }] }"#)]), @r#"error: examples/reservations.yaml:57:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.note[0].exists: `exists` takes true or false, not a string "yes""#);
 }
 
 #[test]
 fn pattern_unknown_operator() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ prefx: A }] }"#)]), @"accepted (wrongly)");
+          detail: { name: [{ prefx: A }] }"#)]), @"error: examples/reservations.yaml:57:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0]: unknown operator `prefx`; did you mean `prefix`?");
 }
 
 #[test]
 fn pattern_two_operators_in_one_object() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ prefix: A, suffix: B }] }"#)]), @"accepted (wrongly)");
+          detail: { name: [{ prefix: A, suffix: B }] }"#)]), @"error: examples/reservations.yaml:57:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0]: an operator object holds one operator, and `prefix` has `suffix` beside it: write them as two entries of the list");
 }
 
 #[test]
 fn pattern_anything_but_empty() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: [{ anything-but: [] }] }"#)]), @"accepted (wrongly)");
+          detail: { status: [{ anything-but: [] }] }"#)]), @r#"error: examples/reservations.yaml:57:46: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0].anything-but: `anything-but` takes a string, a number, a list of only strings or only numbers, or an object like {"prefix": "x"}, not an empty list"#);
 }
 
 #[test]
 fn pattern_anything_but_with_an_object_of_numbers() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: [{ anything-but: { prefix: 5 } }] }"#)]), @"accepted (wrongly)");
+          detail: { status: [{ anything-but: { prefix: 5 } }] }"#)]), @"error: examples/reservations.yaml:57:56: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0].anything-but.prefix: `anything-but` `prefix` takes a string or a list of strings, not the number 5");
 }
 
 #[test]
 fn pattern_cidr_prefix_over_32() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { ip: [{ cidr: "10.0.0.0/33" }] }"#)]), @"accepted (wrongly)");
+          detail: { ip: [{ cidr: "10.0.0.0/33" }] }"#)]), @r#"error: examples/reservations.yaml:57:34: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.ip[0].cidr: `cidr` takes an IP block like "10.0.0.0/24"; "10.0.0.0/33" has a prefix length over 31; match one address as an exact value: ["10.0.0.0"]"#);
 }
 
 #[test]
 fn pattern_cidr_not_an_address() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { ip: [{ cidr: "ten/8" }] }"#)]), @"accepted (wrongly)");
+          detail: { ip: [{ cidr: "ten/8" }] }"#)]), @r#"error: examples/reservations.yaml:57:34: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.ip[0].cidr: `cidr` takes an IP block like "10.0.0.0/24"; "ten/8" does not start with an IPv4 or IPv6 address"#);
 }
 
 #[test]
 fn pattern_equals_ignore_case_with_a_number() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ equals-ignore-case: 1 }] }"#)]), @"accepted (wrongly)");
+          detail: { name: [{ equals-ignore-case: 1 }] }"#)]), @"error: examples/reservations.yaml:57:50: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].equals-ignore-case: `equals-ignore-case` takes a string, not the number 1");
 }
 
 #[test]
 fn pattern_wildcard_with_a_number() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ wildcard: 1 }] }"#)]), @"accepted (wrongly)");
+          detail: { name: [{ wildcard: 1 }] }"#)]), @r#"error: examples/reservations.yaml:57:40: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].wildcard: `wildcard` takes a string like "*.png", not the number 1"#);
 }
 
 #[test]
 fn pattern_or_empty() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { "$or": [] }"#)]), @"accepted (wrongly)");
+          detail: { "$or": [] }"#)]), @"error: examples/reservations.yaml:57:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.$or: `$or` takes at least two alternatives (EventBridge refuses fewer), not 0");
 }
 
 #[test]
 fn pattern_or_not_a_list() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { "$or": { a: [1] } }"#)]), @"accepted (wrongly)");
+          detail: { "$or": { a: [1] } }"#)]), @"error: examples/reservations.yaml:57:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.$or: `$or` takes a list of at least two alternatives, each an object of fields, not an object");
 }
 
 #[test]
 fn pattern_over_4096_characters() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, &format!(r#"          detailType: [ReservationCreated]
-          detail: {{ name: [{}] }}"#, "v".repeat(4100)))]), @"error: examples/reservations.yaml:54:9: StaffNotifications/OnReservationCreated: pattern length = 4187 is out of range: AWS::Events::Rule EventPattern allows 1..=4096");
+          detail: {{ name: [{}] }}"#, "v".repeat(4100)))]), @"error: examples/reservations.yaml:54:9: StaffNotifications/OnReservationCreated: pattern: length = 4187 is out of range: AWS::Events::Rule EventPattern allows 1..=4096");
 }
 
 #[test]
@@ -1063,49 +1063,55 @@ fn pattern_detail_type_not_in_the_contract() {
 #[test]
 fn filter_empty_object() {
     insta::assert_snapshot!(refused(&[(r#"          maxRecordAge: 3600"#, r#"          maxRecordAge: 3600
-          filters: [{}]"#)]), @"accepted (wrongly)");
+          filters: [{}]"#)]), @"error: examples/reservations.yaml:32:21: stacks.Reservations.streamToBus.Reservations.stream.filters[0]: an empty object is refused by EventBridge and Lambda: name at least one field, or leave it out");
 }
 
 #[test]
 fn filter_leaf_not_a_list() {
     insta::assert_snapshot!(refused(&[(r#"          maxRecordAge: 3600"#, r#"          maxRecordAge: 3600
-          filters: [{ eventName: INSERT }]"#)]), @"accepted (wrongly)");
+          filters: [{ eventName: INSERT }]"#)]), @r#"error: examples/reservations.yaml:32:34: stacks.Reservations.streamToBus.Reservations.stream.filters[0].eventName: a pattern field takes a list of values like ["x"], not a string "INSERT": write ["INSERT"]"#);
 }
 
 #[test]
 fn filter_empty_list() {
     insta::assert_snapshot!(refused(&[(r#"          maxRecordAge: 3600"#, r#"          maxRecordAge: 3600
-          filters: [{ eventName: [] }]"#)]), @"accepted (wrongly)");
+          filters: [{ eventName: [] }]"#)]), @"error: examples/reservations.yaml:32:34: stacks.Reservations.streamToBus.Reservations.stream.filters[0].eventName: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
 }
 
 #[test]
 fn filter_numeric_with_a_string() {
     insta::assert_snapshot!(refused(&[(r#"          maxRecordAge: 3600"#, r#"          maxRecordAge: 3600
-          filters: [{ dynamodb: { NewImage: { partySize: { N: [{ numeric: ">" }] } } } }]"#)]), @"accepted (wrongly)");
+          filters: [{ dynamodb: { NewImage: { partySize: { N: [{ numeric: ">" }] } } } }]"#)]), @r#"error: examples/reservations.yaml:32:75: stacks.Reservations.streamToBus.Reservations.stream.filters[0].dynamodb.NewImage.partySize.N[0].numeric: `numeric` takes a list of comparisons like [">", 0, "<=", 5], not a string ">""#);
 }
 
 #[test]
 fn filter_unknown_operator() {
     insta::assert_snapshot!(refused(&[(r#"          maxRecordAge: 3600"#, r#"          maxRecordAge: 3600
-          filters: [{ eventName: [{ prefx: I }] }]"#)]), @"accepted (wrongly)");
+          filters: [{ eventName: [{ prefx: I }] }]"#)]), @"error: examples/reservations.yaml:32:35: stacks.Reservations.streamToBus.Reservations.stream.filters[0].eventName[0]: unknown operator `prefx`; did you mean `prefix`?");
 }
 
 #[test]
 fn filter_nested_lists() {
     insta::assert_snapshot!(refused(&[(r#"          maxRecordAge: 3600"#, r#"          maxRecordAge: 3600
-          filters: [{ eventName: [[INSERT]] }]"#)]), @"accepted (wrongly)");
+          filters: [{ eventName: [[INSERT]] }]"#)]), @"error: examples/reservations.yaml:32:35: stacks.Reservations.streamToBus.Reservations.stream.filters[0].eventName[0]: a list inside a list is refused: write the values in one flat list");
 }
 
 #[test]
-fn filter_no_filters() {
-    insta::assert_snapshot!(refused(&[(r#"          maxRecordAge: 3600"#, r#"          maxRecordAge: 3600
-          filters: []"#)]), @"accepted (wrongly)");
+fn filter_empty_list_is_no_filter() {
+    accepted(
+        "filter_empty_list_is_no_filter",
+        &[(
+            r#"          maxRecordAge: 3600"#,
+            r#"          maxRecordAge: 3600
+          filters: []"#,
+        )],
+    );
 }
 
 #[test]
 fn filter_wildcard_unsupported_by_lambda() {
     insta::assert_snapshot!(refused(&[(r#"          maxRecordAge: 3600"#, r#"          maxRecordAge: 3600
-          filters: [{ eventName: [{ wildcard: "IN*" }] }]"#)]), @"accepted (wrongly)");
+          filters: [{ eventName: [{ wildcard: "IN*" }] }]"#)]), @"error: examples/reservations.yaml:32:35: Reservations/Reservations/StreamSource: filters[0].eventName[0]: Lambda event filtering does not support `wildcard` (EventBridge rules do); filters take exact values, prefix, suffix, equals-ignore-case, anything-but with values, numeric, exists and $or");
 }
 
 #[test]
@@ -1703,7 +1709,7 @@ fn stack_is_a_list() {
 
 #[test]
 fn pattern_source_is_a_string() {
-    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: reservations"#)]), @r#"error: examples/reservations.yaml:55:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.source: invalid type: string "reservations", expected a list"#);
+    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: reservations"#)]), @r#"error: examples/reservations.yaml:55:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.source: a pattern field takes a list of values like ["x"], not a string "reservations": write ["reservations"]"#);
 }
 
 #[test]

@@ -230,7 +230,7 @@ CASES = [
     ("filter_numeric_with_a_string", R, [filters('[{ dynamodb: { NewImage: { partySize: { N: [{ numeric: ">" }] } } } }]')]),
     ("filter_unknown_operator", R, [filters("[{ eventName: [{ prefx: I }] }]")]),
     ("filter_nested_lists", R, [filters("[{ eventName: [[INSERT]] }]")]),
-    ("filter_no_filters", R, [filters("[]")]),
+    ("filter_empty_list_is_no_filter", A, [filters("[]")]),
     ("filter_wildcard_unsupported_by_lambda", R, [filters('[{ eventName: [{ wildcard: "IN*" }] }]')]),
     ("filter_event_names", A, [filters("[{ eventName: [INSERT, MODIFY] }]")]),
     ("filter_prefix_on_new_image", A, [filters("[{ dynamodb: { NewImage: { status: { S: [{ prefix: conf }] } } } }]")]),
