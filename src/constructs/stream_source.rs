@@ -61,6 +61,10 @@ pub enum RecordAge {
     Unlimited,
 }
 
+/// How long a DynamoDB stream keeps a record: 24 h (DynamoDB developer guide, "Change data
+/// capture for DynamoDB Streams"). A record age limit must stay below it to mean anything.
+pub const STREAM_RETENTION_SECONDS: u32 = 86_400;
+
 fn yes() -> bool {
     true
 }
@@ -97,7 +101,8 @@ pub struct StreamSourceProps {
     /// use up retries, so 3 isolates a poison record and moves on instead of blocking the shard.
     #[serde(default = "retries")]
     pub retries: Retries,
-    /// Oldest record still sent, in seconds: 60..=604,800 or `unlimited`. Default: 3,600 (1 h): a
+    /// Oldest record still sent, in seconds: 60..=604,800 or `unlimited` (on a table stream,
+    /// which keeps records 24 h, below 86,400: an error otherwise). Default: 3,600 (1 h): a
     /// record that cannot be published within an hour goes to the on-failure destination while it
     /// is still readable from the stream for 23 more hours.
     #[serde(default = "record_age")]
@@ -210,7 +215,17 @@ impl StreamSource {
         };
         let age = match props.max_record_age {
             RecordAge::Seconds(s) => {
-                MAXIMUM_RECORD_AGE_SECONDS.check(stack, &path, "maxRecordAge", s.into());
+                if MAXIMUM_RECORD_AGE_SECONDS.check(stack, &path, "maxRecordAge", s.into())
+                    && s >= STREAM_RETENTION_SECONDS
+                {
+                    stack.error(
+                        &path,
+                        format!(
+                            "maxRecordAge = {s} must be below the table stream's 24 h retention: a record that old has expired from the stream, so it is lost instead of sent to the on-failure destination; use at most {}",
+                            STREAM_RETENTION_SECONDS - 1
+                        ),
+                    );
+                }
                 i64::from(s)
             }
             // Refused by the policy rule `unlimited-record-age` unless suppressed.
@@ -380,9 +395,9 @@ impl JsonSchema for RecordAge {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "Oldest record still sent, in seconds: 60..=604800, or `unlimited` (refused unless `unlimited-record-age` is suppressed).",
+            "description": "Oldest record still sent, in seconds: 60..=86399 (Lambda takes up to 604800, but a table stream keeps records 24 h), or `unlimited` (refused unless `unlimited-record-age` is suppressed).",
             "oneOf": [
-                {"type": "integer", "minimum": MAXIMUM_RECORD_AGE_SECONDS.min, "maximum": MAXIMUM_RECORD_AGE_SECONDS.max},
+                {"type": "integer", "minimum": MAXIMUM_RECORD_AGE_SECONDS.min, "maximum": STREAM_RETENTION_SECONDS - 1},
                 {"const": "unlimited"}
             ]
         })

@@ -70,7 +70,8 @@ pub const ITERATOR_AGE_ALARM_SECONDS: std::ops::RangeInclusive<u32> = 1..=86_399
 #[serde(expecting = "a map of alarm settings (`{}` for the defaults)")]
 pub struct AlarmOptions {
     /// Alarm when the oldest unprocessed stream record is older than this, in seconds:
-    /// 1..=86,399 (records expire after 24 h, so the age never reaches 86,400). Default: 300
+    /// 1..=86,399 (records expire after 24 h, so the age never reaches 86,400), and below
+    /// `stream.maxRecordAge` (records leave at that age: an error otherwise). Default: 300
     /// (5 minutes).
     #[serde(default = "iterator_age_seconds")]
     #[schemars(range(min = 1, max = 86_399))]
@@ -171,6 +172,23 @@ impl StreamToBus {
                     "alarms.iteratorAgeSeconds = {} can never be useful: stream records expire after 24 h, so it must be 1..=86399",
                     props.alarms.iterator_age_seconds
                 ),
+            );
+        }
+        if let crate::constructs::RecordAge::Seconds(age) = props.stream.max_record_age
+            && props.alarms.iterator_age_seconds >= age
+        {
+            stack.error(
+                &path,
+                format!(
+                    "alarms.iteratorAgeSeconds = {} can never fire: records leave for the on-failure destination at stream.maxRecordAge = {age} s, before the iterator is that old; alarm below it",
+                    props.alarms.iterator_age_seconds
+                ),
+            );
+        }
+        if props.publisher.reserved_concurrency == Some(0) {
+            stack.warn(
+                &path,
+                "publisher.reservedConcurrency = 0 stops the publisher: records wait on the stream until maxRecordAge sends them to the on-failure destination",
             );
         }
         if alerts.is_some() && !props.alarms.emails.is_empty() {

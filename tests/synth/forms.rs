@@ -866,6 +866,7 @@ fn cases() -> Vec<Case> {
         ),
         no(STREAM, json!({"maxRecordAge": 59}), "out of range"),
         no(STREAM, json!({"maxRecordAge": 604_801}), "out of range"),
+        no(STREAM, json!({"maxRecordAge": 86_400}), "must be below"),
         no(STREAM, json!({"parallelizationFactor": 11}), "out of range"),
         no(
             STREAM,
@@ -1299,6 +1300,19 @@ fn wrong_values_anywhere_are_refused_in_plain_words() {
 fn context(name: &str) -> Value {
     match name {
         "QueueProps" => with("/stacks/S/streamToBus/O/onFailure", json!("queue")),
+        // The iterator-age alarm must stay below the record age (a cross-field rule): each
+        // side's bounds are tried with the other out of the way.
+        "StreamSourceProps" => with(
+            "/stacks/S/streamToBus/O/alarms",
+            json!({"iteratorAgeSeconds": 1}),
+        ),
+        "AlarmOptions" => with(
+            "/stacks/S/streamToBus/O/stream",
+            json!({
+                "maxRecordAge": "unlimited",
+                "suppress": [{"rule": "unlimited-record-age", "reason": "the alarm's bounds alone"}]
+            }),
+        ),
         _ => base(),
     }
 }

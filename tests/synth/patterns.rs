@@ -129,7 +129,7 @@ fn operands_of_the_wrong_type_are_named() {
 #[test]
 fn what_yaml_can_say_and_a_pattern_cannot_is_named() {
     insta::assert_snapshot!(refused_pattern("number-too-large", "{ detail: { n: [{ numeric: ['>', 123456789012345678901234567890] }] } }"), @"app.yaml:14:51: stacks.S.rules.R.pattern.detail.n[0].numeric[1]: the number 123456789012345678901234567890 is larger than 64 bits and would not be kept exactly; write it as a string if the event has it as one");
-    insta::assert_snapshot!(refused_pattern("yaml-tag", "{ detail: { t: [!upper x] } }"), @r#"app.yaml:14:34: stacks.S.rules.R.pattern.detail.t[0]: a list entry is a string, number, true, false, null or an operator like {"prefix": "x"}, not a tagged value (a YAML `!tag` has no meaning in a pattern)"#);
+    insta::assert_snapshot!(refused_pattern("yaml-tag", "{ detail: { t: [!upper x] } }"), @"app.yaml:14:34: stacks.S.rules.R.pattern.detail.t[0]: `!upper`: YAML tags are not part of the spec format (it is plain data, as in JSON); remove the tag");
     insta::assert_snapshot!(refused_pattern("not-finite", "{ detail: { n: [{ numeric: ['<', .inf] }] } }"), @r#"app.yaml:14:51: stacks.S.rules.R.pattern.detail.n[0].numeric[1]: each term of `numeric` is a comparison ("<", "<=", "=", ">=", ">") or a number, not the number inf (not a finite number)"#);
 }
 
