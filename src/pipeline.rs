@@ -1,16 +1,30 @@
 //! The synth pipeline above the core: the app's references resolved and its templates built by
-//! the core, the policy rule pack run on the finished templates, each template rendered once
-//! and refused over the size CloudFormation takes (TRB020); then the assembly writer and the
-//! asset builds (the CLI) take the result.
+//! the core, the policy rule pack (the registry schemas included) run on the finished
+//! templates, each template rendered once and refused over the size CloudFormation takes
+//! (TRB020); then the assembly writer and the asset builds (the CLI) take the result.
 
 use crate::assembly::{TemplateFormat, render_template};
 use crate::checks::{self, RulePack};
 use crate::core::{App, Diagnostic, Diagnostics, Severity, Synthesized};
 
 impl App {
-    /// Validates the app and produces its templates, checked by every policy rule; every error
-    /// is reported, not just the first.
+    /// Validates the app and produces its templates, checked by every policy rule (the
+    /// registry schema of each resource type included); every error is reported, not just the
+    /// first.
     pub fn synth(self) -> Result<Synthesized, Diagnostics> {
+        self.synth_checked(RulePack::default())
+    }
+
+    /// [`App::synth`] without the registry-schema check (TRB021), for the benchmark that
+    /// reports what that check costs. Not for apps: it lets through what CloudFormation refuses.
+    #[doc(hidden)]
+    pub fn synth_without_registry_schema(self) -> Result<Synthesized, Diagnostics> {
+        self.synth_checked(RulePack {
+            registry_schema: false,
+        })
+    }
+
+    fn synth_checked(self, pack: RulePack) -> Result<Synthesized, Diagnostics> {
         let locator = self.locator().cloned();
         let locate = |diagnostics: &mut [Diagnostic]| {
             if let Some(locator) = &locator {
@@ -19,7 +33,7 @@ impl App {
                 }
             }
         };
-        let mut synth = self.synth_with(&RulePack).map_err(|mut d| {
+        let mut synth = self.synth_with(&pack).map_err(|mut d| {
             locate(&mut d.0);
             d
         })?;

@@ -8,6 +8,7 @@
 //! (`tributary:suppressions`), and a suppression that silences nothing is reported. A checkov
 //! check id suppressed the same way becomes checkov's own skip metadata on those resources.
 
+mod registry;
 mod rules;
 
 use indexmap::IndexMap;
@@ -108,6 +109,15 @@ rules! {
     TEMPLATE_TOO_LARGE = "TRB020", "template-too-large", Error,
         "The template is over 1 MB, the most CloudFormation accepts even from S3 (over 51,200 bytes it must come from the asset bucket, as the manifest arranges).",
         "Split the stack.";
+    REGISTRY_SCHEMA = "TRB021", "registry-schema", Error,
+        "A resource property is one the CloudFormation registry schema of its type refuses (unknown or read-only, missing, of the wrong type, off its enum, length, pattern or range, too many or too few items).",
+        "Set the property as the message says the registry schema allows.";
+}
+
+/// The registry schemas TRB021 checks: the cfn-lint release they come from, and how many
+/// resource types they cover.
+pub fn registry_schemas() -> (&'static str, usize) {
+    registry::schemas()
 }
 
 /// The rule with this id or name.
@@ -152,20 +162,41 @@ impl Finding {
 use crate::core::MIN_REASON_CHARS;
 
 /// The policy rule pack, as the core's synth runs it.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct RulePack;
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RulePack {
+    /// Whether TRB021 (the registry schemas) runs: always, except in the benchmark that
+    /// reports what it costs.
+    pub registry_schema: bool,
+}
+
+impl Default for RulePack {
+    fn default() -> Self {
+        Self {
+            registry_schema: true,
+        }
+    }
+}
 
 impl crate::core::TemplateChecks for RulePack {
     fn run(&self, stacks: &mut IndexMap<StackName, StackParts>, diagnostics: &mut Vec<Diagnostic>) {
-        run(stacks, diagnostics);
+        run(self, stacks, diagnostics);
     }
 }
 
 /// Runs every rule on every stack, applies the stacks' suppressions (recording them in the
 /// templates) and reports the rest.
-pub(crate) fn run(parts: &mut IndexMap<StackName, StackParts>, diagnostics: &mut Vec<Diagnostic>) {
+fn run(
+    pack: &RulePack,
+    parts: &mut IndexMap<StackName, StackParts>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut findings: Vec<(StackName, Finding)> = Vec::new();
-    for (name, found) in rules::check(parts) {
+    let registry = if pack.registry_schema {
+        registry::check(parts)
+    } else {
+        Vec::new()
+    };
+    for (name, found) in rules::check(parts).into_iter().chain(registry) {
         for finding in found {
             let finding = (name.clone(), finding);
             if !findings.contains(&finding) {
@@ -229,7 +260,14 @@ pub(crate) fn run(parts: &mut IndexMap<StackName, StackParts>, diagnostics: &mut
             .and_then(|id| p.origins.get(id))
             .map(construct_of)
             .unwrap_or_else(|| ConstructPath::root(&stack));
-        if erroneous.contains(&path) {
+        // A registry finding anywhere under a construct that reported an error is that
+        // error's consequence (a construct that refuses a value still emits its resources).
+        let reported = if finding.rule.id == REGISTRY_SCHEMA.id {
+            erroneous.iter().any(|e| covers(e, &path))
+        } else {
+            erroneous.contains(&path)
+        };
+        if reported {
             continue;
         }
         let suppression = p

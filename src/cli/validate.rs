@@ -4,7 +4,7 @@
 use clap::Args;
 
 use super::{AppArg, Failure, Source};
-use crate::checks::RULES;
+use crate::checks::{REGISTRY_SCHEMA, RULES, registry_schemas};
 use crate::core::Severity;
 
 #[derive(Debug, Args)]
@@ -27,6 +27,10 @@ pub(crate) fn run(args: ValidateArgs, source: Source) -> Result<(), Failure> {
                 "{}  {severity:<7}  {}\n    {}\n    fix: {}",
                 r.id, r.name, r.summary, r.fix
             );
+            if r.id == REGISTRY_SCHEMA.id {
+                let (version, types) = registry_schemas();
+                println!("    schemas: cfn-lint {version}, {types} resource types");
+            }
         }
         return Ok(());
     }

@@ -293,6 +293,16 @@ fn each_rule_has_a_case_that_triggers_it() {
     assert_eq!(too_big.code, Some("TRB020"));
     assert!(template_size(&StackName::new("Big").unwrap(), 1_000_000).is_none());
     covered.insert("TRB020");
+    // TRB021: a raw resource the registry schema of its type refuses.
+    let found = codes(|s| {
+        let p = s.construct("Odd");
+        s.add(
+            &p,
+            Resource::new(ResourceType::SqsQueue).prop("DelaySeconds", Value::Int(901)),
+        );
+    });
+    assert!(found.contains("TRB021"), "TRB021: found {found:?}");
+    covered.insert("TRB021");
     let all: BTreeSet<_> = RULES.iter().map(|r| r.id).collect();
     assert_eq!(covered, all, "every rule has a triggering case");
 }

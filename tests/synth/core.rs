@@ -9,11 +9,15 @@ use crate::common::{errors, one_stack, root, template};
 fn render(value: Value) -> String {
     let synth = one_stack(|s| {
         let p = s.construct("Thing");
-        s.add(&p, Resource::new(ResourceType::SqsQueue).prop("X", value));
+        // A property the registry schema takes in any form (object or string).
+        s.add(
+            &p,
+            Resource::new(ResourceType::SqsQueue).prop("RedrivePolicy", value),
+        );
     })
     .unwrap();
     let t: serde_json::Value = serde_json::from_str(&template(&synth)).unwrap();
-    t["Resources"]["Thing"]["Properties"]["X"].to_string()
+    t["Resources"]["Thing"]["Properties"]["RedrivePolicy"].to_string()
 }
 
 fn reference(stack: &str, id: &str) -> Reference {
@@ -103,13 +107,13 @@ fn stacks_are_ordered_by_dependency_and_cycles_are_errors() {
     let p = a.construct("X");
     a.add(
         &p,
-        Resource::new(ResourceType::SqsQueue).prop("Y", Value::Ref(reference("B", "Y"))),
+        Resource::new(ResourceType::SqsQueue).prop("QueueName", Value::Ref(reference("B", "Y"))),
     );
     let b = app.add_stack(StackName::new("B").unwrap(), Environment::agnostic());
     let p = b.construct("Y");
     b.add(
         &p,
-        Resource::new(ResourceType::SqsQueue).prop("X", Value::Ref(reference("A", "X"))),
+        Resource::new(ResourceType::SqsQueue).prop("QueueName", Value::Ref(reference("A", "X"))),
     );
     insta::assert_snapshot!(errors(app.synth()), @"error: stacks depend on each other in a cycle: A -> B -> A; move the shared resources into one stack");
 }
@@ -128,7 +132,7 @@ fn cross_environment_references_are_refused() {
     let p = b.construct("Y");
     b.add(
         &p,
-        Resource::new(ResourceType::SqsQueue).prop("X", Value::Ref(x)),
+        Resource::new(ResourceType::SqsQueue).prop("QueueName", Value::Ref(x)),
     );
     insta::assert_snapshot!(errors(app.synth()), @"error: stack `B` (aws://unknown-account/unknown-region) references stack `A` (aws://123456789012/eu-west-1); cross-stack references only work within one account and region");
 }
