@@ -6,7 +6,9 @@
 #     alternately in the same run (benches/warm_synth.rs);
 #   - the reservations app synthesizes in memory in under 5 ms;
 #   - the big app (100 stacks of ~400 resources) within 3x of serde_json alone writing the same
-#     templates (the ratio is our overhead over the floor of emitting the bytes);
+#     templates (the ratio is our overhead over the floor of emitting the bytes), with every check
+#     of `App::synth` included; the same ratio without the registry-schema check (TRB021) and
+#     the ratio of the two are printed too, to show what that check costs;
 #   - the big app's peak memory is under 200 MiB;
 #   - the publisher maps a 100-record batch to PutEvents entries within 2x of only parsing the
 #     records (the floor), and in under 2 ms (a PutEvents round trip is ~20 ms).
@@ -83,7 +85,20 @@ paired() {
     fi
     echo "${line#paired $2 }"
 }
-big_paired="$(paired "$synth_bin" big)"
+synth_paired="$(TRIBUTARY_BENCH_PAIRED=1 nice -n 10 "$synth_bin")"
+# "paired NAME MEDIAN P10 P90 ROUNDS" of the synth bench's output -> "MEDIAN P10 P90 ROUNDS".
+synth_ratio() {
+    local line
+    line="$(grep "^paired $1 " <<<"$synth_paired" || true)"
+    if [[ -z "$line" ]]; then
+        echo "$synth_bin printed no paired ratio for $1" >&2
+        exit 2
+    fi
+    echo "${line#paired $1 }"
+}
+big_paired="$(synth_ratio big)"
+unvalidated_paired="$(synth_ratio big_unvalidated)"
+share_paired="$(synth_ratio big_registry_share)"
 publisher_paired="$(paired "$mapping_bin" publisher)"
 
 # Peak memory: the bench binary in TRIBUTARY_BENCH_PEAK mode builds + synths + renders the big
@@ -94,12 +109,16 @@ TRIBUTARY_BENCH_PEAK=1 /usr/bin/time -v -o "$time_log" "$synth_bin"
 peak_kib="$(sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$time_log")"
 
 read -r big_ratio big_p10 big_p90 big_rounds <<<"$big_paired"
+read -r unv_ratio unv_p10 unv_p90 unv_rounds <<<"$unvalidated_paired"
+read -r share_ratio share_p10 share_p90 share_rounds <<<"$share_paired"
 read -r pub_ratio pub_p10 pub_p90 pub_rounds <<<"$publisher_paired"
 
 awk -v w="$warm_ms" -v wl="$warm_p10" -v wh="$warm_p90" -v wn="$warm_rounds" -v st="$start_ms" -v wr="$warm_ratio" \
     -v r="$reservations_ns" -v b="$big_ns" -v e="$end_to_end_ns" -v s="$baseline_ns" -v p="$peak_kib" \
     -v m="$mapping_ns" -v q="$parse_ns" \
     -v br="$big_ratio" -v bl="$big_p10" -v bh="$big_p90" -v bn="$big_rounds" \
+    -v ur="$unv_ratio" -v ul="$unv_p10" -v uh="$unv_p90" -v un="$unv_rounds" \
+    -v sr="$share_ratio" -v sl="$share_p10" -v sh="$share_p90" -v sn="$share_rounds" \
     -v pr="$pub_ratio" -v pl="$pub_p10" -v ph="$pub_p90" -v pn="$pub_rounds" 'BEGIN {
     peak = p / 1024
     printf "warm synth:   %.2f ms wall, median of %d processes (10th-90th percentile %.2f-%.2f; target <= 5 ms, the AWS CDK 5-7 s / 1000 = %.0f-%.0fx faster); starting the binary alone %.2f ms; paired ratio %.2fx startup\n", w, wn, wl, wh, 5000 / w, 7000 / w, st, wr
@@ -108,6 +127,8 @@ awk -v w="$warm_ms" -v wl="$warm_p10" -v wh="$warm_p90" -v wn="$warm_rounds" -v 
     printf "end to end:   %.1f ms (constructing the app + synth + render + drop; %.2fx the baseline, informational)\n", e / 1e6, e / s
     printf "baseline:     %.1f ms (serde_json alone writing the same templates)\n", s / 1e6
     printf "ratio:        %.2f (big / baseline, paired median of %d rounds, 10th-90th percentile %.2f-%.2f; target < 3.00; ratio of the means above %.2f)\n", br, bn, bl, bh, b / s
+    printf "unvalidated:  %.2f (big without the registry-schema check / baseline, paired median of %d rounds, 10th-90th percentile %.2f-%.2f; informational)\n", ur, un, ul, uh
+    printf "registry:     %.3f (big / big without the registry-schema check, paired median of %d rounds, 10th-90th percentile %.3f-%.3f; informational)\n", sr, sn, sl, sh
     printf "peak memory:  %.1f MiB (big app, target < 200 MiB)\n", peak
     printf "publisher:    %.1f us per 100 records -> entries (target < 2 ms); parsing alone %.1f us\n", m / 1e3, q / 1e3
     printf "publisher ratio: %.2f (mapping / parsing alone, paired median of %d rounds, 10th-90th percentile %.2f-%.2f; target < 2.00; ratio of the means above %.2f)\n", pr, pn, pl, ph, m / q

@@ -11,7 +11,9 @@
 //! `TRIBUTARY_BENCH_PEAK=1` makes the binary build + synth + render the big app once and exit,
 //! so its peak memory can be measured with `/usr/bin/time -v`. `TRIBUTARY_BENCH_PAIRED=1` makes it
 //! time `synth/big` and its baseline alternately and print their ratio (`support/paired.rs`): the
-//! figure the 3x target is checked on.
+//! figure the 3x target is checked on; then the same without the registry-schema check (TRB021,
+//! `big_unvalidated`), and with against without (`big_registry_share`), so the report shows what
+//! that check costs.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -306,12 +308,24 @@ fn big_baseline(catalog: &Arc<dyn AssetResolver>) -> (Vec<serde_json::Value>, us
     (values, template_bytes)
 }
 
+/// Whether a timed synth checks the registry schemas (TRB021): `App::synth` always does; the
+/// paired figure without them shows what they cost.
+#[derive(Clone, Copy, PartialEq)]
+enum Registry {
+    Checked,
+    Unchecked,
+}
+
 /// `synth/big`'s routine: `App::synth` plus rendering every template and manifest, for an app
 /// built before the timing starts; the result is dropped after it stops.
-fn time_big(catalog: &Arc<dyn AssetResolver>) -> Duration {
+fn time_big(catalog: &Arc<dyn AssetResolver>, registry: Registry) -> Duration {
     let app = big_app(catalog.clone(), BIG_STACKS);
     let start = Instant::now();
-    let synth = app.synth().unwrap();
+    let synth = match registry {
+        Registry::Checked => app.synth(),
+        Registry::Unchecked => app.synth_without_registry_schema(),
+    }
+    .unwrap();
     let mut total = 0;
     assemble(&synth, |_, bytes| {
         total += bytes.len();
@@ -350,7 +364,11 @@ fn bench_big(c: &mut Criterion) {
     // cross-stack exports, ordering) plus rendering every template and manifest. Building the
     // constructs (the app's own program) and dropping the result happen outside the timing.
     group.bench_function("big", |b| {
-        b.iter_custom(|iters| (0..iters).map(|_| time_big(&catalog)).sum());
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| time_big(&catalog, Registry::Checked))
+                .sum()
+        });
     });
     // End to end, for the record: constructing the app, synth, render, drop.
     group.bench_function("big_end_to_end", |b| {
@@ -397,11 +415,27 @@ fn paired() {
     let ratio = paired::Ratio::measure(
         PAIRED_ROUNDS,
         1,
-        |_| time_big(&catalog),
+        |_| time_big(&catalog, Registry::Checked),
         |_| time_baseline(&values),
     );
     eprintln!("big / serde_json baseline: {ratio}");
     ratio.report("big");
+    let unchecked = paired::Ratio::measure(
+        PAIRED_ROUNDS,
+        1,
+        |_| time_big(&catalog, Registry::Unchecked),
+        |_| time_baseline(&values),
+    );
+    eprintln!("big without the registry-schema check / serde_json baseline: {unchecked}");
+    unchecked.report("big_unvalidated");
+    let share = paired::Ratio::measure(
+        PAIRED_ROUNDS,
+        1,
+        |_| time_big(&catalog, Registry::Checked),
+        |_| time_big(&catalog, Registry::Unchecked),
+    );
+    eprintln!("big / big without the registry-schema check: {share}");
+    share.report("big_registry_share");
 }
 
 /// Rounds of [`paired`]: about 0.6 s each (the app is built and dropped in every round).
