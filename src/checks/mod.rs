@@ -296,10 +296,15 @@ fn run(
                 severity: finding.rule.severity,
                 code: Some(finding.rule.id),
                 path: Some(path),
-                message: format!(
-                    "{} ({}). Fix: {}",
-                    finding.message, finding.rule.name, finding.rule.fix
-                ),
+                // A registry finding already says what the schema allows: that is its fix.
+                message: if finding.rule.id == REGISTRY_SCHEMA.id {
+                    format!("{} ({})", finding.message, finding.rule.name)
+                } else {
+                    format!(
+                        "{} ({}). Fix: {}",
+                        finding.message, finding.rule.name, finding.rule.fix
+                    )
+                },
             }),
         }
     }

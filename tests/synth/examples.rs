@@ -10,7 +10,7 @@ use crate::common::{assembly_files, read_dir, root};
 
 #[path = "../../examples/reservations.rs"]
 #[allow(dead_code)]
-mod reservations;
+pub(crate) mod reservations;
 
 fn synth_spec(file: &str) -> Synthesized {
     let path = root().join("examples").join(file);

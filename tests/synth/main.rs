@@ -20,4 +20,5 @@ mod mistakes;
 mod mistakes_support;
 mod names;
 mod patterns;
+mod registry;
 mod schema;
