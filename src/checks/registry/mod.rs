@@ -301,8 +301,7 @@ impl<'a> Walk<'a> {
             }
         }
         if let Some(pattern) = node.pattern
-            && let Some(regex) = pattern.regex()
-            && !regex.is_match(s)
+            && pattern.matches(s) == Some(false)
         {
             self.report(format_args!(
                 "`{}` does not match `{}`, the pattern {kind} allows",
@@ -400,7 +399,7 @@ impl<'a> Walk<'a> {
             }
             for (pattern, child) in node.pattern_properties {
                 // A pattern the regex crate cannot compile accepts every name.
-                if pattern.regex().is_none_or(|r| r.is_match(key)) {
+                if pattern.matches(key) != Some(false) {
                     known = true;
                     self.value(child, value);
                 }

@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use super::model::compile;
 use super::model::{Node, property_order};
 use super::{check_resource, schema, schemas};
 use crate::core::cfn::{Attr, ResourceType};
@@ -333,14 +334,82 @@ fn every_resource_type_has_a_schema_and_properties_are_in_search_order() {
 }
 
 #[test]
-fn a_java_end_of_text_is_the_regex_crates() {
-    use super::model::translate;
-    assert_eq!(translate(r"^[a-z]{1,5}\Z"), r"^[a-z]{1,5}\z");
-    assert_eq!(translate(r"a\\Z"), r"a\\Z", "an escaped backslash, then Z");
+fn patterns_mean_what_they_mean_in_ecmascript() {
+    use super::model::{Classes, translate};
+    let t = |p| translate(p, Classes::Unicode).unwrap();
+    assert_eq!(t(r"^[\w+=,.@-]+$"), r"^[0-9A-Za-z_+=,.@-]+$");
+    assert_eq!(t(r"\d{12}:\D"), r"[0-9]{12}:[^0-9]");
+    assert_eq!(t(r"[a&&b~~c[]"), r"[a\&\&b\~\~c\[]");
+    // Over bytes, a negated class or `.` takes a whole character of several bytes.
+    assert_eq!(
+        translate(r"^[^\s]+$", Classes::Ascii).unwrap(),
+        r"^(?:[^\t\n\x0B\x0C\r \x80-\xFF]|[\xC0-\xF7][\x80-\xBF]+)+$"
+    );
+    assert_eq!(
+        translate(r"^.$", Classes::Ascii).unwrap(),
+        r"^(?:[^\n\x80-\xFF]|[\xC0-\xF7][\x80-\xBF]+)$"
+    );
+    assert_eq!(translate(r"^[\p{L}]+$", Classes::Ascii), None);
+    assert_eq!(translate(r"^[\u0020-\u00FF]+$", Classes::Ascii), None);
+    // Java's and Python's end of the text, as some schemas write it.
+    assert_eq!(t(r"^[a-z]{1,5}\Z"), r"^[a-z]{1,5}\z");
+    assert_eq!(t(r"a\\Z"), r"a\\Z", "an escaped backslash, then Z");
+    let matches = |p: &str, s: &str| compile(p).unwrap().is_match(s.as_bytes());
+    assert!(!matches(r"^\d+$", "١٢"), "ECMAScript's digits are ASCII");
+    assert!(matches(r"^[^\s]+$", "bootstrap") && !matches(r"^[^\s]+$", "a b"));
+    assert!(
+        matches(r"^[^.]([a-z]+)", "Éa") && matches(r"^.$", "é"),
+        "a character, not a byte"
+    );
+    assert!(matches(r"^[\p{L}\p{Z}]+$", "Zoë Ω") && !matches(r"^[\p{L}]+$", "a1"));
     let log_group =
         |name: &'static str| Resource::new(ResourceType::LogsLogGroup).prop("LogGroupName", name);
     assert!(findings(log_group("/aws/lambda/orders")).is_empty());
     assert_eq!(findings(log_group("/aws/lambda/orders?")).len(), 1);
+}
+
+/// The patterns `compile` builds over bytes with Unicode off give the verdict of the same
+/// pattern with Unicode on, on values with characters of several bytes. (Not on non-ASCII
+/// spaces: those count as other characters over bytes, which accepts more, never less.)
+#[test]
+fn byte_patterns_agree_with_unicode_ones() {
+    use super::model::{Classes, translate};
+    use regex::bytes::{Regex, RegexBuilder};
+    let probes = [
+        "é",
+        "aé",
+        "Éa-1",
+        "日本語",
+        "é.é",
+        "lambda:é",
+        "/aws/lambda/é",
+        "arn:aws:iam::123456789012:role/é",
+        "arn:aws:lambda:us-east-1:123456789012:function:é",
+        "ü:1",
+        "aé1",
+        "x.é",
+    ];
+    let mut compared = 0;
+    for p in schemas::PATTERNS {
+        let Some(ascii) = translate(p.source, Classes::Ascii) else {
+            continue;
+        };
+        let bytes = RegexBuilder::new(&ascii).unicode(false).build();
+        let unicode = Regex::new(&translate(p.source, Classes::Unicode).unwrap());
+        let (Ok(bytes), Ok(unicode)) = (bytes, unicode) else {
+            continue;
+        };
+        compared += 1;
+        for probe in probes {
+            assert_eq!(
+                bytes.is_match(probe.as_bytes()),
+                unicode.is_match(probe.as_bytes()),
+                "`{}` on `{probe}`",
+                p.source
+            );
+        }
+    }
+    assert!(compared > 50, "{compared} patterns compared");
 }
 
 /// The registry patterns the `regex` crate cannot compile (lookarounds): they are not checked.
@@ -349,7 +418,7 @@ fn a_java_end_of_text_is_the_regex_crates() {
 fn patterns_the_regex_crate_cannot_compile() {
     let mut unchecked: Vec<&str> = schemas::PATTERNS
         .iter()
-        .filter(|p| p.regex().is_none())
+        .filter(|p| p.compiled().is_none())
         .map(|p| p.source)
         .collect();
     unchecked.sort_unstable();
