@@ -8,7 +8,7 @@ use super::mistakes_support::{accepted, refused};
 
 #[test]
 fn function_description_over_256_characters() {
-    insta::assert_snapshot!(refused(&[(r#"        description: Validates a reservation request and writes it to the table"#, &format!(r#"        description: {}"#, "x".repeat(257)))]), @"accepted (wrongly)");
+    insta::assert_snapshot!(refused(&[(r#"        description: Validates a reservation request and writes it to the table"#, &format!(r#"        description: {}"#, "x".repeat(257)))]), @"error[TRB021]: examples/reservations.yaml:19:9: Reservations/CreateReservation: Properties.Description: 257 characters; AWS::Lambda::Function allows at most 256 (registry-schema)");
 }
 
 #[test]
@@ -23,12 +23,12 @@ fn function_description_of_256_multibyte_characters() {
 
 #[test]
 fn publisher_description_over_256_characters() {
-    insta::assert_snapshot!(refused(&[(r#"          description: Publishes table changes as business events"#, &format!(r#"          description: {}"#, "y".repeat(300)))]), @"accepted (wrongly)");
+    insta::assert_snapshot!(refused(&[(r#"          description: Publishes table changes as business events"#, &format!(r#"          description: {}"#, "y".repeat(300)))]), @"error[TRB021]: examples/reservations.yaml:26:11: Reservations/Reservations/Publisher: Properties.Description: 300 characters; AWS::Lambda::Function allows at most 256 (registry-schema)");
 }
 
 #[test]
 fn rule_description_over_512_characters() {
-    insta::assert_snapshot!(refused(&[(r#"        description: New reservations go to NotifyStaff"#, &format!(r#"        description: {}"#, "r".repeat(513)))]), @"accepted (wrongly)");
+    insta::assert_snapshot!(refused(&[(r#"        description: New reservations go to NotifyStaff"#, &format!(r#"        description: {}"#, "r".repeat(513)))]), @"error[TRB021]: examples/reservations.yaml:53:9: StaffNotifications/OnReservationCreated: Properties.Description: 513 characters; AWS::Events::Rule allows at most 512 (registry-schema)");
 }
 
 #[test]

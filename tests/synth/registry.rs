@@ -119,7 +119,7 @@ fn the_examples_have_no_registry_findings() {
 }
 
 #[test]
-fn a_spec_value_is_reported_at_its_construct_path() {
+fn a_spec_value_is_reported_at_its_file_line_and_construct_path() {
     // Inside the project, so the spec finds its handler crates.
     let dir = tempfile::tempdir_in(root().join("target")).unwrap();
     let file = dir.path().join("long.yaml");
@@ -133,5 +133,6 @@ fn a_spec_value_is_reported_at_its_construct_path() {
     .unwrap();
     let spec = tributary::spec::load(&file).unwrap();
     let result = tributary::spec::build(&spec, &root()).synth();
-    insta::assert_snapshot!(errors(result), @"error[TRB021]: S/Notify: Properties.Description: 300 characters; AWS::Lambda::Function allows at most 256 (registry-schema)");
+    let errors = errors(result).replace(dir.path().to_str().unwrap(), "[dir]");
+    insta::assert_snapshot!(errors, @"error[TRB021]: [dir]/long.yaml:6:9: S/Notify: Properties.Description: 300 characters; AWS::Lambda::Function allows at most 256 (registry-schema)");
 }
