@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use regex::bytes::{Regex, RegexBuilder};
 
@@ -106,17 +107,28 @@ pub(super) struct Alternatives {
     pub groups: &'static [&'static [&'static str]],
 }
 
-/// A registry pattern, compiled the first time a value is checked against it.
+/// Values checked against a pattern by the light engine before the automaton is built.
+const LIGHT_USES: u32 = 64;
+
+/// A registry pattern, compiled the first time a value is checked against it, by two engines:
+/// `regex-lite` for its first [`LIGHT_USES`] values (it compiles in a few microseconds, where
+/// the `regex` crate's automata take 10-100: a warm synth of the example, 5 ms in all, meets a
+/// dozen patterns a few times each), then the `regex` crate's lazy DFA (it matches 10-20 times
+/// faster: a big app meets each pattern thousands of times). A test checks that they agree.
 pub(super) struct Pattern {
     pub source: &'static str,
+    light: OnceLock<Option<regex_lite::Regex>>,
     compiled: OnceLock<Option<Regex>>,
+    uses: AtomicU32,
 }
 
 impl Pattern {
     pub const fn new(source: &'static str) -> Self {
         Self {
             source,
+            light: OnceLock::new(),
             compiled: OnceLock::new(),
+            uses: AtomicU32::new(0),
         }
     }
 
@@ -124,11 +136,28 @@ impl Pattern {
     /// when the pattern is not checked.
     #[inline]
     pub fn matches(&self, s: &str) -> Option<bool> {
+        if self.uses.load(Ordering::Relaxed) < LIGHT_USES
+            && let Some(light) = self.light()
+        {
+            self.uses.fetch_add(1, Ordering::Relaxed);
+            return Some(light.is_match(s));
+        }
         self.compiled().map(|r| r.is_match(s.as_bytes()))
     }
 
-    /// The compiled pattern; `None` when the `regex` crate cannot compile it (lookarounds,
-    /// backreferences): such a pattern is not checked (a test lists them).
+    /// The pattern for the light engine; `None` when it cannot compile it (Unicode classes,
+    /// lookarounds).
+    pub fn light(&self) -> Option<&regex_lite::Regex> {
+        self.light
+            .get_or_init(|| {
+                let pattern = translate(self.source, Classes::Unicode)?;
+                regex_lite::Regex::new(&pattern).ok()
+            })
+            .as_ref()
+    }
+
+    /// The compiled automaton; `None` when the `regex` crate cannot compile the pattern
+    /// (lookarounds, backreferences): such a pattern is not checked (a test lists them).
     pub fn compiled(&self) -> Option<&Regex> {
         self.compiled.get_or_init(|| compile(self.source)).as_ref()
     }

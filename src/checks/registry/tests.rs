@@ -368,14 +368,28 @@ fn patterns_mean_what_they_mean_in_ecmascript() {
     assert_eq!(findings(log_group("/aws/lambda/orders?")).len(), 1);
 }
 
-/// The patterns `compile` builds over bytes with Unicode off give the verdict of the same
-/// pattern with Unicode on, on values with characters of several bytes. (Not on non-ASCII
-/// spaces: those count as other characters over bytes, which accepts more, never less.)
+/// The engines agree on every pattern of the schemas: the automaton `compile` builds (over
+/// bytes with Unicode off where it can), the same pattern with Unicode on, and the light engine
+/// of a pattern's first uses, on values that match some patterns, and on characters of several
+/// bytes. (Not on non-ASCII spaces: over bytes those count as other characters, which accepts
+/// more, never less.)
 #[test]
-fn byte_patterns_agree_with_unicode_ones() {
+fn the_pattern_engines_agree() {
     use super::model::{Classes, translate};
-    use regex::bytes::{Regex, RegexBuilder};
     let probes = [
+        "",
+        "x",
+        "a b",
+        "bootstrap",
+        "TABLE_NAME",
+        "TRIM_HORIZON",
+        "$LATEST",
+        "lambda:InvokeFunction",
+        "orders.created-1",
+        "/aws/lambda/orders",
+        "arn:aws:iam::123456789012:role/service-role/x",
+        "arn:aws:lambda:us-east-1:123456789012:function:f",
+        "arn:aws:events:us-east-1:123456789012:event-bus/b",
         "é",
         "aé",
         "Éa-1",
@@ -384,32 +398,48 @@ fn byte_patterns_agree_with_unicode_ones() {
         "lambda:é",
         "/aws/lambda/é",
         "arn:aws:iam::123456789012:role/é",
-        "arn:aws:lambda:us-east-1:123456789012:function:é",
         "ü:1",
         "aé1",
         "x.é",
     ];
     let mut compared = 0;
     for p in schemas::PATTERNS {
-        let Some(ascii) = translate(p.source, Classes::Ascii) else {
-            continue;
-        };
-        let bytes = RegexBuilder::new(&ascii).unicode(false).build();
-        let unicode = Regex::new(&translate(p.source, Classes::Unicode).unwrap());
-        let (Ok(bytes), Ok(unicode)) = (bytes, unicode) else {
-            continue;
-        };
-        compared += 1;
-        for probe in probes {
-            assert_eq!(
-                bytes.is_match(probe.as_bytes()),
-                unicode.is_match(probe.as_bytes()),
-                "`{}` on `{probe}`",
+        let Some(full) = p.compiled() else {
+            assert!(
+                p.light().is_none(),
+                "`{}`: only the light engine compiles it",
                 p.source
             );
+            continue;
+        };
+        let unicode = regex::bytes::Regex::new(&translate(p.source, Classes::Unicode).unwrap());
+        compared += 1;
+        for probe in probes {
+            let expected = full.is_match(probe.as_bytes());
+            if let Ok(unicode) = &unicode {
+                assert_eq!(
+                    unicode.is_match(probe.as_bytes()),
+                    expected,
+                    "`{}` on `{probe}`",
+                    p.source
+                );
+            }
+            if let Some(light) = p.light() {
+                assert_eq!(
+                    light.is_match(probe),
+                    expected,
+                    "`{}` (light) on `{probe}`",
+                    p.source
+                );
+            }
         }
     }
     assert!(compared > 50, "{compared} patterns compared");
+    let light = schemas::PATTERNS
+        .iter()
+        .filter(|p| p.light().is_some())
+        .count();
+    assert!(light > 50, "the light engine compiles {light} patterns");
 }
 
 /// The registry patterns the `regex` crate cannot compile (lookarounds): they are not checked.
