@@ -35,8 +35,9 @@ pub struct EventBusProps {
     /// an archive (`archiveRetentionDays` not null). Default: every event of the bus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive_pattern: Option<EventPattern>,
-    /// A description. Default: none.
+    /// A description: at most 512 characters. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = BUS_DESCRIPTION_CHARS))]
     pub description: Option<String>,
 }
 
@@ -60,6 +61,10 @@ pub struct EventBus {
     pub physical_name: String,
 }
 
+/// The longest bus description EventBridge takes (`CreateEventBus` `Description`: "Maximum
+/// length of 512"; the registry schema does not state it).
+pub const BUS_DESCRIPTION_CHARS: usize = 512;
+
 impl EventBus {
     /// Adds a custom bus (and its archive).
     pub fn new(stack: &mut Stack, path: ConstructPath, props: &EventBusProps) -> Self {
@@ -78,6 +83,17 @@ impl EventBus {
             stack.error(
                 &path,
                 "`default` is the account's default bus; a custom bus needs another name",
+            );
+        }
+        if let Some(d) = &props.description
+            && d.chars().count() > BUS_DESCRIPTION_CHARS
+        {
+            stack.error(
+                &path,
+                format!(
+                    "description is {} characters long; EventBridge takes at most {BUS_DESCRIPTION_CHARS}",
+                    d.chars().count()
+                ),
             );
         }
         let r = Resource::new(ResourceType::EventsEventBus)

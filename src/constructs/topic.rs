@@ -12,8 +12,9 @@ use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[serde(expecting = "a map of the topic's settings (`{}` for none)")]
 pub struct TopicProps {
-    /// The name shown as the sender of SMS/email. Default: none.
+    /// The name shown as the sender of SMS/email: at most 100 characters. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = DISPLAY_NAME_CHARS))]
     pub display_name: Option<String>,
     /// Email addresses subscribed to the topic (each must confirm). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -27,9 +28,24 @@ pub struct Topic {
     pub reference: Reference,
 }
 
+/// The longest display name SNS takes (`CreateTopic` attribute `DisplayName`: "maximum of 100
+/// characters"; the registry schema does not state it).
+pub const DISPLAY_NAME_CHARS: usize = 100;
+
 impl Topic {
     /// Adds a topic and its email subscriptions.
     pub fn new(stack: &mut Stack, path: ConstructPath, props: &TopicProps) -> Self {
+        if let Some(name) = &props.display_name
+            && name.chars().count() > DISPLAY_NAME_CHARS
+        {
+            stack.error(
+                &path,
+                format!(
+                    "displayName is {} characters long; SNS takes at most {DISPLAY_NAME_CHARS}",
+                    name.chars().count()
+                ),
+            );
+        }
         let r = Resource::new(ResourceType::SnsTopic)
             .prop_opt("DisplayName", props.display_name.clone())
             .checkov_skip(super::checkov::TOPIC_KMS);
