@@ -5,13 +5,14 @@ use std::fmt;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use sha2::Digest;
 
 use super::function::Function;
 use super::limits::check_log_retention;
 use super::route_path::RoutePath;
+use crate::core::CONSTRUCT_ID_MAX_LEN;
 use crate::core::cfn::iam::{APIGATEWAY_SERVICE, LAMBDA_INVOKE};
 use crate::core::cfn::{Attr, ResourceType, arn};
+use crate::core::names::{self, NameRule};
 use crate::core::{ConstructPath, Output, Reference, RemovalPolicy, Resource, Stack, Value};
 
 /// An HTTP method of a route.
@@ -105,6 +106,16 @@ pub struct HttpApi {
 }
 
 const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","routeKey":"$context.routeKey","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","integrationError":"$context.integrationErrorMessage"}"#;
+
+/// A route's construct id: letters and digits (PascalCase), at most a construct id's length.
+const ROUTE_ID: NameRule = NameRule {
+    what: "route id",
+    property: None,
+    max_len: CONSTRUCT_ID_MAX_LEN,
+    chars: names::ALPHANUMERIC,
+    chars_text: "only A-Z, a-z and 0-9 are allowed",
+    separator: "",
+};
 
 impl HttpApi {
     /// Adds the API, its `$default` stage and access log group.
@@ -256,12 +267,11 @@ impl HttpApi {
                     .unwrap_or_default()
             })
             .collect();
-        if !stack.has_construct(&self.path.child(&readable)) {
-            return readable;
-        }
         let key = format!("{method} {route_path}");
-        let digest = sha2::Sha256::digest(key.as_bytes());
-        let hash: String = digest[..4].iter().map(|b| format!("{b:02X}")).collect();
-        format!("{readable}{hash}")
+        let id = ROUTE_ID.bound(&readable, &key);
+        if !stack.has_construct(&self.path.child(&id)) {
+            return id;
+        }
+        ROUTE_ID.bound(&format!("{readable}{}", names::short_hash(&key)), &key)
     }
 }

@@ -24,7 +24,7 @@ pub use asset::{
 };
 pub use diagnostic::{Diagnostic, Diagnostics, Locate, Severity};
 pub use env::{AccountId, EnvError, Environment, Region};
-pub use id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
+pub use id::{CONSTRUCT_ID_MAX_LEN, ConstructId, ConstructPath, LogicalId, NameError, StackName};
 pub use policy::{Effect, PolicyDocument, Principal, Statement};
 pub use stack::Stack;
 pub(crate) use stack::StackParts;

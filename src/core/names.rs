@@ -189,7 +189,9 @@ pub(crate) fn check_unique<'a>(
 }
 
 /// The first [`HASH_LEN`] hex digits (upper case) of the SHA-256 of `s`.
-fn short_hash(s: &str) -> String {
+/// The hash a shortened name ends in: the first [`HASH_LEN`] upper-case hex digits of the
+/// SHA-256 of `s`.
+pub fn short_hash(s: &str) -> String {
     let digest = Sha256::digest(s.as_bytes());
     let mut out = String::with_capacity(HASH_LEN);
     for b in digest.iter().take(HASH_LEN / 2) {

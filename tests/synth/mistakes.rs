@@ -713,6 +713,37 @@ fn routes_variable_and_literal() {
 }
 
 #[test]
+fn route_of_a_long_path() {
+    accepted(
+        "route_of_a_long_path",
+        &[(
+            r#"          - { method: POST, path: /reservations, function: CreateReservation }"#,
+            r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/restaurants/{restaurantId}/tables/{tableId}/reservations/{reservationId}/guests", function: CreateReservation }"#,
+        )],
+    );
+}
+
+#[test]
+fn routes_of_long_paths_differing_at_their_end() {
+    accepted(
+        "routes_of_long_paths_differing_at_their_end",
+        &[
+            (
+                r#"          - { method: POST, path: /reservations, function: CreateReservation }"#,
+                r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/restaurants/{restaurantId}/tables/{tableId}/reservations/{reservationId}/guests", function: CreateReservation }"#,
+            ),
+            (
+                r#"          - { method: POST, path: /reservations, function: CreateReservation }"#,
+                r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/restaurants/{restaurantId}/tables/{tableId}/reservations/{reservationId}/notes", function: CreateReservation }"#,
+            ),
+        ],
+    );
+}
+
+#[test]
 fn route_greedy_last() {
     accepted(
         "route_greedy_last",

@@ -178,6 +178,8 @@ CASES = [
     ("routes_dash_and_underscore", A, [route("/wait-list"), route("/wait_list")]),
     ("routes_differing_in_case", A, [route("/Reservations")]),
     ("routes_variable_and_literal", A, [route("/reservations/{id}"), route("/reservations/id", "GET")]),
+    ("route_of_a_long_path", A, [route("/restaurants/{restaurantId}/tables/{tableId}/reservations/{reservationId}/guests", "GET")]),
+    ("routes_of_long_paths_differing_at_their_end", A, [route("/restaurants/{restaurantId}/tables/{tableId}/reservations/{reservationId}/guests", "GET"), route("/restaurants/{restaurantId}/tables/{tableId}/reservations/{reservationId}/notes", "GET")]),
     ("route_greedy_last", A, [route("/files/{proxy+}", "GET")]),
     ("route_root", A, [route("/", "GET")]),
     ("route_any_method", A, [route("/anything", "ANY")]),
