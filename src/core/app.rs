@@ -152,6 +152,15 @@ impl App {
                 message: format!("there are two stacks named `{name}`"),
             });
         }
+        if let Some(why) = env.region.as_ref().and_then(|r| r.unknown()) {
+            self.diagnostics.push(Diagnostic {
+                location: None,
+                code: None,
+                severity: Severity::Warning,
+                path: Some(ConstructPath::root(&name)),
+                message: why,
+            });
+        }
         let assets = self.assets.clone();
         self.stacks
             .entry(name.clone())

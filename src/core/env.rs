@@ -157,6 +157,79 @@ impl Region {
     }
 }
 
+/// The regions tributary knows by name: every region cfn-lint has schemas for (a test holds
+/// the list to cfn-lint's), and `me-south-1`. A region outside it is taken (AWS opens new ones)
+/// with a warning, since it is more likely a misspelling.
+pub const KNOWN_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-isoe-west-1",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eusc-de-east-1",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+    "us-isob-west-1",
+    "us-isof-east-1",
+    "us-isof-south-1",
+    "us-west-1",
+    "us-west-2",
+];
+
+impl Region {
+    /// The region name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Why this region deserves a second look (not one [`KNOWN_REGIONS`] names), or `None`.
+    pub fn unknown(&self) -> Option<String> {
+        if KNOWN_REGIONS.contains(&self.0.as_str()) {
+            return None;
+        }
+        let hint = super::suggest::closest(&self.0, KNOWN_REGIONS.iter().copied())
+            .map(|r| format!(" (did you mean `{r}`?)"))
+            .unwrap_or_default();
+        Some(format!(
+            "env.region: `{}` is not a region tributary knows{hint}; a region opened since works, but check the spelling",
+            self.0
+        ))
+    }
+}
+
 impl<'de> Deserialize<'de> for Region {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;

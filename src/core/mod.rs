@@ -23,7 +23,7 @@ pub use asset::{
     NamedAssets,
 };
 pub use diagnostic::{Diagnostic, Diagnostics, Locate, Severity};
-pub use env::{AccountId, EnvError, Environment, Region};
+pub use env::{AccountId, EnvError, Environment, KNOWN_REGIONS, Region};
 pub use id::{CONSTRUCT_ID_MAX_LEN, ConstructId, ConstructPath, LogicalId, NameError, StackName};
 pub use policy::{Effect, PolicyDocument, Principal, Statement};
 pub use stack::Stack;

@@ -229,3 +229,32 @@ fn every_rule_says_its_characters_in_words() {
         }
     }
 }
+
+/// Every region cfn-lint has schemas for is one tributary knows (a region it does not know only
+/// warns, but a new region AWS opened should not).
+#[test]
+fn known_regions_cover_cfn_lints() {
+    let Some(dir) = std::env::var_os("TRIBUTARY_CFN_LINT_SCHEMAS").map(PathBuf::from) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "TRIBUTARY_CFN_LINT_SCHEMAS must be set in CI (see .ci/run)"
+        );
+        eprintln!("skipped: TRIBUTARY_CFN_LINT_SCHEMAS is not set");
+        return;
+    };
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(dir.join("providers")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(region) = name.strip_suffix(".json")
+            && region != "sam"
+            && !tributary::core::KNOWN_REGIONS.contains(&region)
+        {
+            missing.push(region.to_owned());
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "regions cfn-lint knows and tributary does not: {missing:?}"
+    );
+}

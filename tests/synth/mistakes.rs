@@ -4,7 +4,7 @@
 //! writes its templates under `target/tributary-corpus/<case>/`, which `.ci/run` lints with
 //! cfn-lint (0 errors, 0 warnings).
 
-use super::mistakes_support::{accepted, refused};
+use super::mistakes_support::{accepted, refused, warned};
 
 #[test]
 fn function_description_over_256_characters() {
@@ -1345,14 +1345,8 @@ fn record_age_just_under_24_hours() {
 
 #[test]
 fn publisher_reserved_concurrency_0_warns() {
-    accepted(
-        "publisher_reserved_concurrency_0_warns",
-        &[(
-            r#"          description: Publishes table changes as business events"#,
-            r#"          description: Publishes table changes as business events
-          reservedConcurrency: 0"#,
-        )],
-    );
+    insta::assert_snapshot!(warned("publisher_reserved_concurrency_0_warns", &[(r#"          description: Publishes table changes as business events"#, r#"          description: Publishes table changes as business events
+          reservedConcurrency: 0"#)]), @"warning: examples/reservations.yaml:27:11: Reservations/Reservations: publisher.reservedConcurrency = 0 stops the publisher: records wait on the stream until maxRecordAge sends them to the on-failure destination");
 }
 
 #[test]
@@ -1704,26 +1698,31 @@ fn region_gov_cloud() {
 }
 
 #[test]
-fn region_of_a_future_number() {
-    accepted(
-        "region_of_a_future_number",
-        &[
-            (
-                r#"stacks:
-  Reservations:"#,
-                r#"stacks:
+fn region_misspelt() {
+    insta::assert_snapshot!(warned("region_misspelt", &[(r#"stacks:
+  Reservations:"#, r#"stacks:
   Reservations:
-    env: { account: "123456789012", region: us-east-99 }"#,
-            ),
-            (
-                r#"  StaffNotifications:
-"#,
-                r#"  StaffNotifications:
+    env: { account: "123456789012", region: eu-wset-1 }"#), (r#"  StaffNotifications:
+"#, r#"  StaffNotifications:
+    env: { account: "123456789012", region: eu-wset-1 }
+"#)]), @"
+    warning: examples/reservations.yaml:12:37: Reservations: env.region: `eu-wset-1` is not a region tributary knows (did you mean `eu-west-1`?); a region opened since works, but check the spelling
+    warning: examples/reservations.yaml:42:37: StaffNotifications: env.region: `eu-wset-1` is not a region tributary knows (did you mean `eu-west-1`?); a region opened since works, but check the spelling
+    ");
+}
+
+#[test]
+fn region_of_a_future_number() {
+    insta::assert_snapshot!(warned("region_of_a_future_number", &[(r#"stacks:
+  Reservations:"#, r#"stacks:
+  Reservations:
+    env: { account: "123456789012", region: us-east-99 }"#), (r#"  StaffNotifications:
+"#, r#"  StaffNotifications:
     env: { account: "123456789012", region: us-east-99 }
-"#,
-            ),
-        ],
-    );
+"#)]), @"
+    warning: examples/reservations.yaml:12:37: Reservations: env.region: `us-east-99` is not a region tributary knows (did you mean `us-east-1`?); a region opened since works, but check the spelling
+    warning: examples/reservations.yaml:42:37: StaffNotifications: env.region: `us-east-99` is not a region tributary knows (did you mean `us-east-1`?); a region opened since works, but check the spelling
+    ");
 }
 
 #[test]

@@ -63,3 +63,17 @@ pub fn accepted(name: &str, edits: &[(&str, &str)]) {
     let _ = std::fs::remove_dir_all(&out);
     write_assembly(&out, &synth, None, TemplateFormat::Json).unwrap();
 }
+
+/// The warnings of a case that must be accepted with warnings (its templates are written for
+/// cfn-lint as an accepted case's are).
+pub fn warned(name: &str, edits: &[(&str, &str)]) -> String {
+    let synth = match synth(edits) {
+        Ok(synth) => synth,
+        Err(messages) => panic!("`{name}` must be accepted, but:\n{messages}"),
+    };
+    let out = root().join("target/tributary-corpus").join(name);
+    let _ = std::fs::remove_dir_all(&out);
+    write_assembly(&out, &synth, None, TemplateFormat::Json).unwrap();
+    let warnings: Vec<String> = synth.warnings.iter().map(ToString::to_string).collect();
+    warnings.join("\n")
+}

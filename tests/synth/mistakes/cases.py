@@ -90,7 +90,7 @@ def staff_env(env):
     return ("  StaffNotifications:\n", "  StaffNotifications:\n    env: " + env + "\n")
 
 
-R, A = "refused", "accepted"
+R, A, W = "refused", "accepted", "warned"
 
 CASES = [
     # --- property strings over their limits ---------------------------------------------------
@@ -261,7 +261,7 @@ CASES = [
     ("iterator_age_alarm_at_the_record_age", R, [(ALERT, ALERT + "\n        alarms: { iteratorAgeSeconds: 3600 }")]),
     ("record_age_of_24_hours", R, [(AGE, "          maxRecordAge: 86400")]),
     ("record_age_just_under_24_hours", A, [(AGE, "          maxRecordAge: 86399")]),
-    ("publisher_reserved_concurrency_0_warns", A, [(PUB_DESC, PUB_DESC + "\n          reservedConcurrency: 0")]),
+    ("publisher_reserved_concurrency_0_warns", W, [(PUB_DESC, PUB_DESC + "\n          reservedConcurrency: 0")]),
     # --- range limits of the constructs -----------------------------------------------------
     ("batch_size_0", R, [(BATCH, "          batchSize: 0")]),
     ("batch_size_10001", R, [(BATCH, "          batchSize: 10001")]),
@@ -309,7 +309,8 @@ CASES = [
     ("billing_on_demand", A, [table_opt("billing: onDemand")]),
     ("region_eusc", A, [env_of_stack('{ account: "123456789012", region: eusc-de-east-1 }'), staff_env('{ account: "123456789012", region: eusc-de-east-1 }')]),
     ("region_gov_cloud", A, [env_of_stack('{ account: "123456789012", region: us-gov-west-1 }'), staff_env('{ account: "123456789012", region: us-gov-west-1 }')]),
-    ("region_of_a_future_number", A, [env_of_stack('{ account: "123456789012", region: us-east-99 }'), staff_env('{ account: "123456789012", region: us-east-99 }')]),
+    ("region_misspelt", W, [env_of_stack('{ account: "123456789012", region: eu-wset-1 }'), staff_env('{ account: "123456789012", region: eu-wset-1 }')]),
+    ("region_of_a_future_number", W, [env_of_stack('{ account: "123456789012", region: us-east-99 }'), staff_env('{ account: "123456789012", region: us-east-99 }')]),
     ("stacks_in_two_regions_referencing_each_other", R, [env_of_stack('{ account: "123456789012", region: eu-west-1 }'), staff_env('{ account: "123456789012", region: eu-west-2 }')]),
     ("account_of_11_digits", R, [env_of_stack('{ account: "12345678901", region: eu-west-1 }')]),
     ("account_unquoted", A, [env_of_stack("{ account: 123456789012, region: eu-west-1 }"), staff_env('{ account: "123456789012", region: eu-west-1 }')]),
@@ -349,7 +350,7 @@ def edits_expr(edits):
 def existing_snapshots(text):
     """name -> the snapshot literal recorded for it (so a rewrite keeps reviewed results)."""
     out = {}
-    for m in re.finditer(r"fn (\w+)\(\) \{\s*insta::assert_snapshot!\(\s*refused\((?:.|\n)*?\),\s*(@(?:r#*)?\"(?:.|\n)*?\"#*),?\s*\);\s*\}", text):
+    for m in re.finditer(r"fn (\w+)\(\) \{\s*insta::assert_snapshot!\(\s*(?:refused|warned)\((?:.|\n)*?\),\s*(@(?:r#*)?\"(?:.|\n)*?\"#*),?\s*\);\s*\}", text):
         out[m.group(1)] = m.group(2)
     return out
 
@@ -367,7 +368,7 @@ def main():
         "//! writes its templates under `target/tributary-corpus/<case>/`, which `.ci/run` lints with",
         "//! cfn-lint (0 errors, 0 warnings).",
         "",
-        "use super::mistakes_support::{accepted, refused};",
+        "use super::mistakes_support::{accepted, refused, warned};",
         "",
     ]
     refused_n = accepted_n = 0
@@ -378,6 +379,12 @@ def main():
             snap = old.get(name, '@""')
             out.append(f"fn {name}() {{")
             out.append(f"    insta::assert_snapshot!(refused({edits_expr(edits)}), {snap});")
+            out.append("}")
+        elif verdict == W:
+            accepted_n += 1
+            snap = old.get(name, '@""')
+            out.append(f"fn {name}() {{")
+            out.append(f'    insta::assert_snapshot!(warned("{name}", {edits_expr(edits)}), {snap});')
             out.append("}")
         else:
             accepted_n += 1
