@@ -127,6 +127,12 @@ impl HttpApi {
             props.access_log_retention_days,
         );
         let resource = stack.child(&path, "Resource");
+        if props.throttling.burst_limit == 0 || props.throttling.rate_limit == 0 {
+            stack.warn(
+                &path,
+                "throttling: a burst or rate limit of 0 answers every request with 429; raise it, or remove the routes",
+            );
+        }
         let name = crate::core::names::physical_name(
             &[stack.name().as_str(), path.leaf()],
             &super::limits::HTTP_API_NAME,

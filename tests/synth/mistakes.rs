@@ -1582,6 +1582,16 @@ fn archive_retention_forever() {
 }
 
 #[test]
+fn api_throttled_to_zero_warns() {
+    insta::assert_snapshot!(warned("api_throttled_to_zero_warns", &[(r#"    httpApis:
+      Api:
+"#, r#"    httpApis:
+      Api:
+        throttling: { burstLimit: 0, rateLimit: 10 }
+"#)]), @"warning: examples/reservations.yaml:37:9: Reservations/Api: throttling: a burst or rate limit of 0 answers every request with 429; raise it, or remove the routes");
+}
+
+#[test]
 fn access_log_retention_8() {
     insta::assert_snapshot!(refused(&[(r#"    httpApis:
       Api:

@@ -295,6 +295,7 @@ CASES = [
     ("queue_visibility_43201", R, [pattern_opt("onFailure: queue\n        deadLetterQueue: { visibilityTimeoutSeconds: 43201 }")]),
     ("queue_message_size_1023", R, [pattern_opt("onFailure: queue\n        deadLetterQueue: { maximumMessageSize: 1023 }")]),
     ("archive_retention_forever", A, [pattern_opt("bus: { archiveRetentionDays: 0 }")]),
+    ("api_throttled_to_zero_warns", W, [("    httpApis:\n      Api:\n", "    httpApis:\n      Api:\n        throttling: { burstLimit: 0, rateLimit: 10 }\n")]),
     ("access_log_retention_8", R, [("    httpApis:\n      Api:\n", "    httpApis:\n      Api:\n        accessLogRetentionDays: 8\n")]),
     ("provisioned_capacity_0", R, [table_opt("billing: { provisioned: { read: 0, write: 5 } }")]),
     # --- references ---------------------------------------------------------------------------
