@@ -204,20 +204,14 @@ impl HttpApi {
         function: &Function,
     ) {
         let route_key = format!("{method} {route_path}");
-        let taken = stack.template().resources.values().any(|r| {
-            r.kind == ResourceType::ApiGatewayV2Route
-                && r.properties.get("ApiId") == Some(&self.id())
-                && r.properties.get("RouteKey") == Some(&Value::from(route_key.clone()))
-        });
-        if taken {
+        let Some(route_id) = self.route_id(stack, method, route_path, &route_key) else {
             stack.error(
                 &self.path,
                 format!("route `{route_key}` is defined twice; API Gateway takes each method and path once"),
             );
             return;
-        }
+        };
         function.skip_checkov(stack, super::checkov::LAMBDA_DLQ_SYNC);
-        let route_id = self.route_id(stack, method, route_path);
         let route = stack.child(&self.path, &route_id);
         let integration_path = stack.child(&route, "Integration");
         let integration = stack.add(
@@ -261,8 +255,16 @@ impl HttpApi {
     /// The construct id of a route: its method and path in PascalCase (`PostReservationsId`),
     /// readable in the logical IDs. Paths that differ only in what PascalCase drops
     /// (`/wait-list` and `/wait_list`, `/a/{id}` and `/a/id`) or in case would share it: a later
-    /// one gets a short hash of its route key, so every route keeps an id of its own.
-    fn route_id(&self, stack: &Stack, method: HttpMethod, route_path: &RoutePath) -> String {
+    /// one gets a short hash of its route key, so every route keeps an id of its own. `None`
+    /// when this API already has the route key (which always shares the readable id, so only
+    /// then are the API's routes looked at).
+    fn route_id(
+        &self,
+        stack: &Stack,
+        method: HttpMethod,
+        route_path: &RoutePath,
+        route_key: &str,
+    ) -> Option<String> {
         let readable: String = format!("{method}{route_path}")
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|s| !s.is_empty())
@@ -273,11 +275,21 @@ impl HttpApi {
                     .unwrap_or_default()
             })
             .collect();
-        let key = format!("{method} {route_path}");
-        let id = ROUTE_ID.bound(&readable, &key);
+        let id = ROUTE_ID.bound(&readable, route_key);
         if !stack.has_construct(&self.path.child(&id)) {
-            return id;
+            return Some(id);
         }
-        ROUTE_ID.bound(&format!("{readable}{}", names::short_hash(&key)), &key)
+        let key = Value::from(route_key.to_owned());
+        let defined = stack.template().resources.values().any(|r| {
+            r.kind == ResourceType::ApiGatewayV2Route
+                && r.properties.get("ApiId") == Some(&self.id())
+                && r.properties.get("RouteKey") == Some(&key)
+        });
+        (!defined).then(|| {
+            ROUTE_ID.bound(
+                &format!("{readable}{}", names::short_hash(route_key)),
+                route_key,
+            )
+        })
     }
 }
