@@ -32,24 +32,34 @@ const NARROWER: &[(&str, &str, &str)] = &[
     ),
 ];
 
-#[test]
-fn limits_agree_with_cfn_lint_schemas() {
-    let Some(dir) = std::env::var_os("TRIBUTARY_CFN_LINT_SCHEMAS").map(PathBuf::from) else {
+/// cfn-lint's schema directory, from `TRIBUTARY_CFN_LINT_SCHEMAS`; `None` (the test is skipped)
+/// only outside CI.
+fn cfn_lint_schemas() -> Option<PathBuf> {
+    let dir = std::env::var_os("TRIBUTARY_CFN_LINT_SCHEMAS").map(PathBuf::from);
+    if dir.is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
             "TRIBUTARY_CFN_LINT_SCHEMAS must be set in CI (see .ci/run)"
         );
         eprintln!("skipped: TRIBUTARY_CFN_LINT_SCHEMAS is not set");
+    }
+    dir
+}
+
+fn read_json(path: PathBuf) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap()
+}
+
+#[test]
+fn limits_agree_with_cfn_lint_schemas() {
+    let Some(dir) = cfn_lint_schemas() else {
         return;
     };
-    let read = |p: PathBuf| -> serde_json::Value {
-        serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap()
-    };
-    let providers = read(dir.join("providers/us-east-1.json"));
+    let providers = read_json(dir.join("providers/us-east-1.json"));
     let mut problems = Vec::new();
     for limit in limits::ALL {
         let file = providers[limit.resource.as_str()].as_str().unwrap();
-        let schema = read(dir.join("resources").join(format!("{file}.json")));
+        let schema = read_json(dir.join("resources").join(format!("{file}.json")));
         let property = &schema["properties"][limit.property];
         let (min, max) = (
             property["minimum"].as_i64().unwrap(),
@@ -137,25 +147,17 @@ fn the_pattern_reader_reads_the_classes_the_schemas_use() {
 
 #[test]
 fn name_rules_agree_with_cfn_lint_schemas() {
-    let Some(dir) = std::env::var_os("TRIBUTARY_CFN_LINT_SCHEMAS").map(PathBuf::from) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "TRIBUTARY_CFN_LINT_SCHEMAS must be set in CI (see .ci/run)"
-        );
-        eprintln!("skipped: TRIBUTARY_CFN_LINT_SCHEMAS is not set");
+    let Some(dir) = cfn_lint_schemas() else {
         return;
     };
-    let read = |p: PathBuf| -> serde_json::Value {
-        serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap()
-    };
-    let providers = read(dir.join("providers/us-east-1.json"));
+    let providers = read_json(dir.join("providers/us-east-1.json"));
     let mut problems = Vec::new();
     for rule in limits::NAMES {
         let Some((resource, prop)) = rule.property else {
             continue;
         };
         let file = providers[resource.as_str()].as_str().unwrap();
-        let schema = read(dir.join("resources").join(format!("{file}.json")));
+        let schema = read_json(dir.join("resources").join(format!("{file}.json")));
         let property = &schema["properties"][prop];
         let documented = NOT_IN_SCHEMA
             .iter()
@@ -187,7 +189,7 @@ fn name_rules_agree_with_cfn_lint_schemas() {
     }
     // Logical IDs (resources, outputs, parameters) as the template schemas take them.
     for section in ["resources", "outputs", "parameters"] {
-        let schema = read(dir.join("other").join(section).join("configuration.json"));
+        let schema = read_json(dir.join("other").join(section).join("configuration.json"));
         let max = schema["propertyNames"]["maxLength"].as_u64().unwrap() as usize;
         let patterns: Vec<&String> = schema["patternProperties"]
             .as_object()
@@ -234,12 +236,7 @@ fn every_rule_says_its_characters_in_words() {
 /// warns, but a new region AWS opened should not).
 #[test]
 fn known_regions_cover_cfn_lints() {
-    let Some(dir) = std::env::var_os("TRIBUTARY_CFN_LINT_SCHEMAS").map(PathBuf::from) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "TRIBUTARY_CFN_LINT_SCHEMAS must be set in CI (see .ci/run)"
-        );
-        eprintln!("skipped: TRIBUTARY_CFN_LINT_SCHEMAS is not set");
+    let Some(dir) = cfn_lint_schemas() else {
         return;
     };
     let mut missing = Vec::new();
