@@ -6,6 +6,10 @@
 //! A file changed twice within one tick of the file system's clock keeps its stamp: like git's
 //! "racily clean" entries, a digest is not remembered while its file changed in the last
 //! [`RACY_SECONDS`], so it is read again on the next run.
+//!
+//! Directory listings are remembered the same way, by the directory's own stamp (adding, removing
+//! or renaming an entry changes it), so a warm synth stats each source directory once instead of
+//! opening and reading it.
 
 use std::collections::HashMap;
 use std::fs;
@@ -17,6 +21,9 @@ use sha2::{Digest, Sha256};
 
 /// How recently a file may have changed for its digest still to be taken again next run.
 pub const RACY_SECONDS: u64 = 2;
+
+/// Bumped whenever what the digests file holds changes (it names the file).
+pub const DIGESTS_VERSION: u32 = 2;
 
 /// What identifies one version of a file without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,22 +77,47 @@ struct Entry {
     sha256: String,
 }
 
-/// Remembered digests, by absolute path.
+/// The regular files and directories of one directory (other kinds of entry, such as symbolic
+/// links, are not sources), each sorted by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    pub files: Vec<String>,
+    pub dirs: Vec<String>,
+    /// Whether it holds a `Cargo.toml` (a file or a link to one): the root of another package.
+    pub manifest: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Remembered {
+    stamp: Stamp,
+    listing: Listing,
+}
+
+/// What the digests file holds.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Stored<F, D> {
+    files: F,
+    dirs: D,
+}
+
+/// Remembered digests and directory listings, by absolute path.
 #[derive(Debug, Default)]
 pub struct Digests {
     entries: HashMap<PathBuf, Entry>,
+    listings: HashMap<PathBuf, Remembered>,
     changed: bool,
 }
 
 impl Digests {
     /// The digests remembered in `file` (none if it is missing or unreadable).
     pub fn load(file: &Path) -> Self {
-        let entries = fs::read(file)
+        let stored: Stored<_, _> = fs::read(file)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default();
         Self {
-            entries,
+            entries: stored.files,
+            listings: stored.dirs,
             changed: false,
         }
     }
@@ -97,11 +129,18 @@ impl Digests {
             return;
         }
         let now = SystemTime::now();
-        let kept: HashMap<&PathBuf, &Entry> = self
-            .entries
-            .iter()
-            .filter(|(_, e)| !e.stamp.is_racy(now))
-            .collect();
+        let kept = Stored {
+            files: self
+                .entries
+                .iter()
+                .filter(|(_, e)| !e.stamp.is_racy(now))
+                .collect::<HashMap<_, _>>(),
+            dirs: self
+                .listings
+                .iter()
+                .filter(|(_, l)| !l.stamp.is_racy(now))
+                .collect::<HashMap<_, _>>(),
+        };
         if let (Some(dir), Ok(bytes)) = (file.parent(), serde_json::to_vec(&kept))
             && fs::create_dir_all(dir).is_ok()
         {
@@ -139,6 +178,51 @@ impl Digests {
     }
 }
 
+impl Digests {
+    /// The listing of directory `dir`: remembered while the directory's stamp is unchanged, read
+    /// again when it moved (an entry was added, removed or renamed).
+    pub fn listing(&mut self, dir: &Path) -> std::io::Result<Listing> {
+        let stamp = Stamp::of(&fs::metadata(dir)?);
+        if let Some(r) = self.listings.get(dir)
+            && r.stamp == stamp
+        {
+            return Ok(r.listing.clone());
+        }
+        let mut listing = Listing::default();
+        let mut textual = true;
+        for entry in fs::read_dir(dir)? {
+            let entry = entry?;
+            let ty = entry.file_type()?;
+            let Ok(name) = entry.file_name().into_string() else {
+                // (A name that is not UTF-8 cannot be stored: the listing is read every run.)
+                textual = false;
+                continue;
+            };
+            if name == "Cargo.toml" && (ty.is_file() || ty.is_symlink()) {
+                listing.manifest = true;
+            }
+            if ty.is_dir() {
+                listing.dirs.push(name);
+            } else if ty.is_file() {
+                listing.files.push(name);
+            }
+        }
+        listing.files.sort();
+        listing.dirs.sort();
+        if textual {
+            self.listings.insert(
+                dir.to_owned(),
+                Remembered {
+                    stamp,
+                    listing: listing.clone(),
+                },
+            );
+            self.changed = true;
+        }
+        Ok(listing)
+    }
+}
+
 fn from_hex(s: &str) -> Option<[u8; 32]> {
     let mut out = [0u8; 32];
     if s.len() != 64 {
@@ -169,6 +253,68 @@ mod tests {
             <[u8; 32]>::from(Sha256::digest(b"two"))
         );
         assert_eq!(digests.digest(&dir.path().join("missing")).unwrap(), None);
+    }
+
+    #[test]
+    fn a_listing_is_remembered_until_its_directory_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("b.rs"), "").unwrap();
+        fs::write(dir.path().join("a.rs"), "").unwrap();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        let mut digests = Digests::default();
+        let first = digests.listing(dir.path()).unwrap();
+        assert_eq!(first.files, ["a.rs", "b.rs"]);
+        assert_eq!(first.dirs, ["sub"]);
+        assert!(!first.manifest);
+        // Remembered: the same listing without reading the directory.
+        assert_eq!(digests.listing(dir.path()).unwrap(), first);
+        // An entry added (or removed) moves the directory's stamp: read again.
+        fs::write(dir.path().join("Cargo.toml"), "").unwrap();
+        let second = digests.listing(dir.path()).unwrap();
+        assert_eq!(second.files, ["Cargo.toml", "a.rs", "b.rs"]);
+        assert!(second.manifest);
+        fs::remove_file(dir.path().join("a.rs")).unwrap();
+        assert_eq!(
+            digests.listing(dir.path()).unwrap().files,
+            ["Cargo.toml", "b.rs"]
+        );
+        assert!(digests.listing(&dir.path().join("missing")).is_err());
+    }
+
+    #[test]
+    fn remembered_listings_survive_a_run_but_racy_ones_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("digests.json");
+        let mut digests = Digests::default();
+        digests.listing(dir.path()).unwrap();
+        digests.save(&store);
+        assert!(Digests::load(&store).listings.is_empty());
+        let old = (SystemTime::now() - Duration::from_secs(3600))
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let stamp = Stamp {
+            modified_ns: old,
+            changed_ns: old,
+            ..Stamp::of(&fs::metadata(dir.path()).unwrap())
+        };
+        let listing = Listing {
+            files: vec!["lib.rs".to_owned()],
+            ..Listing::default()
+        };
+        let mut digests = Digests::default();
+        digests.listings.insert(
+            dir.path().to_owned(),
+            Remembered {
+                stamp,
+                listing: listing.clone(),
+            },
+        );
+        digests.changed = true;
+        digests.save(&store);
+        let loaded = Digests::load(&store);
+        assert_eq!(loaded.listings[dir.path()].listing, listing);
+        assert_eq!(loaded.listings[dir.path()].stamp, stamp);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::digests::Digests;
+use super::digests::{Digests, Listing};
 
 /// Workspace files that change how every binary is built, hashed when present.
 pub const BUILD_CONFIG_FILES: [&str; 4] = [
@@ -212,7 +212,8 @@ impl<'a> Lock<'a> {
 /// `root` and its content.
 pub fn source_digest(root: &Path, dir: &Path, digests: &mut Digests) -> std::io::Result<[u8; 32]> {
     let mut files = Vec::new();
-    collect_files(dir, true, &mut files)?;
+    let listing = digests.listing(dir)?;
+    collect_files(dir, &listing, true, &mut files, digests)?;
     files.sort();
     let mut h = Sha256::new();
     for path in &files {
@@ -232,25 +233,25 @@ pub fn source_digest(root: &Path, dir: &Path, digests: &mut Digests) -> std::io:
     Ok(h.finalize().into())
 }
 
-fn collect_files(dir: &Path, crate_root: bool, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') || (crate_root && name == "target") {
+fn collect_files(
+    dir: &Path,
+    listing: &Listing,
+    crate_root: bool,
+    out: &mut Vec<PathBuf>,
+    digests: &mut Digests,
+) -> std::io::Result<()> {
+    let skipped = |name: &str| name.starts_with('.') || (crate_root && name == "target");
+    for name in listing.files.iter().filter(|n| !skipped(n)) {
+        out.push(dir.join(name));
+    }
+    for name in listing.dirs.iter().filter(|n| !skipped(n)) {
+        if crate_root && NOT_IN_BINARIES.contains(&name.as_str()) {
             continue;
         }
-        let ty = entry.file_type()?;
-        let path = entry.path();
-        if ty.is_dir() {
-            if (crate_root && NOT_IN_BINARIES.contains(&name.as_ref()))
-                || path.join("Cargo.toml").is_file()
-            {
-                continue;
-            }
-            collect_files(&path, false, out)?;
-        } else if ty.is_file() {
-            out.push(path);
+        let path = dir.join(name);
+        let sub = digests.listing(&path)?;
+        if !sub.manifest {
+            collect_files(&path, &sub, false, out, digests)?;
         }
     }
     Ok(())

@@ -349,7 +349,7 @@ fn path_closure<'a>(
 fn digests_file(root: &Path) -> PathBuf {
     root.join("target")
         .join("tributary")
-        .join(format!("digests-v{MODEL_VERSION}.json"))
+        .join(format!("digests-v{}.json", super::digests::DIGESTS_VERSION))
 }
 
 /// Where the model is cached.

@@ -149,6 +149,40 @@ fn handlers_resolve_to_package_and_binary_with_clear_errors() {
 }
 
 #[test]
+fn a_file_added_after_a_warm_run_moves_the_hash() {
+    let dir = workspace();
+    let root = dir.path();
+    // Directories changed in the last two seconds are not remembered (their stamp could hide a
+    // second change): wait them out, so the next runs answer from remembered listings.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let base = hashes(root);
+    assert_eq!(hashes(root), base, "a warm run moved a hash");
+    fs::write(root.join("services/api/src/routes.rs"), "pub fn f() {}\n").unwrap();
+    let after = hashes(root);
+    assert_ne!(
+        after[0], base[0],
+        "a new source file of the API left its hash alone"
+    );
+    assert_eq!(after[1..], base[1..]);
+    // A directory that becomes a package of its own leaves the enclosing package's sources.
+    let base = after;
+    fs::create_dir_all(root.join("services/api/src/vendored/src")).unwrap();
+    fs::write(root.join("services/api/src/vendored/src/lib.rs"), "").unwrap();
+    let with_dir = hashes(root);
+    assert_ne!(with_dir[0], base[0]);
+    fs::write(
+        root.join("services/api/src/vendored/Cargo.toml"),
+        "[package]\nname = \"vendored\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        hashes(root),
+        base,
+        "a nested package counted as the API's source"
+    );
+}
+
+#[test]
 fn a_warm_resolve_runs_no_cargo_and_a_new_member_is_found() {
     let dir = workspace();
     let root = dir.path();
