@@ -1,6 +1,7 @@
 //! `tributary synth`: validate, build the handler assets (cached by input hash), and write the
 //! cloud assembly atomically.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -104,8 +105,12 @@ pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
     };
     let written = write_assembly(&args.out, &synth, Some(&zips), format)
         .with_context(|| format!("writing {}", args.out.display()))?;
+    // One write for the whole report: stderr is unbuffered, and a line written piece by piece
+    // costs a system call per piece (and can interleave with another process's output).
+    let mut report = String::new();
     for w in &written {
-        eprintln!(
+        let _ = writeln!(
+            report,
             "  {:<28} {:>4} resources  {:>7} bytes  {}",
             w.name.as_str(),
             w.resources,
@@ -113,13 +118,15 @@ pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
             args.out.join(&w.template_file).display()
         );
     }
-    eprintln!(
+    let _ = writeln!(
+        report,
         "synthesized {} stack{} to {} in {:.2?}",
         written.len(),
         if written.len() == 1 { "" } else { "s" },
         args.out.display(),
         started.elapsed()
     );
+    eprint!("{report}");
     Ok(())
 }
 
