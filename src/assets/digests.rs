@@ -27,7 +27,7 @@ pub const DIGESTS_VERSION: u32 = 2;
 
 /// What identifies one version of a file without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp {
+pub struct Stamp {
     len: u64,
     modified_ns: u128,
     changed_ns: u128,
@@ -35,7 +35,7 @@ struct Stamp {
 }
 
 impl Stamp {
-    fn of(meta: &fs::Metadata) -> Self {
+    pub fn of(meta: &fs::Metadata) -> Self {
         let ns = |t: std::io::Result<SystemTime>| {
             t.ok()
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
@@ -58,9 +58,20 @@ impl Stamp {
         }
     }
 
+    /// The later of its modification and change times, in nanoseconds since the epoch.
+    pub fn latest_ns(&self) -> u128 {
+        self.modified_ns.max(self.changed_ns)
+    }
+
+    /// The fraction of a second of its modification time, in nanoseconds: 0 on a file system
+    /// whose timestamps are whole seconds.
+    pub fn subsecond_nanos(&self) -> u32 {
+        u32::try_from(self.modified_ns % 1_000_000_000).unwrap_or(0)
+    }
+
     /// Whether the file changed so recently that another change in the same clock tick would
     /// keep this stamp.
-    fn is_racy(&self, now: SystemTime) -> bool {
+    pub fn is_racy(&self, now: SystemTime) -> bool {
         let now = now
             .duration_since(UNIX_EPOCH)
             .unwrap_or(Duration::ZERO)

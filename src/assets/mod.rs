@@ -14,6 +14,7 @@ mod workspace;
 mod zip;
 
 pub use build::{BuildError, BuildOptions, build_assets, cache_dir};
+pub use digests::Stamp;
 pub use glibc::{MAX_GLIBC, max_glibc_version};
 pub use inputs::{MAX_ZIP_BYTES, hex};
 pub use workspace::{FALLBACK_PROFILE, LAMBDA_PROFILE, ModelSource, Settings, Workspace};

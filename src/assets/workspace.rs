@@ -127,6 +127,25 @@ impl Workspace {
         &self.root
     }
 
+    /// The hash of the files the workspace model was read from (the manifests, `Cargo.lock`,
+    /// the build configuration): what may change any asset or setting. `None` when the model
+    /// could not be read.
+    pub fn fingerprint(&self) -> Option<String> {
+        match &*self.model().0 {
+            Ok(m) => Some(m.key.clone()),
+            Err(_) => None,
+        }
+    }
+
+    /// The SHA-256 of the content of `path` (`None` when there is no such file), remembered
+    /// across runs by the file's stamp like the digests of handler sources.
+    pub fn digest(&self, path: &Path) -> std::io::Result<Option<[u8; 32]>> {
+        match self.digests.lock() {
+            Ok(mut digests) => digests.digest(path),
+            Err(e) => Err(std::io::Error::other(e.to_string())),
+        }
+    }
+
     fn model(&self) -> (Arc<Result<Model, String>>, ModelSource) {
         match self.model.lock() {
             Ok(m) => (m.0.clone(), m.1),

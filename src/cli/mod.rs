@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 the app is invalid or could not be synthesized (every problem is
 //! printed); 2 usage error (unknown flag, unknown stack name).
 
+mod fresh;
 mod init;
 mod list;
 mod root;
@@ -137,33 +138,58 @@ impl AppArg {
                 None => Ok(app),
             },
             Source::Spec => {
-                let (file, root) = match &self.app {
-                    Some(f) => (f.clone(), None),
-                    None => {
-                        let (file, root) = root::default_app_and_root()?;
-                        (file, Some(root))
-                    }
-                };
-                let spec = crate::spec::load(&file).map_err(|errors| {
-                    for e in &errors.0 {
-                        eprintln!("error: {e}");
-                    }
-                    if let Some(summary) = errors.summary() {
-                        eprintln!("error: {summary}");
-                    }
-                    Failure::Invalid
-                })?;
-                let root = root.unwrap_or_else(|| {
-                    let dir = file.parent().map(PathBuf::from).unwrap_or_default();
-                    let dir = if dir.as_os_str().is_empty() {
-                        PathBuf::from(".")
-                    } else {
-                        dir
-                    };
-                    find_project_root(&dir).unwrap_or(dir)
-                });
-                Ok(crate::spec::build(&spec, &root))
+                let (file, root) = self.spec_location()?;
+                load_spec(&file, crate::assets::Workspace::open(&root)).map(|(app, _)| app)
             }
         }
     }
+
+    /// The `--app` file, if given.
+    pub(crate) fn file(&self) -> Option<&std::path::Path> {
+        self.app.as_deref()
+    }
+
+    /// The spec file and the workspace root it is built in: `--app`, or the workspace's default
+    /// app.
+    pub(crate) fn spec_location(&self) -> Result<(PathBuf, PathBuf), Failure> {
+        match &self.app {
+            Some(file) => {
+                let dir = file.parent().map(PathBuf::from).unwrap_or_default();
+                let dir = if dir.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    dir
+                };
+                let root = find_project_root(&dir).unwrap_or(dir);
+                Ok((file.clone(), root))
+            }
+            None => Ok(root::default_app_and_root()?),
+        }
+    }
+}
+
+/// Loads the spec in `file` and builds its app over `workspace`; spec errors are printed. Also
+/// gives the other files the spec read (its event contracts).
+pub(crate) fn load_spec(
+    file: &std::path::Path,
+    workspace: crate::assets::Workspace,
+) -> Result<(App, Vec<PathBuf>), Failure> {
+    let spec = crate::spec::load(file).map_err(|errors| {
+        for e in &errors.0 {
+            eprintln!("error: {e}");
+        }
+        if let Some(summary) = errors.summary() {
+            eprintln!("error: {summary}");
+        }
+        Failure::Invalid
+    })?;
+    let contracts = spec
+        .contracts
+        .keys()
+        .map(|name| spec.dir.join(name))
+        .collect();
+    Ok((
+        crate::spec::build_into(&spec, App::new(workspace)),
+        contracts,
+    ))
 }

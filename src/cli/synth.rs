@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
+use super::fresh::Fresh;
 use super::{AppArg, Failure, Source};
 use crate::assembly::{TemplateFormat, write_assembly};
 use crate::assets::{BuildOptions, Workspace, build_assets};
@@ -48,7 +49,25 @@ pub(crate) struct SynthArgs {
 
 pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
     let started = Instant::now();
-    let app = args.app.load(source)?;
+    // A spec's synth whose inputs and output are unchanged since the last one is only reported.
+    let (app, fresh) = match source {
+        Source::Spec => {
+            let (file, root) = args.app.spec_location()?;
+            let workspace = Workspace::open(&root);
+            let fresh = Fresh::new(&workspace, &file, &args.out, &arguments(&args));
+            if let Some(report) = fresh.as_ref().and_then(|f| f.current(&workspace)) {
+                let report = format!(
+                    "{report} in {:.2?} (fresh: nothing changed since the last synth)\n",
+                    started.elapsed()
+                );
+                eprint!("{report}");
+                return Ok(());
+            }
+            let (app, contracts) = super::load_spec(&file, workspace)?;
+            (app, fresh.map(|f| (f, contracts)))
+        }
+        code => (args.app.load(code)?, None),
+    };
     let assets = app.assets().clone();
     let mut synth = app.synth().map_err(|d| {
         for diagnostic in &d.0 {
@@ -61,14 +80,23 @@ pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
         );
         Failure::Invalid
     })?;
-    print_warnings(&synth);
+    // What is printed, kept for the next synth to repeat when nothing changes.
+    let mut report = warnings(&synth);
+    eprint!("{report}");
+    let used: Vec<_> = synth
+        .stacks
+        .iter()
+        .flat_map(|s| s.assets.iter().cloned())
+        .collect();
     let dropped = synth
         .select(&args.stacks, args.exclusively)
         .map_err(|e| Failure::Usage(e.to_string()))?;
     for (stack, dependency) in dropped {
-        eprintln!(
-            "warning: {stack} depends on {dependency}, which --exclusively leaves out; deploy {dependency} first"
+        let line = format!(
+            "warning: {stack} depends on {dependency}, which --exclusively leaves out; deploy {dependency} first\n"
         );
+        eprint!("{line}");
+        report.push_str(&line);
     }
 
     let uses: Vec<_> = synth
@@ -107,10 +135,10 @@ pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
         .with_context(|| format!("writing {}", args.out.display()))?;
     // One write for the whole report: stderr is unbuffered, and a line written piece by piece
     // costs a system call per piece (and can interleave with another process's output).
-    let mut report = String::new();
+    let mut summary = String::new();
     for w in &written {
         let _ = writeln!(
-            report,
+            summary,
             "  {:<28} {:>4} resources  {:>7} bytes  {}",
             w.name.as_str(),
             w.resources,
@@ -118,24 +146,43 @@ pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
             args.out.join(&w.template_file).display()
         );
     }
-    let _ = writeln!(
-        report,
-        "synthesized {} stack{} to {} in {:.2?}",
+    let _ = write!(
+        summary,
+        "synthesized {} stack{} to {}",
         written.len(),
         if written.len() == 1 { "" } else { "s" },
         args.out.display(),
-        started.elapsed()
     );
-    eprint!("{report}");
+    let last = format!(" in {:.2?}\n", started.elapsed());
+    eprint!("{summary}{last}");
+    if let Some((fresh, contracts)) = &fresh {
+        report.push_str(&summary);
+        fresh.remember(workspace, contracts, &used, &report);
+    }
     Ok(())
 }
 
-fn print_warnings(synth: &Synthesized) {
+/// What a synth's output depends on among its arguments, besides the output directory.
+fn arguments(args: &SynthArgs) -> String {
+    format!(
+        "{:?} {:?} {:?} {:?} {:?}",
+        args.app.file(),
+        std::env::current_dir().ok(),
+        args.format,
+        args.stacks,
+        args.exclusively
+    )
+}
+
+/// The warnings of a synth, one per line.
+fn warnings(synth: &Synthesized) -> String {
+    let mut out = String::new();
     for w in synth
         .warnings
         .iter()
         .filter(|d| d.severity == Severity::Warning)
     {
-        eprintln!("{w}");
+        let _ = writeln!(out, "{w}");
     }
+    out
 }

@@ -184,3 +184,100 @@ fn every_bad_construct_of_a_spec_is_reported_in_one_run() {
     error: the app spec is invalid (3 errors)
     "#);
 }
+
+/// Runs the binary in `dir`.
+fn tributary_in(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tributary"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_unchanged_app_synthesizes_fresh_and_any_changed_input_or_output_synthesizes_again() {
+    use std::fs;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nmembers = []\n\n[workspace.metadata.tributary]\ndefault-app = \"app.yaml\"\n",
+    )
+    .unwrap();
+    let zip = |bytes: &[u8]| {
+        let zip = tributary::assets::write_bootstrap_zip(bytes, std::io::Cursor::new(Vec::new()))
+            .unwrap()
+            .into_inner();
+        fs::write(root.join("publisher.zip"), zip).unwrap();
+    };
+    zip(b"\x7fELF one");
+    fs::copy(
+        crate::common::root().join("handlers/reservations/contract.json"),
+        root.join("contract.json"),
+    )
+    .unwrap();
+    let spec = "stacks:\n  Orders:\n    streamToBus:\n      Orders:\n        table:\n          partitionKey: { name: id, type: S }\n        publisher: { code: publisher.zip }\n        events: contract.json\n";
+    fs::write(root.join("app.yaml"), spec).unwrap();
+    let template = || fs::read(root.join("out/Orders.template.json")).unwrap();
+    // Outputs written in the last few milliseconds are not trusted to show a change by their
+    // stamps: wait them out before the synth that records them.
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(120));
+    let synth = |out: &str| {
+        let (code, stderr) = tributary_in(root, &["synth", "--quiet", "--out", out]);
+        assert_eq!(code, 0, "{stderr}");
+        stderr.contains("(fresh: nothing changed since the last synth)")
+    };
+    // Once the outputs are older than a timestamp tick, a synth remembers them; the next one
+    // is fresh.
+    let warm = |out: &str| {
+        settle();
+        synth(out);
+        assert!(synth(out), "an unchanged app synthesized again");
+    };
+    assert!(!synth("out"));
+    assert!(!synth("out"), "fresh while its outputs were just written");
+    warm("out");
+    let first = template();
+    let (_, stderr) = tributary_in(root, &["synth", "--quiet", "--out", "out"]);
+    assert!(
+        stderr.contains("Orders") && stderr.contains("resources"),
+        "a fresh synth repeats the report: {stderr}"
+    );
+
+    // Each input that reaches the output makes the next synth a full one.
+    fs::write(root.join("app.yaml"), format!("{spec}\n# edited\n")).unwrap();
+    assert!(!synth("out"), "an edited spec was fresh");
+    warm("out");
+    let contract = fs::read_to_string(root.join("contract.json")).unwrap();
+    fs::write(root.join("contract.json"), format!("{contract}\n")).unwrap();
+    assert!(!synth("out"), "an edited contract was fresh");
+    warm("out");
+    zip(b"\x7fELF two");
+    assert!(!synth("out"), "a new zip was fresh");
+    assert_ne!(
+        template(),
+        first,
+        "the zip's new hash is not in the template"
+    );
+    warm("out");
+    // So does a change to the output, and another output directory or other arguments.
+    let changed = template();
+    fs::write(root.join("out/Orders.template.json"), "{}").unwrap();
+    assert!(!synth("out"), "an edited output was fresh");
+    assert_eq!(template(), changed, "the edited output was not restored");
+    warm("out");
+    fs::remove_file(root.join("out/manifest.json")).unwrap();
+    assert!(!synth("out"), "a deleted output was fresh");
+    assert!(root.join("out/manifest.json").is_file());
+    assert!(!synth("other"), "another output directory was fresh");
+    let (code, stderr) = tributary_in(
+        root,
+        &["synth", "--quiet", "--out", "out", "--format", "yaml"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("(fresh"), "other arguments were fresh");
+}
