@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 the app is invalid or could not be synthesized (every problem is
 //! printed); 2 usage error (unknown flag, unknown stack name).
 
+mod diff;
 mod fresh;
 mod init;
 mod list;
@@ -41,6 +42,8 @@ enum Command {
     List(list::ListArgs),
     /// Print (or write, or check) the JSON Schema of app specs, for editors.
     Schema(schema::SchemaArgs),
+    /// Compare the app with deployed templates: what the change replaces, destroys or widens.
+    Diff(diff::DiffArgs),
     /// Scaffold a new service (workspace, app spec, contract, handlers, CI) in a new directory.
     Init(init::InitArgs),
 }
@@ -96,6 +99,7 @@ pub(crate) fn run_from(args: impl IntoIterator<Item = OsString>, source: Source)
         Command::Synth(args) => synth::run(args, source),
         Command::Validate(args) => validate::run(args, source),
         Command::List(args) => list::run(args, source),
+        Command::Diff(args) => diff::run(args, source),
         Command::Schema(args) => schema::run(args),
         Command::Init(args) => init::run(args),
     };

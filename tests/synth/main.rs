@@ -10,6 +10,7 @@ mod common;
 mod constructs;
 mod contracts;
 mod core;
+mod diff;
 mod errors;
 mod examples;
 mod forms;

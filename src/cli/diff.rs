@@ -1,0 +1,141 @@
+//! `tributary diff`: the app as synthesized now against deployed templates, judged on what the
+//! change replaces, destroys or widens. Templates only: no asset is built.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::anyhow;
+use clap::{Args, ValueEnum};
+
+use super::{AppArg, Failure, Source};
+use crate::diff::{self, Templates, render};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// For a terminal (coloured there).
+    Text,
+    /// For a pull request comment: a summary table, then each stack, what cannot deploy,
+    /// replacements and data loss first.
+    Markdown,
+    /// For tools: `{"stacks": [...], "summary": {...}}`, changed resources only.
+    Json,
+}
+
+/// What makes `--fail-on` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// A resource replaced, or maybe replaced.
+    Replace,
+    /// A stateful resource removed or replaced.
+    DataLoss,
+    /// A grant, trust or resource policy that allows more, or data sent somewhere new.
+    IamWidening,
+    /// A change CloudFormation would refuse or could not carry out.
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    #[command(flatten)]
+    app: AppArg,
+    /// The deployed templates: a cloud assembly (`cdk.out`), or a folder of
+    /// `<Stack>.template.json` files such as `templates/<app>/`.
+    #[arg(long, value_name = "DIR")]
+    base: PathBuf,
+    /// Only these stacks (repeatable). Default: every stack of either side.
+    #[arg(long = "stack", value_name = "NAME")]
+    stacks: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit 1 when the diff holds any of these (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+    fail_on: Vec<FailOn>,
+    /// Colour the text format.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+pub(crate) fn run(args: DiffArgs, source: Source) -> Result<(), Failure> {
+    let base = diff::read_base(&args.base).map_err(|e| Failure::Other(anyhow!(e)))?;
+    let app = args.app.load(source)?;
+    let synth = app.synth().map_err(|d| {
+        for diagnostic in &d.0 {
+            eprintln!("{diagnostic}");
+        }
+        eprintln!("error: the app is invalid: nothing to compare");
+        Failure::Invalid
+    })?;
+    let current = diff::templates_of(&synth).map_err(|e| Failure::Other(anyhow!(e)))?;
+    let (base, current) = if args.stacks.is_empty() {
+        (base, current)
+    } else {
+        for name in &args.stacks {
+            if !base.contains_key(name) && !current.contains_key(name) {
+                let known: Vec<&String> = base.keys().chain(current.keys()).collect();
+                return Err(Failure::Usage(format!(
+                    "no stack `{name}` in the app or the base{}",
+                    crate::core::suggest::hint(name, known.iter().map(|s| s.as_str()), |all| {
+                        format!(" (stacks: {})", all.join(", "))
+                    })
+                )));
+            }
+        }
+        let keep = |t: Templates| -> Templates {
+            t.into_iter()
+                .filter(|(name, _)| args.stacks.contains(name))
+                .collect()
+        };
+        (keep(base), keep(current))
+    };
+    let result = diff::diff(&base, &current);
+    let out = match args.format {
+        Format::Json => render::json(&result),
+        Format::Markdown => render::markdown(&result),
+        Format::Text => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            render::text(&result, render::Style { color })
+        }
+    };
+    print!("{out}");
+    let s = result.summary;
+    let hits: Vec<&str> = args
+        .fail_on
+        .iter()
+        .filter(|k| match k {
+            FailOn::Replace => s.replacements > 0,
+            FailOn::DataLoss => s.data_loss > 0,
+            FailOn::IamWidening => s.iam_widening > 0,
+            FailOn::Error => s.errors > 0,
+        })
+        .map(|k| match k {
+            FailOn::Replace => "replace",
+            FailOn::DataLoss => "data-loss",
+            FailOn::IamWidening => "iam-widening",
+            FailOn::Error => "error",
+        })
+        .collect();
+    if hits.is_empty() {
+        Ok(())
+    } else {
+        eprintln!(
+            "tributary diff: the change has {} (--fail-on)",
+            hits.join(", ")
+        );
+        Err(Failure::Invalid)
+    }
+}
