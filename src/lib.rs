@@ -26,6 +26,7 @@ pub mod cli;
 pub mod constructs;
 pub mod contracts;
 pub mod core;
+pub mod diff;
 pub mod patterns;
 mod pipeline;
 pub mod spec;
