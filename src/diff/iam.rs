@@ -25,6 +25,7 @@
 
 mod cover;
 mod policy;
+mod resources;
 #[cfg(test)]
 mod tests;
 
@@ -33,7 +34,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use cover::{grants, unimplied};
-use policy::{Atom, CondKey, Conditions, Effect, Extract, Growth, Kind, Located, Principal, Stmt};
+use policy::{Atom, CondKey, Conditions, Effect, Extract, Growth, Located, Principal, Stmt};
+use resources::Kind;
 
 /// One way a change grants more than before.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -50,10 +52,14 @@ pub fn widenings(resource_type: &str, old: Option<&Value>, new: Option<&Value>) 
     if old == Some(new) {
         return Vec::new();
     }
-    let Some(kind) = Kind::of(resource_type) else { return Vec::new() };
-    let nothing = Value::Object(serde_json::Map::new());
-    let old = policy::extract(kind, old.unwrap_or(&nothing));
-    let new = policy::extract(kind, new);
+    let Some(kind) = Kind::of(resource_type) else {
+        return Vec::new();
+    };
+    // A resource that did not exist granted nothing (it is not a malformed one).
+    let old = old
+        .map(|old| resources::extract(kind, old))
+        .unwrap_or_default();
+    let new = resources::extract(kind, new);
     let mut out = BTreeSet::new();
     compare(&old, &new, &mut out);
     out.into_iter().collect()
@@ -64,9 +70,17 @@ fn compare(old: &Extract, new: &Extract, out: &mut BTreeSet<Widening>) {
         out.insert(widening(&b.policy, format!("cannot compare: {}", b.reason)));
     }
     for b in old.broken.difference(&new.broken) {
-        out.insert(widening(&b.policy, format!("cannot compare: before the change, {}", b.reason)));
+        out.insert(widening(
+            &b.policy,
+            format!("cannot compare: before the change, {}", b.reason),
+        ));
     }
-    let scopes: BTreeSet<&str> = old.scopes.keys().chain(new.scopes.keys()).copied().collect();
+    let scopes: BTreeSet<&str> = old
+        .scopes
+        .keys()
+        .chain(new.scopes.keys())
+        .copied()
+        .collect();
     for scope in scopes {
         let old = old.scopes.get(scope).map_or(&[][..], Vec::as_slice);
         let new = new.scopes.get(scope).map_or(&[][..], Vec::as_slice);
@@ -96,7 +110,10 @@ fn list<'a>(x: &'a Extract, name: &str) -> Option<(Growth, &'static str, &'a BTr
 }
 
 fn widening(policy: &str, what: String) -> Widening {
-    Widening { policy: policy.to_owned(), what }
+    Widening {
+        policy: policy.to_owned(),
+        what,
+    }
 }
 
 /// One scope's statements, old against new.
@@ -140,8 +157,11 @@ fn judge(old: &[Located], new: &[Located], out: &mut BTreeSet<Widening>) {
 }
 
 fn for_each_grant(s: &Stmt, mut f: impl FnMut(&Principal, &Atom, &Atom)) {
-    let (Some(ps), Some(acts), Some(res)) = (s.principals.positive(), s.actions.positive(), s.resources.positive())
-    else {
+    let (Some(ps), Some(acts), Some(res)) = (
+        s.principals.positive(),
+        s.actions.positive(),
+        s.resources.positive(),
+    ) else {
         return;
     };
     for p in ps {
@@ -154,9 +174,18 @@ fn for_each_grant(s: &Stmt, mut f: impl FnMut(&Principal, &Atom, &Atom)) {
 }
 
 /// A new Allow's grant: covered by an old Allow under conditions the new statement implies?
-fn allow(old: &[Located], n: &Located, p: &Principal, a: &Atom, r: &Atom, out: &mut BTreeSet<Widening>) {
+fn allow(
+    old: &[Located],
+    n: &Located,
+    p: &Principal,
+    a: &Atom,
+    r: &Atom,
+    out: &mut BTreeSet<Widening>,
+) {
     let grant = grant_text(Effect::Allow, p, a, r);
-    let candidates = old.iter().filter(|o| o.stmt.effect == Effect::Allow && grants(&o.stmt, p, a, r));
+    let candidates = old
+        .iter()
+        .filter(|o| o.stmt.effect == Effect::Allow && grants(&o.stmt, p, a, r));
     match closest(candidates, &n.stmt.conditions, |o| &o.stmt.conditions) {
         None => {
             let what = match conditions_text(&n.stmt.conditions) {
@@ -182,14 +211,23 @@ fn allow(old: &[Located], n: &Located, p: &Principal, a: &Atom, r: &Atom, out: &
 }
 
 /// An old Deny's grant: still denied by a new Deny, under no more conditions than before?
-fn deny(new: &[Located], o: &Located, p: &Principal, a: &Atom, r: &Atom, out: &mut BTreeSet<Widening>) {
+fn deny(
+    new: &[Located],
+    o: &Located,
+    p: &Principal,
+    a: &Atom,
+    r: &Atom,
+    out: &mut BTreeSet<Widening>,
+) {
     let grant = grant_text(Effect::Deny, p, a, r);
-    let candidates = new.iter().filter(|n| n.stmt.effect == Effect::Deny && grants(&n.stmt, p, a, r));
+    let candidates = new
+        .iter()
+        .filter(|n| n.stmt.effect == Effect::Deny && grants(&n.stmt, p, a, r));
     match closest(candidates, &o.stmt.conditions, |n| &n.stmt.conditions) {
         None => {
             let what = match conditions_text(&o.stmt.conditions) {
-                Some(when) => format!("{grant} if {when} removed"),
-                None => format!("{grant} removed"),
+                Some(when) => format!("{grant} if {when} removed or narrowed"),
+                None => format!("{grant} removed or narrowed"),
             };
             out.insert(widening(&o.policy, what));
         }
@@ -232,11 +270,20 @@ fn closest<'a, T: 'a>(
 
 /// The clauses of `conditions` on the key of `key`, as text, if any.
 fn same_key(conditions: &Conditions, key: &CondKey) -> Option<String> {
-    let on_key: BTreeMap<&CondKey, &BTreeSet<Atom>> = conditions.iter().filter(|(k, _)| k.key == key.key).collect();
+    let on_key: BTreeMap<&CondKey, &BTreeSet<Atom>> = conditions
+        .iter()
+        .filter(|(k, _)| k.key == key.key)
+        .collect();
     if on_key.is_empty() {
         return None;
     }
-    Some(on_key.iter().map(|(k, v)| clause_text(k, v)).collect::<Vec<_>>().join(" and "))
+    Some(
+        on_key
+            .iter()
+            .map(|(k, v)| clause_text(k, v))
+            .collect::<Vec<_>>()
+            .join(" and "),
+    )
 }
 
 fn effect_word(effect: Effect) -> &'static str {
@@ -247,7 +294,13 @@ fn effect_word(effect: Effect) -> &'static str {
 }
 
 fn grant_text(effect: Effect, p: &Principal, a: &Atom, r: &Atom) -> String {
-    format!("{} {} on {} to {}", effect_word(effect), a.shown, r.shown, p.shown())
+    format!(
+        "{} {} on {} to {}",
+        effect_word(effect),
+        a.shown,
+        r.shown,
+        p.shown()
+    )
 }
 
 fn values_text(values: &BTreeSet<Atom>) -> String {
@@ -266,7 +319,13 @@ fn conditions_text(conditions: &Conditions) -> Option<String> {
     if conditions.is_empty() {
         return None;
     }
-    Some(conditions.iter().map(|(k, v)| clause_text(k, v)).collect::<Vec<_>>().join(" and "))
+    Some(
+        conditions
+            .iter()
+            .map(|(k, v)| clause_text(k, v))
+            .collect::<Vec<_>>()
+            .join(" and "),
+    )
 }
 
 /// A whole statement in one line (for the `Not...` forms).

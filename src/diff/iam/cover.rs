@@ -70,25 +70,37 @@ pub(super) fn principal_covers(container: &Principal, item: &Principal) -> bool 
     match (container, item) {
         (Principal::Any, _) => true,
         (Principal::Of { .. }, Principal::Any) => false,
-        (Principal::Of { kind: k1, id: c }, Principal::Of { kind: k2, id: i }) => k1 == k2 && atom_covers(c, i),
+        (Principal::Of { kind: k1, id: c }, Principal::Of { kind: k2, id: i }) => {
+            k1 == k2 && atom_covers(c, i)
+        }
     }
 }
 
 /// Whether the positive statement `s` covers the grant, conditions aside.
 pub(super) fn grants(s: &Stmt, principal: &Principal, action: &Atom, resource: &Atom) -> bool {
-    let (Some(ps), Some(acts), Some(res)) = (s.principals.positive(), s.actions.positive(), s.resources.positive())
-    else {
+    let (Some(ps), Some(acts), Some(res)) = (
+        s.principals.positive(),
+        s.actions.positive(),
+        s.resources.positive(),
+    ) else {
         return false;
     };
-    ps.iter().any(|p| principal_covers(p, principal)) && any_covers(acts, action) && any_covers(res, resource)
+    ps.iter().any(|p| principal_covers(p, principal))
+        && any_covers(acts, action)
+        && any_covers(res, resource)
 }
 
 /// The clauses of `weak` that `strong` does not imply: a request that satisfies every clause of
 /// `strong` may fail these. Empty: whenever `strong` holds, `weak` holds.
-pub(super) fn unimplied<'a>(strong: &Conditions, weak: &'a Conditions) -> Vec<(&'a CondKey, &'a BTreeSet<Atom>)> {
+pub(super) fn unimplied<'a>(
+    strong: &Conditions,
+    weak: &'a Conditions,
+) -> Vec<(&'a CondKey, &'a BTreeSet<Atom>)> {
     weak.iter()
         .filter(|(wk, wv)| {
-            !strong.iter().any(|(sk, sv)| sk.key == wk.key && clause_implies(&sk.op, sv, &wk.op, wv))
+            !strong
+                .iter()
+                .any(|(sk, sv)| sk.key == wk.key && clause_implies(&sk.op, sv, &wk.op, wv))
         })
         .collect()
 }
@@ -122,7 +134,12 @@ fn values_of(base: &str) -> Values {
 }
 
 /// Whether the clause `strong_op: strong` implies `weak_op: weak` on the same key.
-fn clause_implies(strong_op: &str, strong: &BTreeSet<Atom>, weak_op: &str, weak: &BTreeSet<Atom>) -> bool {
+fn clause_implies(
+    strong_op: &str,
+    strong: &BTreeSet<Atom>,
+    weak_op: &str,
+    weak: &BTreeSet<Atom>,
+) -> bool {
     let (s_base, s_if_exists) = split_if_exists(strong_op);
     let (w_base, w_if_exists) = split_if_exists(weak_op);
     // `...IfExists` also holds when the key is absent: weaker than without.
@@ -131,7 +148,9 @@ fn clause_implies(strong_op: &str, strong: &BTreeSet<Atom>, weak_op: &str, weak:
     }
     let values = if s_base == w_base {
         values_of(s_base)
-    } else if w_base.strip_suffix("StringLike") == s_base.strip_suffix("StringEquals") && w_base.ends_with("StringLike") {
+    } else if w_base.strip_suffix("StringLike") == s_base.strip_suffix("StringEquals")
+        && w_base.ends_with("StringLike")
+    {
         // An exact value is one a pattern may match.
         Values::Match(Compare::Pattern)
     } else {
