@@ -201,7 +201,7 @@ fn allow(
                     Some(now) => format!(
                         "condition {} loosened from {} to {now} in {grant}",
                         key.key.shown,
-                        clause_text(key, values),
+                        operator_text(key, values),
                     ),
                 };
                 out.insert(widening(&n.policy, what));
@@ -235,13 +235,14 @@ fn deny(
             for (key, values) in added {
                 let what = match same_key(&o.stmt.conditions, key) {
                     None => format!(
-                        "condition {} added to {grant}, so it denies less",
-                        clause_text(key, values)
+                        "{grant} denies less: condition {} added ({})",
+                        key.key.shown,
+                        operator_text(key, values),
                     ),
                     Some(before) => format!(
-                        "condition {} tightened from {before} to {} in {grant}, so it denies less",
+                        "{grant} denies less: condition {} tightened from {before} to {}",
                         key.key.shown,
-                        clause_text(key, values),
+                        operator_text(key, values),
                     ),
                 };
                 out.insert(widening(&o.policy, what));
@@ -280,7 +281,7 @@ fn same_key(conditions: &Conditions, key: &CondKey) -> Option<String> {
     Some(
         on_key
             .iter()
-            .map(|(k, v)| clause_text(k, v))
+            .map(|(k, v)| operator_text(k, v))
             .collect::<Vec<_>>()
             .join(" and "),
     )
@@ -309,6 +310,11 @@ fn values_text(values: &BTreeSet<Atom>) -> String {
         [one] => (*one).to_owned(),
         many => format!("[{}]", many.join(", ")),
     }
+}
+
+/// A clause without its key: `StringEquals [a, b]`.
+fn operator_text(key: &CondKey, values: &BTreeSet<Atom>) -> String {
+    format!("{} {}", key.op, values_text(values))
 }
 
 fn clause_text(key: &CondKey, values: &BTreeSet<Atom>) -> String {

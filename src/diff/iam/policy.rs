@@ -226,10 +226,19 @@ impl Extract {
         self.scopes.entry(scope).or_default().extend(located);
     }
 
-    pub fn document(&mut self, scope: &'static str, policy: &str, doc: &Value, d: &Defaults) {
+    /// The statements of `doc`, or a broken policy whose text is `raw`: the document and
+    /// whatever else decides what it grants (an `AWS::IAM::Policy`'s attachments), so that a
+    /// broken document attached to one more role is a change.
+    pub fn document(
+        &mut self,
+        (scope, policy): (&'static str, &str),
+        doc: &Value,
+        raw: &Value,
+        d: &Defaults,
+    ) {
         match document(doc, d) {
             Ok(stmts) => self.statements(scope, policy, stmts),
-            Err(reason) => self.broken(policy, doc, format!("{policy} {reason}")),
+            Err(reason) => self.broken(policy, raw, format!("{policy} {reason}")),
         }
     }
 
@@ -427,13 +436,16 @@ fn conditions(v: &Value) -> Result<Conditions, String> {
         };
         for (key, values) in keys {
             let values = atoms(values, value_field(op)).map_err(|r| format!("{op} {key} {r}"))?;
-            out.insert(
-                CondKey {
-                    op: normal_op(op),
-                    key: Atom::lit(key.to_lowercase(), key),
-                },
-                values,
-            );
+            let clause = CondKey {
+                op: normal_op(op),
+                key: Atom::lit(key.to_lowercase(), key),
+            };
+            // Both must hold; keeping one would read the block as weaker than it is.
+            if out.insert(clause, values).is_some() {
+                return Err(format!(
+                    "has {key} twice under {op} (keys differ only in case, or ArnEquals and ArnLike)"
+                ));
+            }
         }
     }
     Ok(out)

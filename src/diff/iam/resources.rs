@@ -91,7 +91,7 @@ fn identity(x: &mut Extract, props: &Map<String, Value>, noun: &'static str) {
             principals: None,
             resource: Some(Atom::implicit("role", "the role")),
         };
-        x.document("trust", "AssumeRolePolicyDocument", doc, &d);
+        x.document(("trust", "AssumeRolePolicyDocument"), doc, doc, &d);
     }
     if let Some(policies) = props.get("Policies") {
         let d = Defaults {
@@ -146,7 +146,7 @@ fn inline_policy(x: &mut Extract, item: &Value, d: &Defaults) {
     };
     let label = format!("Policies[{name}]");
     match item.get("PolicyDocument") {
-        Some(doc) => x.document("permissions", &label, doc, d),
+        Some(doc) => x.document(("permissions", &label), doc, doc, d),
         None => x.broken(&label, item, format!("{label} has no PolicyDocument")),
     }
 }
@@ -175,7 +175,10 @@ fn attached(x: &mut Extract, props: &Map<String, Value>) {
         resource: None,
     };
     match props.get("PolicyDocument") {
-        Some(doc) => x.document("permissions", "PolicyDocument", doc, &d),
+        Some(doc) => {
+            let raw = Value::Object(props.clone());
+            x.document(("permissions", "PolicyDocument"), doc, &raw, &d)
+        }
         None => x.broken("PolicyDocument", &Value::Null, "there is no PolicyDocument"),
     }
 }
@@ -193,7 +196,7 @@ fn on_resource(x: &mut Extract, props: &Map<String, Value>, targets: &'static st
         resource: Some(resource),
     };
     match props.get("PolicyDocument") {
-        Some(doc) => x.document("policy", "PolicyDocument", doc, &d),
+        Some(doc) => x.document(("policy", "PolicyDocument"), doc, doc, &d),
         None => x.broken("PolicyDocument", &Value::Null, "there is no PolicyDocument"),
     }
 }
@@ -228,7 +231,10 @@ fn bus_policy(x: &mut Extract, props: &Map<String, Value>) {
         });
         match stmts {
             Ok(stmts) => x.statements("policy", "Statement", stmts),
-            Err(reason) => x.broken("Statement", statement, format!("Statement {reason}")),
+            Err(reason) => {
+                let raw = Value::Object(props.clone());
+                x.broken("Statement", &raw, format!("Statement {reason}"))
+            }
         }
     } else if old_form {
         match bus_permission(props, resource) {

@@ -333,7 +333,7 @@ fn a_loosened_condition_widens_and_a_tightened_one_narrows() {
     assert_eq!(
         whats(&found),
         [
-            r#"condition aws:PrincipalOrgID loosened from StringEquals aws:PrincipalOrgID o-aaaaaaaaaa to StringEquals aws:PrincipalOrgID [o-aaaaaaaaaa, o-bbbbbbbbbb] in Allow s3:GetObject on * to role {"Ref":"Role"}"#
+            r#"condition aws:PrincipalOrgID loosened from StringEquals o-aaaaaaaaaa to StringEquals [o-aaaaaaaaaa, o-bbbbbbbbbb] in Allow s3:GetObject on * to role {"Ref":"Role"}"#
         ]
     );
     none(POLICY, two, one.clone());
@@ -543,7 +543,7 @@ fn a_narrowed_deny_widens_and_a_wider_one_does_not() {
     assert_eq!(
         whats(&found),
         [
-            r#"condition StringEquals aws:PrincipalAccount 111122223333 added to Deny s3:* on {"Fn::GetAtt":["B","Arn"]} to anyone (*), so it denies less"#
+            r#"Deny s3:* on {"Fn::GetAtt":["B","Arn"]} to anyone (*) denies less: condition aws:PrincipalAccount added (StringEquals 111122223333)"#
         ]
     );
     none(BUCKET_POLICY, stricter, all.clone());
@@ -832,4 +832,131 @@ fn glob_coverage_is_sound() {
     assert!(!glob_covers("abc", "ab?"));
     assert!(glob_covers("*", ""));
     assert!(!glob_covers("a", ""));
+}
+
+#[test]
+fn a_federated_trust_whose_subject_becomes_a_pattern_widens() {
+    let github = |op: &str, sub: &str| {
+        let mut condition = json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}});
+        condition[op]["token.actions.githubusercontent.com:sub"] = json!(sub);
+        let trust = json!([{"Effect": "Allow", "Principal": {"Federated": {"Ref": "GitHubOidc"}},
+            "Action": "sts:AssumeRoleWithWebIdentity", "Condition": condition}]);
+        role(trust, json!([]))
+    };
+    let main = github("StringEquals", "repo:org/app:ref:refs/heads/main");
+    let any_branch = github("StringLike", "repo:org/app:*");
+    let found = diff(ROLE, main.clone(), any_branch.clone());
+    assert_eq!(
+        whats(&found),
+        [
+            r#"condition token.actions.githubusercontent.com:sub loosened from StringEquals repo:org/app:ref:refs/heads/main to StringLike repo:org/app:* in Allow sts:AssumeRoleWithWebIdentity on the role to federated {"Ref":"GitHubOidc"}"#
+        ]
+    );
+    none(ROLE, any_branch, main);
+}
+
+#[test]
+fn topic_and_managed_policies_are_read_too() {
+    let topic = |actions: Value| {
+        json!({"Topics": [{"Ref": "T"}], "PolicyDocument": doc(json!([
+            {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": actions, "Resource": {"Ref": "T"}}
+        ]))})
+    };
+    assert_eq!(
+        whats(&diff(
+            "AWS::SNS::TopicPolicy",
+            topic(json!("sns:Publish")),
+            topic(json!(["sns:Publish", "sns:Subscribe"]))
+        )),
+        [r#"Allow sns:Subscribe on {"Ref":"T"} to service events.amazonaws.com"#]
+    );
+    let managed =
+        |actions: Value| json!({"PolicyDocument": doc(json!([allow(actions, json!("*"))]))});
+    assert_eq!(
+        whats(&diff(
+            "AWS::IAM::ManagedPolicy",
+            managed(json!("ec2:Describe*")),
+            managed(json!("ec2:*"))
+        )),
+        ["Allow ec2:* on * to the identities it is attached to"]
+    );
+    none(
+        "AWS::IAM::ManagedPolicy",
+        managed(json!("ec2:*")),
+        managed(json!("ec2:DescribeInstances")),
+    );
+}
+
+#[test]
+fn an_unreadable_document_attached_to_one_more_role_is_a_change() {
+    let broken = json!({"Fn::If": ["Prod", {}, {}]});
+    let old = json!({"PolicyName": "W", "Roles": [{"Ref": "A"}], "PolicyDocument": broken});
+    let new =
+        json!({"PolicyName": "W", "Roles": [{"Ref": "A"}, {"Ref": "B"}], "PolicyDocument": broken});
+    let found = diff(POLICY, old, new);
+    assert!(whats(&found).contains(&"cannot compare: PolicyDocument is an intrinsic function (Fn::If) whose value is known only at deploy time"), "{found:#?}");
+}
+
+#[test]
+fn a_key_twice_in_one_condition_cannot_be_compared() {
+    let old = policy(json!([allow(json!("s3:GetObject"), json!("*"))]));
+    let new = policy(
+        json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1", "AWS:SourceVpc": "vpc-2"}}}]),
+    );
+    let found = diff(POLICY, old, new);
+    assert!(
+        whats(&found)[0].starts_with(
+            "cannot compare: PolicyDocument Statement[0]: Condition has AWS:SourceVpc twice"
+        ),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_deny_excluding_more_denies_less() {
+    let deny = |vpcs: Value| {
+        json!({"Bucket": "b", "PolicyDocument": doc(json!([{"Effect": "Deny", "Principal": "*",
+        "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringNotEquals": {"aws:SourceVpc": vpcs}}}]))})
+    };
+    none(
+        BUCKET_POLICY,
+        deny(json!(["vpc-1", "vpc-2"])),
+        deny(json!("vpc-1")),
+    );
+    assert_eq!(
+        whats(&diff(
+            BUCKET_POLICY,
+            deny(json!("vpc-1")),
+            deny(json!(["vpc-1", "vpc-2"]))
+        )),
+        [
+            "Deny s3:* on arn:aws:s3:::b/* to anyone (*) denies less: condition aws:SourceVpc tightened from StringNotEquals vpc-1 to StringNotEquals [vpc-1, vpc-2]"
+        ]
+    );
+}
+
+#[test]
+fn a_user_added_to_a_group_widens() {
+    let user = |groups: Value| json!({"Groups": groups});
+    assert_eq!(
+        diff(
+            "AWS::IAM::User",
+            user(json!(["ops"])),
+            user(json!(["ops", "admins"]))
+        ),
+        vec![Widening {
+            policy: "Groups".into(),
+            what: "added to group admins (its policies are not compared)".into(),
+        }]
+    );
+    let addition = |users: Value| json!({"GroupName": "admins", "Users": users});
+    assert_eq!(
+        whats(&diff(
+            "AWS::IAM::UserToGroupAddition",
+            addition(json!(["a"])),
+            addition(json!(["a", "b"]))
+        )),
+        ["user b added to the group"]
+    );
 }
