@@ -123,9 +123,8 @@ fn judge(old: &[Located], new: &[Located], out: &mut BTreeSet<Widening>) {
         if !negations.is_empty() {
             if !old.iter().any(|o| o.stmt == n.stmt) {
                 let what = format!(
-                    "{} added or changed ({} is not compared by meaning): {}",
-                    effect_word(n.stmt.effect),
-                    negations.join(", "),
+                    "statement with {} added or changed (not compared by meaning): {}",
+                    negations.join(" and "),
                     describe(&n.stmt),
                 );
                 out.insert(widening(&n.policy, what));
@@ -144,8 +143,8 @@ fn judge(old: &[Located], new: &[Located], out: &mut BTreeSet<Widening>) {
         if !negations.is_empty() {
             if !new.iter().any(|n| n.stmt == o.stmt) {
                 let what = format!(
-                    "Deny removed or changed ({} is not compared by meaning): {}",
-                    negations.join(", "),
+                    "statement with {} removed or changed (not compared by meaning): {}",
+                    negations.join(" and "),
                     describe(&o.stmt),
                 );
                 out.insert(widening(&o.policy, what));
