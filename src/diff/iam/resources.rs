@@ -16,7 +16,7 @@ use super::policy::{
 pub(super) enum Kind {
     /// A role, user or group: inline `Policies`, `ManagedPolicyArns` (and a role's trust
     /// policy, a role's or user's `PermissionsBoundary`, a user's `Groups`).
-    Identity { noun: &'static str },
+    Identity(Identity),
     /// `AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy`: a document and what it is attached to.
     Attached,
     /// A queue, topic or bucket policy: a document and the resources it applies to.
@@ -35,9 +35,9 @@ pub(super) enum Kind {
 impl Kind {
     pub fn of(resource_type: &str) -> Option<Self> {
         Some(match resource_type {
-            "AWS::IAM::Role" => Self::Identity { noun: "role" },
-            "AWS::IAM::User" => Self::Identity { noun: "user" },
-            "AWS::IAM::Group" => Self::Identity { noun: "group" },
+            "AWS::IAM::Role" => Self::Identity(Identity::Role),
+            "AWS::IAM::User" => Self::Identity(Identity::User),
+            "AWS::IAM::Group" => Self::Identity(Identity::Group),
             "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => Self::Attached,
             "AWS::SQS::QueuePolicy" => Self::OnResource {
                 targets: "Queues",
@@ -59,6 +59,24 @@ impl Kind {
     }
 }
 
+/// The IAM identities that hold inline policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Identity {
+    Role,
+    User,
+    Group,
+}
+
+impl Identity {
+    fn noun(self) -> &'static str {
+        match self {
+            Self::Role => "role",
+            Self::User => "user",
+            Self::Group => "group",
+        }
+    }
+}
+
 /// Everything `props` (one side's `Properties`) grants, as a resource of `kind`.
 pub(super) fn extract(kind: Kind, props: &Value) -> Extract {
     let mut x = Extract::default();
@@ -67,7 +85,7 @@ pub(super) fn extract(kind: Kind, props: &Value) -> Extract {
         return x;
     };
     match kind {
-        Kind::Identity { noun } => identity(&mut x, props, noun),
+        Kind::Identity(who) => identity(&mut x, props, who),
         Kind::Attached => attached(&mut x, props),
         Kind::OnResource { targets, noun } => on_resource(&mut x, props, targets, noun),
         Kind::BusPolicy => bus_policy(&mut x, props),
@@ -79,12 +97,13 @@ pub(super) fn extract(kind: Kind, props: &Value) -> Extract {
     x
 }
 
-fn identity(x: &mut Extract, props: &Map<String, Value>, noun: &'static str) {
+fn identity(x: &mut Extract, props: &Map<String, Value>, who: Identity) {
+    let noun = who.noun();
     let me = Principal::Of {
         kind: "identity".to_owned(),
         id: Atom::implicit(noun, &format!("the {noun}")),
     };
-    if noun == "role"
+    if who == Identity::Role
         && let Some(doc) = props.get("AssumeRolePolicyDocument")
     {
         let d = Defaults {
@@ -113,7 +132,7 @@ fn identity(x: &mut Extract, props: &Map<String, Value>, noun: &'static str) {
         Growth::Grows,
         "managed policy {} attached",
     );
-    if noun != "group" {
+    if who != Identity::Group {
         x.list(
             props,
             "PermissionsBoundary",
@@ -121,7 +140,7 @@ fn identity(x: &mut Extract, props: &Map<String, Value>, noun: &'static str) {
             "permissions boundary {} removed or replaced (a boundary's contents are not compared)",
         );
     }
-    if noun == "user" {
+    if who == Identity::User {
         x.list(
             props,
             "Groups",
