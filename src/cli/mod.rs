@@ -5,6 +5,7 @@
 //! printed); 2 usage error (unknown flag, unknown stack name).
 
 mod fresh;
+mod graph;
 mod init;
 mod list;
 mod root;
@@ -41,6 +42,8 @@ enum Command {
     List(list::ListArgs),
     /// Print (or write, or check) the JSON Schema of app specs, for editors.
     Schema(schema::SchemaArgs),
+    /// Draw the app (stacks, data path, failure paths, alarms) as Mermaid or Graphviz dot.
+    Graph(graph::GraphArgs),
     /// Scaffold a new service (workspace, app spec, contract, handlers, CI) in a new directory.
     Init(init::InitArgs),
 }
@@ -98,6 +101,7 @@ pub(crate) fn run_from(args: impl IntoIterator<Item = OsString>, source: Source)
         Command::List(args) => list::run(args, source),
         Command::Schema(args) => schema::run(args),
         Command::Init(args) => init::run(args),
+        Command::Graph(args) => graph::run(args, source),
     };
     exit(result)
 }
