@@ -13,6 +13,7 @@ mod core;
 mod errors;
 mod examples;
 mod forms;
+mod graph;
 mod init;
 mod limits;
 mod malformed;
