@@ -28,7 +28,16 @@ const FOLDED: &[&str] = &[
     "AWS::ApiGateway::Deployment",
     "AWS::EventSchemas::Schema",
     "AWS::CDK::Metadata",
+    "AWS::Lambda::Alias",
+    "AWS::Lambda::Version",
 ];
+
+/// Resource types that stand for the function their `FunctionName` names: a reference to one
+/// is drawn as a reference to the function.
+const FORWARDED: &[&str] = &["AWS::Lambda::Alias", "AWS::Lambda::Version"];
+
+/// How many aliases and versions a reference is followed through.
+const MAX_HOPS: usize = 4;
 
 /// The properties that hold a resource's physical name, for alarms that name what they watch.
 const NAME_PROPERTIES: &[&str] = &[
@@ -239,7 +248,29 @@ impl<'a> Builder<'a> {
             stack: template.name.to_owned(),
             logical_id,
         };
-        if self.resources.contains_key(&key) && !out.contains(&key) {
+        self.push_resolved(key, out, 0);
+    }
+
+    /// Adds `key`, or for an alias or version the function it stands for (an alias of a
+    /// version of a function is two hops; cycles stop at [`MAX_HOPS`]).
+    fn push_resolved(&self, key: NodeKey, out: &mut Vec<NodeKey>, hops: usize) {
+        let Some(r) = self.resource(&key) else {
+            return;
+        };
+        if FORWARDED.contains(&r.resource_type) && hops < MAX_HOPS {
+            let (stack, function) = (r.stack, r.properties.get("FunctionName"));
+            for target in targets(function.unwrap_or(&Value::Null)) {
+                if let (Target::Local(id), Some(t)) = (target, self.stacks.get(stack)) {
+                    let key = NodeKey {
+                        stack: t.name.to_owned(),
+                        logical_id: id,
+                    };
+                    self.push_resolved(key, out, hops + 1);
+                }
+            }
+            return;
+        }
+        if !out.contains(&key) {
             out.push(key);
         }
     }
@@ -438,6 +469,10 @@ impl<'a> Builder<'a> {
                             grants.push((s, doc, vec![key.clone()]));
                         }
                     }
+                }
+                "AWS::Lambda::Alias" | "AWS::Lambda::Version" => {
+                    let functions = self.resolve(s, p.get("FunctionName"));
+                    self.own(&key, &functions);
                 }
                 "AWS::Lambda::Permission" => {
                     let functions = self.resolve(s, at(p, &["FunctionName"]));

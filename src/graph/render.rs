@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{EdgeKind, Graph, Kind, Mark, Node, NodeKey};
+use super::{Edge, EdgeKind, Graph, Kind, Mark, Node, NodeKey};
 
 /// `s` with every character that is not an ASCII letter or digit escaped (see the module docs).
 fn escape_id(s: &str) -> String {
@@ -88,6 +88,14 @@ fn mark_style(mark: Mark) -> &'static str {
     }
 }
 
+/// The edges in drawing order: the data path first (layouts give the first edges the main
+/// line), then failure paths, then alarms; in the graph's order within each kind.
+fn ordered(graph: &Graph) -> Vec<&Edge> {
+    let mut edges: Vec<&Edge> = graph.edges.iter().collect();
+    edges.sort_by_key(|e| e.kind);
+    edges
+}
+
 pub(super) fn mermaid(graph: &Graph, marks: &BTreeMap<NodeKey, Mark>) -> String {
     let mut out = String::from("flowchart LR\n");
     let mut alarms = Vec::new();
@@ -124,7 +132,7 @@ pub(super) fn mermaid(graph: &Graph, marks: &BTreeMap<NodeKey, Mark>) -> String 
         }
         out.push_str("  end\n");
     }
-    for edge in &graph.edges {
+    for edge in ordered(graph) {
         let arrow = match edge.kind {
             EdgeKind::Data | EdgeKind::Notify => "-->",
             EdgeKind::Failure => "-.->",
@@ -210,7 +218,7 @@ pub(super) fn dot(graph: &Graph, marks: &BTreeMap<NodeKey, Mark>) -> String {
         }
         out.push_str("  }\n");
     }
-    for edge in &graph.edges {
+    for edge in ordered(graph) {
         let mut attrs = Vec::new();
         match edge.kind {
             EdgeKind::Data | EdgeKind::Notify => {}

@@ -351,3 +351,34 @@ fn any_json_draws_without_panicking() {
         let _ = dot(&stacks);
     }
 }
+
+#[test]
+fn aliases_and_versions_stand_for_their_function() {
+    let t = json!({"Resources": {
+        "Q": {"Type": "AWS::SQS::Queue", "Properties": {}},
+        "F": {"Type": "AWS::Lambda::Function", "Properties": {}},
+        "V": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "F"}}},
+        "A": {"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": "V"}}},
+        "M": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+            "EventSourceArn": {"Fn::GetAtt": ["Q", "Arn"]}, "FunctionName": {"Ref": "A"}}},
+        // a cycle of aliases ends
+        "X": {"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": "Y"}}},
+        "Y": {"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": "X"}}},
+        "N": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {"FunctionName": {"Ref": "X"}}},
+    }});
+    let g = Graph::from_templates(&[StackTemplate {
+        name: "s",
+        template: &t,
+    }]);
+    assert_eq!(edges(&g), ["s/Q Data s/M", "s/M Data s/F"]);
+    assert_eq!(g.owners[&key("s", "A")], key("s", "F"));
+}
+
+#[test]
+fn edges_are_drawn_data_path_first() {
+    let m = graph().render(Format::Mermaid, &Marks::new());
+    let first_failure = m.find("-.->").unwrap();
+    let last_data = m.rfind(" --> producer__Pager").unwrap();
+    assert!(m.find("producer__Writer --> producer__Things").unwrap() < first_failure);
+    assert!(first_failure < last_data, "alarms' edges come last");
+}
