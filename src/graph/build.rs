@@ -6,81 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use super::refs::{Target, targets};
-use super::{Edge, EdgeKind, Graph, Kind, Node, NodeKey, StackTemplate};
-
-/// Resource types folded into edges (and into the node a mark on them is shown on).
-const FOLDED: &[&str] = &[
-    "AWS::IAM::Role",
-    "AWS::IAM::Policy",
-    "AWS::IAM::ManagedPolicy",
-    "AWS::Lambda::Permission",
-    "AWS::Lambda::EventInvokeConfig",
-    "AWS::Logs::LogGroup",
-    "AWS::SQS::QueuePolicy",
-    "AWS::S3::BucketPolicy",
-    "AWS::SNS::TopicPolicy",
-    "AWS::SNS::Subscription",
-    "AWS::Events::EventBusPolicy",
-    "AWS::ApiGatewayV2::Stage",
-    "AWS::ApiGatewayV2::Integration",
-    "AWS::ApiGatewayV2::Deployment",
-    "AWS::ApiGateway::Stage",
-    "AWS::ApiGateway::Deployment",
-    "AWS::EventSchemas::Schema",
-    "AWS::CDK::Metadata",
-    "AWS::Lambda::Alias",
-    "AWS::Lambda::Version",
-];
-
-/// Resource types that stand for the function their `FunctionName` names: a reference to one
-/// is drawn as a reference to the function.
-const FORWARDED: &[&str] = &["AWS::Lambda::Alias", "AWS::Lambda::Version"];
-
-/// How many aliases and versions a reference is followed through.
-const MAX_HOPS: usize = 4;
-
-/// The properties that hold a resource's physical name, for alarms that name what they watch.
-const NAME_PROPERTIES: &[&str] = &[
-    "Name",
-    "FunctionName",
-    "TableName",
-    "QueueName",
-    "TopicName",
-    "BucketName",
-];
-
-/// IAM action verbs that send data to the resource (a grant to read draws no edge).
-const WRITE_VERBS: &[&str] = &[
-    "Put",
-    "Send",
-    "Publish",
-    "Write",
-    "BatchWrite",
-    "Update",
-    "Delete",
-    "Start",
-    "Invoke",
-    "*",
-];
-
-fn kind(resource_type: &str) -> Kind {
-    match resource_type {
-        "AWS::ApiGatewayV2::Api" | "AWS::ApiGateway::RestApi" => Kind::Api,
-        "AWS::ApiGatewayV2::Route" | "AWS::ApiGateway::Method" => Kind::Route,
-        "AWS::Lambda::Function" | "AWS::Serverless::Function" => Kind::Function,
-        "AWS::DynamoDB::Table"
-        | "AWS::DynamoDB::GlobalTable"
-        | "AWS::SQS::Queue"
-        | "AWS::S3::Bucket"
-        | "AWS::Kinesis::Stream" => Kind::Store,
-        "AWS::Events::EventBus" => Kind::Bus,
-        "AWS::Events::Rule" | "AWS::Pipes::Pipe" => Kind::Rule,
-        "AWS::Lambda::EventSourceMapping" => Kind::Mapping,
-        "AWS::SNS::Topic" => Kind::Topic,
-        "AWS::CloudWatch::Alarm" | "AWS::CloudWatch::CompositeAlarm" => Kind::Alarm,
-        _ => Kind::Other,
-    }
-}
+use super::types::{FOLDED, FORWARDED, MAX_HOPS, NAME_PROPERTIES, is_write, kind};
+use super::{Edge, EdgeKind, Graph, Node, NodeKey, StackTemplate};
 
 /// One resource of the input.
 struct Resource<'a> {
@@ -570,10 +497,4 @@ impl<'a> Builder<'a> {
         }
         names
     }
-}
-
-/// An IAM action that sends data: `service:Verb...` with a writing verb, or a wildcard.
-fn is_write(action: &str) -> bool {
-    let verb = action.rsplit(':').next().unwrap_or(action);
-    WRITE_VERBS.iter().any(|w| verb.starts_with(w))
 }

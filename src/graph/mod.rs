@@ -24,6 +24,7 @@ mod refs;
 mod render;
 #[cfg(test)]
 mod tests;
+mod types;
 
 use std::collections::BTreeMap;
 
