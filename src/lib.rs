@@ -9,6 +9,7 @@
 //!  spec        the app spec: loading (every error, with file and line), resolution to constructs
 //!  contracts   event contract files (read through the spec's loader)
 //!  checks      the policy rule pack over finished templates
+//!  graph       the synthesized templates drawn as Mermaid or dot
 //!  patterns    StreamToBus
 //!  constructs  Table, Function, EventBus, Rule, ... with typed props and grants
 //!  core        App, Stack, ids, intrinsics, templates, diagnostics; AssetResolver (no file I/O)
@@ -27,6 +28,7 @@ pub mod constructs;
 pub mod contracts;
 pub mod core;
 pub mod diff;
+pub mod graph;
 pub mod patterns;
 mod pipeline;
 pub mod spec;

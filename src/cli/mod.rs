@@ -6,6 +6,7 @@
 
 mod diff;
 mod fresh;
+mod graph;
 mod init;
 mod list;
 mod root;
@@ -44,6 +45,8 @@ enum Command {
     Schema(schema::SchemaArgs),
     /// Compare the app with deployed templates: what the change replaces, destroys or widens.
     Diff(diff::DiffArgs),
+    /// Draw the app (stacks, data path, failure paths, alarms) as Mermaid or Graphviz dot.
+    Graph(graph::GraphArgs),
     /// Scaffold a new service (workspace, app spec, contract, handlers, CI) in a new directory.
     Init(init::InitArgs),
 }
@@ -102,6 +105,7 @@ pub(crate) fn run_from(args: impl IntoIterator<Item = OsString>, source: Source)
         Command::Diff(args) => diff::run(args, source),
         Command::Schema(args) => schema::run(args),
         Command::Init(args) => init::run(args),
+        Command::Graph(args) => graph::run(args, source),
     };
     exit(result)
 }

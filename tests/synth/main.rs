@@ -14,6 +14,7 @@ mod diff;
 mod errors;
 mod examples;
 mod forms;
+mod graph;
 mod init;
 mod limits;
 mod malformed;
