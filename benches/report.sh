@@ -100,6 +100,7 @@ synth_ratio() {
 big_paired="$(synth_ratio big)"
 unvalidated_paired="$(synth_ratio big_unvalidated)"
 share_paired="$(synth_ratio big_registry_share)"
+diff_paired="$(synth_ratio big_diff)"
 publisher_paired="$(paired "$mapping_bin" publisher)"
 
 # Peak memory: the bench binary in TRIBUTARY_BENCH_PEAK mode builds + synths + renders the big
@@ -112,6 +113,7 @@ peak_kib="$(sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' 
 read -r big_ratio big_p10 big_p90 big_rounds <<<"$big_paired"
 read -r unv_ratio unv_p10 unv_p90 unv_rounds <<<"$unvalidated_paired"
 read -r share_ratio share_p10 share_p90 share_rounds <<<"$share_paired"
+read -r diff_ratio diff_p10 diff_p90 diff_rounds <<<"$diff_paired"
 read -r pub_ratio pub_p10 pub_p90 pub_rounds <<<"$publisher_paired"
 
 awk -v w="$warm_ms" -v wl="$warm_p10" -v wh="$warm_p90" -v wn="$warm_rounds" -v st="$start_ms" -v wr="$warm_ratio" \
@@ -121,6 +123,7 @@ awk -v w="$warm_ms" -v wl="$warm_p10" -v wh="$warm_p90" -v wn="$warm_rounds" -v 
     -v br="$big_ratio" -v bl="$big_p10" -v bh="$big_p90" -v bn="$big_rounds" \
     -v ur="$unv_ratio" -v ul="$unv_p10" -v uh="$unv_p90" -v un="$unv_rounds" \
     -v sr="$share_ratio" -v sl="$share_p10" -v sh="$share_p90" -v sn="$share_rounds" \
+    -v dr="$diff_ratio" -v dl="$diff_p10" -v dh="$diff_p90" -v dn="$diff_rounds" \
     -v pr="$pub_ratio" -v pl="$pub_p10" -v ph="$pub_p90" -v pn="$pub_rounds" 'BEGIN {
     peak = p / 1024
     printf "warm synth:   %.2f ms wall, median of %d processes, nothing changed (fresh) (10th-90th percentile %.2f-%.2f; target <= 5 ms, the AWS CDK 5-7 s / 1000 = %.0f-%.0fx faster); starting the binary alone %.2f ms; paired ratio %.2fx startup\n", w, wn, wl, wh, 5000 / w, 7000 / w, st, wr
@@ -132,6 +135,7 @@ awk -v w="$warm_ms" -v wl="$warm_p10" -v wh="$warm_p90" -v wn="$warm_rounds" -v 
     printf "ratio:        %.2f (big / baseline, paired median of %d rounds, 10th-90th percentile %.2f-%.2f; target < 3.00; ratio of the means above %.2f)\n", br, bn, bl, bh, b / s
     printf "unvalidated:  %.2f (big without the registry-schema check / baseline, paired median of %d rounds, 10th-90th percentile %.2f-%.2f; informational)\n", ur, un, ul, uh
     printf "registry:     %.3f (big / big without the registry-schema check, paired median of %d rounds, 10th-90th percentile %.3f-%.3f; informational)\n", sr, sn, sl, sh
+    printf "diff:         %.2f (tributary diff of the big app against a copy with one change / its synth, paired median of %d rounds, 10th-90th percentile %.2f-%.2f; target <= 2.00)\n", dr, dn, dl, dh
     printf "peak memory:  %.1f MiB (big app, target < 200 MiB)\n", peak
     printf "publisher:    %.1f us per 100 records -> entries (target < 2 ms); parsing alone %.1f us\n", m / 1e3, q / 1e3
     printf "publisher ratio: %.2f (mapping / parsing alone, paired median of %d rounds, 10th-90th percentile %.2f-%.2f; target < 2.00; ratio of the means above %.2f)\n", pr, pn, pl, ph, m / q
@@ -139,6 +143,7 @@ awk -v w="$warm_ms" -v wl="$warm_p10" -v wh="$warm_p90" -v wn="$warm_rounds" -v 
     if (w > 5) { printf "TARGET MISSED: a warm synth takes %.2f ms (> 5 ms)\n", w; failed = 1 }
     if (r / 1e6 >= 5) { print "TARGET MISSED: reservations app takes >= 5 ms"; failed = 1 }
     if (br >= 3.0) { printf "TARGET MISSED: big app is %.2fx the serde_json baseline (>= 3x)\n", br; failed = 1 }
+    if (dr > 2.0) { printf "TARGET MISSED: diff of the big app is %.2fx its synth (> 2x)\n", dr; failed = 1 }
     if (peak >= 200) { print "TARGET MISSED: big app peak memory >= 200 MiB"; failed = 1 }
     if (m >= 2e6) { print "TARGET MISSED: the publisher maps 100 records in >= 2 ms"; failed = 1 }
     if (pr >= 2.0) { printf "TARGET MISSED: the publisher mapping is %.2fx parsing alone (>= 2x)\n", pr; failed = 1 }

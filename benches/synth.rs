@@ -436,6 +436,67 @@ fn paired() {
     );
     eprintln!("big / big without the registry-schema check: {share}");
     share.report("big_registry_share");
+    let base = diff_base(&catalog);
+    let diff = paired::Ratio::measure(
+        PAIRED_ROUNDS,
+        1,
+        |_| time_diff(&catalog, base.path()),
+        |_| time_big(&catalog, Registry::Checked),
+    );
+    eprintln!("big diff against a copy with one change / big synth: {diff}");
+    diff.report("big_diff");
+}
+
+/// A base for `tributary diff` of the big app: its templates as `<Stack>.template.json` files,
+/// one value changed (a mapping's batch size in the middle stack: an update of one resource).
+fn diff_base(catalog: &Arc<dyn AssetResolver>) -> tempfile::TempDir {
+    let synth = big_app(catalog.clone(), BIG_STACKS).synth().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let middle = synth.stacks[synth.stacks.len() / 2]
+        .name
+        .as_str()
+        .to_owned();
+    let mut changed = 0;
+    for stack in &synth.stacks {
+        let bytes = render_template(stack, TemplateFormat::Json).unwrap();
+        let mut json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        if stack.name.as_str() == middle {
+            for resource in json["Resources"].as_object_mut().unwrap().values_mut() {
+                if resource["Type"] == "AWS::Lambda::EventSourceMapping" && changed == 0 {
+                    resource["Properties"]["BatchSize"] = serde_json::json!(7);
+                    changed += 1;
+                }
+            }
+        }
+        std::fs::write(
+            dir.path()
+                .join(format!("{}.template.json", stack.name.as_str())),
+            serde_json::to_vec(&json).unwrap(),
+        )
+        .unwrap();
+    }
+    assert_eq!(changed, 1, "no mapping to change in {middle}");
+    dir
+}
+
+/// `tributary diff`'s work for the big app against `base`: the synth, the current templates
+/// read back, the base read from disk, the comparison. The app is built before the timing.
+fn time_diff(catalog: &Arc<dyn AssetResolver>, base: &Path) -> Duration {
+    let app = big_app(catalog.clone(), BIG_STACKS);
+    let start = Instant::now();
+    let synth = app.synth().unwrap();
+    let current = tributary::diff::templates_of(&synth).unwrap();
+    let base = tributary::diff::read_base(base).unwrap();
+    let diff = tributary::diff::diff(&base, &current);
+    let elapsed = start.elapsed();
+    assert_eq!(
+        diff.stacks.iter().map(|s| s.resources.len()).sum::<usize>(),
+        1,
+        "the diff of one change is not one changed resource"
+    );
+    black_box(&diff);
+    drop((synth, current, base, diff));
+    elapsed
 }
 
 /// Rounds of [`paired`]: about 0.6 s each (the app is built and dropped in every round).

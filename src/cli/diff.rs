@@ -62,10 +62,29 @@ pub(crate) struct DiffArgs {
     /// Colour the text format.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Also draw the app as a Mermaid diagram, what the change adds, modifies, replaces or
+    /// removes marked (after the report; in Markdown, as a ```mermaid block GitHub renders).
+    #[arg(long)]
+    graph: bool,
 }
 
 pub(crate) fn run(args: DiffArgs, source: Source) -> Result<(), Failure> {
-    let base = diff::read_base(&args.base).map_err(|e| Failure::Other(anyhow!(e)))?;
+    if args.graph && args.format == Format::Json {
+        return Err(Failure::Usage(
+            "--graph draws a Mermaid diagram: use it with --format text or markdown".to_owned(),
+        ));
+    }
+    let base_json = diff::read_base_json(&args.base).map_err(|e| Failure::Other(anyhow!(e)))?;
+    let mut base = Templates::new();
+    for (name, json) in &base_json {
+        let template = diff::Template::from_json(json).map_err(|e| {
+            Failure::Other(anyhow!(
+                "cannot read the base {}: stack {name}: {e}",
+                args.base.display()
+            ))
+        })?;
+        base.insert(name.clone(), template);
+    }
     let app = args.app.load(source)?;
     let synth = app.synth().map_err(|d| {
         for diagnostic in &d.0 {
@@ -97,7 +116,7 @@ pub(crate) fn run(args: DiffArgs, source: Source) -> Result<(), Failure> {
         (keep(base), keep(current))
     };
     let result = diff::diff(&base, &current);
-    let out = match args.format {
+    let mut out = match args.format {
         Format::Json => render::json(&result),
         Format::Markdown => render::markdown(&result),
         Format::Text => {
@@ -111,6 +130,23 @@ pub(crate) fn run(args: DiffArgs, source: Source) -> Result<(), Failure> {
             render::text(&result, render::Style { color })
         }
     };
+    if args.graph {
+        let keep = |name: &str| args.stacks.is_empty() || args.stacks.iter().any(|s| s == name);
+        let now_json = crate::graph::templates(&synth).map_err(anyhow::Error::from)?;
+        let now_json: Vec<_> = now_json.into_iter().filter(|(n, _)| keep(n)).collect();
+        let was_json: Vec<_> = base_json.iter().filter(|(n, _)| keep(n)).cloned().collect();
+        let mut picture = crate::graph::Graph::from_templates(&crate::graph::borrow(&now_json));
+        picture.merge(crate::graph::Graph::from_templates(&crate::graph::borrow(
+            &was_json,
+        )));
+        let mermaid = picture.render(crate::graph::Format::Mermaid, &diff::marks(&result));
+        if args.format == Format::Markdown {
+            out.push_str(&format!("\n```mermaid\n{mermaid}```\n"));
+        } else {
+            out.push('\n');
+            out.push_str(&mermaid);
+        }
+    }
     print!("{out}");
     let s = result.summary;
     let hits: Vec<&str> = args

@@ -29,6 +29,24 @@ pub struct Template {
 }
 
 impl Template {
+    /// The parts of a template's JSON the diff compares, taken from it.
+    pub fn from_value(json: Value) -> Result<Self, String> {
+        let Value::Object(mut object) = json else {
+            return Err("the template is not a JSON object".to_owned());
+        };
+        let mut section = |name: &str| -> Result<BTreeMap<String, Value>, String> {
+            match object.remove(name) {
+                None => Ok(BTreeMap::new()),
+                Some(Value::Object(map)) => Ok(map.into_iter().collect()),
+                Some(_) => Err(format!("`{name}` is not an object")),
+            }
+        };
+        Ok(Self {
+            resources: section("Resources")?,
+            outputs: section("Outputs")?,
+        })
+    }
+
     /// The parts of a template's JSON the diff compares.
     pub fn from_json(json: &Value) -> Result<Self, String> {
         let object = json
@@ -70,7 +88,7 @@ pub fn templates_of(synth: &crate::core::Synthesized) -> Result<Templates, Strin
         let json: Value =
             serde_json::from_slice(bytes).map_err(|e| format!("stack {}: {e}", stack.name))?;
         let template =
-            Template::from_json(&json).map_err(|e| format!("stack {}: {e}", stack.name))?;
+            Template::from_value(json).map_err(|e| format!("stack {}: {e}", stack.name))?;
         out.insert(stack.name.as_str().to_owned(), template);
     }
     Ok(out)
@@ -91,6 +109,21 @@ impl std::error::Error for BaseError {}
 /// The templates in `dir`: a cloud assembly (its `manifest.json` names each stack's template)
 /// or a folder of `<Stack>.template.json` files.
 pub fn read_base(dir: &Path) -> Result<Templates, BaseError> {
+    let mut out = Templates::new();
+    for (name, json) in read_base_json(dir)? {
+        let template = Template::from_value(json).map_err(|e| {
+            BaseError(format!(
+                "cannot read the base {}: stack {name}: {e}",
+                dir.display()
+            ))
+        })?;
+        out.insert(name, template);
+    }
+    Ok(out)
+}
+
+/// [`read_base`]'s templates as JSON, by stack name (sorted).
+pub fn read_base_json(dir: &Path) -> Result<Vec<(String, Value)>, BaseError> {
     let fail = |what: String| BaseError(format!("cannot read the base {}: {what}", dir.display()));
     if !dir.is_dir() {
         return Err(fail("not a directory".to_owned()));
@@ -134,16 +167,33 @@ pub fn read_base(dir: &Path) -> Result<Templates, BaseError> {
             ));
         }
     }
-    let mut out = Templates::new();
+    files.sort();
+    let mut out = Vec::with_capacity(files.len());
     for (name, file) in files {
         let bytes = std::fs::read(&file).map_err(|e| fail(format!("{}: {e}", file.display())))?;
         let json: Value = serde_json::from_slice(&bytes)
             .map_err(|e| fail(format!("{} is not JSON: {e}", file.display())))?;
-        let template =
-            Template::from_json(&json).map_err(|e| fail(format!("{}: {e}", file.display())))?;
-        out.insert(name, template);
+        out.push((name, json));
     }
     Ok(out)
+}
+
+/// How `diff --graph` marks each changed resource, by (stack, logical ID).
+pub fn marks(diff: &AppDiff) -> crate::graph::Marks {
+    use crate::graph::Mark;
+    let mut marks = crate::graph::Marks::new();
+    for stack in &diff.stacks {
+        for r in &stack.resources {
+            let mark = match (r.change, r.replacement) {
+                (Change::Added, _) => Mark::Added,
+                (Change::Removed, _) => Mark::Removed,
+                (Change::Modified, Replacement::Never) => Mark::Modified,
+                (Change::Modified, _) => Mark::Replaced,
+            };
+            marks.insert((stack.name.clone(), r.logical_id.clone()), mark);
+        }
+    }
+    marks
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

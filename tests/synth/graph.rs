@@ -241,3 +241,54 @@ fn real_parsers_accept_the_diagrams() {
     let (ok, output) = run(&[broken.as_os_str()]);
     assert!(!ok && output.contains("syntax error"), "{output}");
 }
+
+/// `diff --graph`: the example with its table's key renamed and its writer renamed, drawn from
+/// the current templates and the base's, each changed node marked.
+#[test]
+fn a_diff_marks_what_it_adds_modifies_replaces_and_removes() {
+    let text = std::fs::read_to_string(root().join("examples/reservations.yaml"))
+        .unwrap()
+        .replace("name: reservationId, type: S", "name: id, type: S")
+        .replace("CreateReservation", "CreateBooking");
+    let spec = tributary::spec::parse(&root().join("examples/reservations.yaml"), &text).unwrap();
+    let synth = tributary::spec::build(&spec, &root()).synth().unwrap();
+    let base_json =
+        tributary::diff::read_base_json(&root().join("templates/reservations")).unwrap();
+    let base: tributary::diff::Templates = base_json
+        .iter()
+        .map(|(n, j)| (n.clone(), tributary::diff::Template::from_json(j).unwrap()))
+        .collect();
+    let result = tributary::diff::diff(&base, &tributary::diff::templates_of(&synth).unwrap());
+    let marks = tributary::diff::marks(&result);
+    let key = |id: &str| ("Reservations".to_owned(), id.to_owned());
+    assert_eq!(marks.get(&key("ReservationsTable")), Some(&Mark::Replaced));
+    assert_eq!(marks.get(&key("CreateBooking")), Some(&Mark::Added));
+    assert_eq!(marks.get(&key("CreateReservation")), Some(&Mark::Removed));
+    let now = graph::templates(&synth).unwrap();
+    let mut picture = graph::Graph::from_templates(&graph::borrow(&now));
+    picture.merge(graph::Graph::from_templates(&graph::borrow(&base_json)));
+    let mermaid = picture.render(Format::Mermaid, &marks);
+    let class_of = |class: &str| {
+        mermaid
+            .lines()
+            .find(|l| {
+                l.trim_start().starts_with("class ") && l.trim_end().ends_with(&format!(" {class}"))
+            })
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        class_of("replaced").contains("Reservations__ReservationsTable"),
+        "{mermaid}"
+    );
+    assert!(
+        class_of("added").contains("Reservations__CreateBooking"),
+        "{mermaid}"
+    );
+    assert!(
+        class_of("removed").contains("Reservations__CreateReservation"),
+        "{mermaid}"
+    );
+    // For the real parser (`.ci/run` checks every diagram in target/graph).
+    std::fs::write(out_dir().join("diff-example.mmd"), &mermaid).unwrap();
+}
