@@ -8,7 +8,7 @@ use anyhow::anyhow;
 use clap::{Args, ValueEnum};
 
 use super::{AppArg, Failure, Source};
-use crate::diff::{self, Templates, render};
+use crate::diff::{self, render};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
@@ -74,17 +74,7 @@ pub(crate) fn run(args: DiffArgs, source: Source) -> Result<(), Failure> {
             "--graph draws a Mermaid diagram: use it with --format text or markdown".to_owned(),
         ));
     }
-    let base_json = diff::read_base_json(&args.base).map_err(|e| Failure::Other(anyhow!(e)))?;
-    let mut base = Templates::new();
-    for (name, json) in &base_json {
-        let template = diff::Template::from_json(json).map_err(|e| {
-            Failure::Other(anyhow!(
-                "cannot read the base {}: stack {name}: {e}",
-                args.base.display()
-            ))
-        })?;
-        base.insert(name.clone(), template);
-    }
+    let base = diff::read_base_bytes(&args.base).map_err(|e| Failure::Other(anyhow!(e)))?;
     let app = args.app.load(source)?;
     let synth = app.synth().map_err(|d| {
         for diagnostic in &d.0 {
@@ -93,29 +83,26 @@ pub(crate) fn run(args: DiffArgs, source: Source) -> Result<(), Failure> {
         eprintln!("error: the app is invalid: nothing to compare");
         Failure::Invalid
     })?;
-    let current = diff::templates_of(&synth).map_err(|e| Failure::Other(anyhow!(e)))?;
-    let (base, current) = if args.stacks.is_empty() {
-        (base, current)
-    } else {
-        for name in &args.stacks {
-            if !base.contains_key(name) && !current.contains_key(name) {
-                let known: Vec<&String> = base.keys().chain(current.keys()).collect();
-                return Err(Failure::Usage(format!(
-                    "no stack `{name}` in the app or the base{}",
-                    crate::core::suggest::hint(name, known.iter().map(|s| s.as_str()), |all| {
-                        format!(" (stacks: {})", all.join(", "))
-                    })
-                )));
-            }
+    let current = diff::rendered_of(&synth).map_err(|e| Failure::Other(anyhow!(e)))?;
+    for name in &args.stacks {
+        if !base.iter().chain(&current).any(|(n, _)| n == name) {
+            let known: Vec<&str> = base
+                .iter()
+                .chain(&current)
+                .map(|(n, _)| n.as_str())
+                .collect();
+            return Err(Failure::Usage(format!(
+                "no stack `{name}` in the app or the base{}",
+                crate::core::suggest::hint(name, known, |all| {
+                    format!(" (stacks: {})", all.join(", "))
+                })
+            )));
         }
-        let keep = |t: Templates| -> Templates {
-            t.into_iter()
-                .filter(|(name, _)| args.stacks.contains(name))
-                .collect()
-        };
-        (keep(base), keep(current))
-    };
-    let result = diff::diff(&base, &current);
+    }
+    let keep = |name: &str| args.stacks.is_empty() || args.stacks.iter().any(|s| s == name);
+    let base: Vec<_> = base.into_iter().filter(|(n, _)| keep(n)).collect();
+    let current: Vec<_> = current.into_iter().filter(|(n, _)| keep(n)).collect();
+    let result = diff::diff_bytes(&base, &current).map_err(|e| Failure::Other(anyhow!(e)))?;
     let mut out = match args.format {
         Format::Json => render::json(&result),
         Format::Markdown => render::markdown(&result),
@@ -131,10 +118,18 @@ pub(crate) fn run(args: DiffArgs, source: Source) -> Result<(), Failure> {
         }
     };
     if args.graph {
-        let keep = |name: &str| args.stacks.is_empty() || args.stacks.iter().any(|s| s == name);
-        let now_json = crate::graph::templates(&synth).map_err(anyhow::Error::from)?;
-        let now_json: Vec<_> = now_json.into_iter().filter(|(n, _)| keep(n)).collect();
-        let was_json: Vec<_> = base_json.iter().filter(|(n, _)| keep(n)).cloned().collect();
+        let parse =
+            |templates: &[(String, Vec<u8>)]| -> Result<Vec<(String, serde_json::Value)>, Failure> {
+                templates
+                    .iter()
+                    .map(|(name, bytes)| {
+                        serde_json::from_slice(bytes)
+                            .map(|json| (name.clone(), json))
+                            .map_err(|e| Failure::Other(anyhow!("stack {name}: {e}")))
+                    })
+                    .collect()
+            };
+        let (now_json, was_json) = (parse(&current)?, parse(&base)?);
         let mut picture = crate::graph::Graph::from_templates(&crate::graph::borrow(&now_json));
         picture.merge(crate::graph::Graph::from_templates(&crate::graph::borrow(
             &was_json,

@@ -1,8 +1,10 @@
-//! The command line: `synth`, `validate`, `list` and `schema`, for an app given as a spec file (the `tributary`
-//! binary) or built in Rust code (`tributary::cli::run(app)` from your own binary).
+//! The command line: `synth`, `validate`, `list`, `graph`, `diff`, `schema` and `init`, for an
+//! app given as a spec file (the `tributary` binary) or built in Rust code
+//! (`tributary::cli::run(app)` from your own binary).
 //!
 //! Exit codes: 0 success; 1 the app is invalid or could not be synthesized (every problem is
-//! printed); 2 usage error (unknown flag, unknown stack name).
+//! printed), or `diff --fail-on` found what it names; 2 usage error (unknown flag, unknown stack
+//! name).
 
 mod diff;
 mod fresh;

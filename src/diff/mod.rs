@@ -106,6 +106,24 @@ impl fmt::Display for BaseError {
 
 impl std::error::Error for BaseError {}
 
+/// The rendered templates of a synthesized app, by stack name.
+pub fn rendered_of(synth: &crate::core::Synthesized) -> Result<Vec<(String, Vec<u8>)>, String> {
+    synth
+        .stacks
+        .iter()
+        .map(|stack| {
+            let bytes = match &stack.rendered {
+                Some(b) => b.clone(),
+                None => {
+                    crate::assembly::render_template(stack, crate::assembly::TemplateFormat::Json)
+                        .map_err(|e| format!("stack {}: {e}", stack.name))?
+                }
+            };
+            Ok((stack.name.as_str().to_owned(), bytes))
+        })
+        .collect()
+}
+
 /// The templates in `dir`: a cloud assembly (its `manifest.json` names each stack's template)
 /// or a folder of `<Stack>.template.json` files.
 pub fn read_base(dir: &Path) -> Result<Templates, BaseError> {
@@ -124,6 +142,19 @@ pub fn read_base(dir: &Path) -> Result<Templates, BaseError> {
 
 /// [`read_base`]'s templates as JSON, by stack name (sorted).
 pub fn read_base_json(dir: &Path) -> Result<Vec<(String, Value)>, BaseError> {
+    let fail = |what: String| BaseError(format!("cannot read the base {}: {what}", dir.display()));
+    read_base_bytes(dir)?
+        .into_iter()
+        .map(|(name, bytes)| {
+            serde_json::from_slice(&bytes)
+                .map(|json| (name.clone(), json))
+                .map_err(|e| fail(format!("the template of {name} is not JSON: {e}")))
+        })
+        .collect()
+}
+
+/// [`read_base`]'s template files, unparsed, by stack name (sorted).
+pub fn read_base_bytes(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, BaseError> {
     let fail = |what: String| BaseError(format!("cannot read the base {}: {what}", dir.display()));
     if !dir.is_dir() {
         return Err(fail("not a directory".to_owned()));
@@ -171,9 +202,7 @@ pub fn read_base_json(dir: &Path) -> Result<Vec<(String, Value)>, BaseError> {
     let mut out = Vec::with_capacity(files.len());
     for (name, file) in files {
         let bytes = std::fs::read(&file).map_err(|e| fail(format!("{}: {e}", file.display())))?;
-        let json: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| fail(format!("{} is not JSON: {e}", file.display())))?;
-        out.push((name, json));
+        out.push((name, bytes));
     }
     Ok(out)
 }
@@ -306,13 +335,93 @@ fn is_stateful(resource_type: &str) -> bool {
 
 /// Compares `base` (what is deployed) with `current` (what the app synthesizes now).
 pub fn diff(base: &Templates, current: &Templates) -> AppDiff {
+    diff_with(base, current, &|exporter: &str, export: &str| {
+        base.iter()
+            .filter(|(name, t)| name.as_str() != exporter && imports(t, export))
+            .map(|(name, _)| name.clone())
+            .collect()
+    })
+}
+
+/// [`diff`] of templates as JSON bytes, by stack name: a stack whose bytes are the same on both
+/// sides is unchanged without being parsed (a checked-in template is byte for byte what the
+/// synth wrote).
+pub fn diff_bytes(
+    base: &[(String, Vec<u8>)],
+    current: &[(String, Vec<u8>)],
+) -> Result<AppDiff, String> {
+    let now: BTreeMap<&str, &[u8]> = current
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let parse = |name: &str, bytes: &[u8]| -> Result<Template, String> {
+        let json: Value =
+            serde_json::from_slice(bytes).map_err(|e| format!("stack {name}: {e}"))?;
+        Template::from_value(json).map_err(|e| format!("stack {name}: {e}"))
+    };
+    let mut same: BTreeMap<&str, &[u8]> = BTreeMap::new();
+    let (mut old, mut new) = (Templates::new(), Templates::new());
+    for (name, bytes) in base {
+        if now.get(name.as_str()) == Some(&bytes.as_slice()) {
+            same.insert(name, bytes);
+        } else {
+            old.insert(name.clone(), parse(name, bytes)?);
+        }
+    }
+    for (name, bytes) in current {
+        if !same.contains_key(name.as_str()) {
+            new.insert(name.clone(), parse(name, bytes)?);
+        }
+    }
+    let importers = |exporter: &str, export: &str| -> Vec<String> {
+        let names: BTreeSet<&str> = old
+            .keys()
+            .map(String::as_str)
+            .chain(same.keys().copied())
+            .collect();
+        names
+            .into_iter()
+            .filter(|name| *name != exporter)
+            .filter(|name| match (old.get(*name), same.get(name)) {
+                (Some(t), _) => imports(t, export),
+                (None, Some(bytes)) => {
+                    // Parsed only when its text names the export.
+                    let needle = serde_json::to_vec(export).unwrap_or_default();
+                    bytes
+                        .windows(needle.len().max(1))
+                        .any(|w| w == needle.as_slice())
+                        && parse(name, bytes).is_ok_and(|t| imports(&t, export))
+                }
+                (None, None) => false,
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut result = diff_with(&old, &new, &importers);
+    for name in same.keys() {
+        result.stacks.push(StackDiff {
+            name: (*name).to_owned(),
+            status: StackStatus::Unchanged,
+            resources: Vec::new(),
+            errors: Vec::new(),
+        });
+    }
+    result.stacks.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(result)
+}
+
+fn diff_with(
+    base: &Templates,
+    current: &Templates,
+    importers: &dyn Fn(&str, &str) -> Vec<String>,
+) -> AppDiff {
     let names: BTreeSet<&String> = base.keys().chain(current.keys()).collect();
     let empty = Template::default();
     let mut stacks = Vec::new();
     for name in names {
         let (old, new) = (base.get(name), current.get(name));
         let mut resources = diff_stack(old.unwrap_or(&empty), new.unwrap_or(&empty));
-        let errors = export_errors(name, old, new, base, &resources);
+        let errors = export_errors(name, old, new, importers, &resources);
         resources.sort_by(|a, b| a.logical_id.cmp(&b.logical_id));
         let status = match (old, new) {
             (None, Some(_)) => StackStatus::Added,
@@ -697,6 +806,9 @@ fn cascade(
     replaced: &mut BTreeMap<String, Replacement>,
     new_stream: &BTreeSet<String>,
 ) {
+    if replaced.is_empty() && new_stream.is_empty() {
+        return;
+    }
     loop {
         let mut grew = false;
         for (id, resource) in &new.resources {
@@ -1040,7 +1152,7 @@ fn export_errors(
     stack: &str,
     old: Option<&Template>,
     new: Option<&Template>,
-    base: &Templates,
+    importers: &dyn Fn(&str, &str) -> Vec<String>,
     resources: &[ResourceDiff],
 ) -> Vec<String> {
     let Some(old) = old else {
@@ -1077,11 +1189,7 @@ fn export_errors(
         let Some(how) = value_changes else {
             continue;
         };
-        let importers: Vec<&String> = base
-            .iter()
-            .filter(|(name, t)| name.as_str() != stack && imports(t, export))
-            .map(|(name, _)| name)
-            .collect();
+        let importers = importers(stack, export);
         if importers.is_empty() {
             continue;
         }

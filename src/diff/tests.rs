@@ -249,3 +249,41 @@ fn the_base_is_read_from_a_cloud_assembly_or_a_folder_of_templates() {
     assert!(read_base(dir.path()).unwrap_err().0.contains("is not JSON"));
     assert!(read_base(&dir.path().join("missing")).is_err());
 }
+
+#[test]
+fn identical_bytes_are_unchanged_unparsed_and_an_unchanged_importer_still_counts() {
+    let exporter = |id: &str| {
+        serde_json::to_vec(&json!({
+            "Resources": {"B": {"Type": "AWS::Events::EventBus", "Properties": {"Name": "b"}}},
+            "Outputs": {"X": {"Value": {"Ref": id}, "Export": {"Name": "P:Bus"}}}
+        }))
+        .unwrap()
+    };
+    let importer = serde_json::to_vec(&json!({"Resources": {"R": {"Type": "AWS::Events::Rule",
+        "Properties": {"EventBusName": {"Fn::ImportValue": "P:Bus"}}}}}))
+    .unwrap();
+    // Not JSON, but the same on both sides: never parsed.
+    let opaque = b"not json".to_vec();
+    let base = vec![
+        ("C".to_owned(), importer.clone()),
+        ("O".to_owned(), opaque.clone()),
+        ("P".to_owned(), exporter("B")),
+    ];
+    let now = vec![
+        ("C".to_owned(), importer),
+        ("O".to_owned(), opaque),
+        ("P".to_owned(), exporter("B2")),
+    ];
+    let d = diff_bytes(&base, &now).unwrap();
+    let names: Vec<&str> = d.stacks.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["C", "O", "P"]);
+    assert_eq!(d.stacks[0].status, StackStatus::Unchanged);
+    assert_eq!(d.stacks[1].status, StackStatus::Unchanged);
+    let p = &d.stacks[2];
+    assert_eq!(p.errors.len(), 1, "{p:#?}");
+    assert!(p.errors[0].contains("C imports it"));
+    assert_eq!(d.summary.errors, 1);
+    // A stack that differs and is not JSON is an error, not a panic.
+    let broken = vec![("O".to_owned(), b"{".to_vec())];
+    assert!(diff_bytes(&broken, &[("O".to_owned(), b"{}".to_vec())]).is_err());
+}
