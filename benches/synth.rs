@@ -436,21 +436,31 @@ fn paired() {
     );
     eprintln!("big / big without the registry-schema check: {share}");
     share.report("big_registry_share");
-    let base = diff_base(&catalog);
+    let base = diff_base(&catalog, false);
     let diff = paired::Ratio::measure(
         PAIRED_ROUNDS,
         1,
-        |_| time_diff(&catalog, base.path()),
+        |_| time_diff(&catalog, base.path(), 1),
         |_| time_big(&catalog, Registry::Checked),
     );
     eprintln!("big diff against a copy with one change / big synth: {diff}");
     diff.report("big_diff");
+    // Every template differs (a tool upgrade that touches every stack): all are parsed.
+    let base = diff_base(&catalog, true);
+    let every = paired::Ratio::measure(
+        PAIRED_ROUNDS,
+        1,
+        |_| time_diff(&catalog, base.path(), BIG_STACKS),
+        |_| time_big(&catalog, Registry::Checked),
+    );
+    eprintln!("big diff against a copy with a change in every stack / big synth: {every}");
+    every.report("big_diff_every_stack");
 }
 
 /// A base for `tributary diff` of the big app: its templates as `<Stack>.template.json` files,
 /// as the synth wrote them, but for one value changed (a mapping's batch size in the middle
-/// stack: an update of one resource).
-fn diff_base(catalog: &Arc<dyn AssetResolver>) -> tempfile::TempDir {
+/// stack: an update of one resource), or with `every_stack`, one such change in each stack.
+fn diff_base(catalog: &Arc<dyn AssetResolver>, every_stack: bool) -> tempfile::TempDir {
     let synth = big_app(catalog.clone(), BIG_STACKS).synth().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let middle = synth.stacks[synth.stacks.len() / 2]
@@ -460,11 +470,13 @@ fn diff_base(catalog: &Arc<dyn AssetResolver>) -> tempfile::TempDir {
     let mut changed = 0;
     for stack in &synth.stacks {
         let mut bytes = render_template(stack, TemplateFormat::Json).unwrap();
-        if stack.name.as_str() == middle {
+        if every_stack || stack.name.as_str() == middle {
             let mut json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let mut here = false;
             for resource in json["Resources"].as_object_mut().unwrap().values_mut() {
-                if resource["Type"] == "AWS::Lambda::EventSourceMapping" && changed == 0 {
+                if resource["Type"] == "AWS::Lambda::EventSourceMapping" && !here {
                     resource["Properties"]["BatchSize"] = serde_json::json!(7);
+                    here = true;
                     changed += 1;
                 }
             }
@@ -477,13 +489,14 @@ fn diff_base(catalog: &Arc<dyn AssetResolver>) -> tempfile::TempDir {
         )
         .unwrap();
     }
-    assert_eq!(changed, 1, "no mapping to change in {middle}");
+    let expected = if every_stack { synth.stacks.len() } else { 1 };
+    assert_eq!(changed, expected, "a stack without a mapping to change");
     dir
 }
 
 /// `tributary diff`'s work for the big app against `base`: the synth, the base read from disk,
 /// the comparison. The app is built before the timing.
-fn time_diff(catalog: &Arc<dyn AssetResolver>, base: &Path) -> Duration {
+fn time_diff(catalog: &Arc<dyn AssetResolver>, base: &Path, changes: usize) -> Duration {
     let app = big_app(catalog.clone(), BIG_STACKS);
     let start = Instant::now();
     let synth = app.synth().unwrap();
@@ -493,8 +506,8 @@ fn time_diff(catalog: &Arc<dyn AssetResolver>, base: &Path) -> Duration {
     let elapsed = start.elapsed();
     assert_eq!(
         diff.stacks.iter().map(|s| s.resources.len()).sum::<usize>(),
-        1,
-        "the diff of one change is not one changed resource"
+        changes,
+        "each change is not one changed resource"
     );
     black_box(&diff);
     drop((synth, current, base, diff));
