@@ -38,6 +38,8 @@ struct Record {
     /// The output directory's stamp, and each of its files' (sorted by name).
     dir: Stamp,
     files: Vec<(String, Stamp)>,
+    /// The cached asset zips the output's are links of: deleting the cache means a rebuild.
+    cached: Vec<(PathBuf, Stamp)>,
     /// What the synth printed but its timing.
     report: String,
 }
@@ -165,7 +167,11 @@ impl Fresh {
             return None;
         }
         let (dir, files) = outputs(&self.out, &record.files)?;
-        (dir == record.dir && files == record.files).then_some(record.report)
+        let cached = record
+            .cached
+            .iter()
+            .all(|(path, stamp)| fs::metadata(path).is_ok_and(|m| Stamp::of(&m) == *stamp));
+        (dir == record.dir && files == record.files && cached).then_some(record.report)
     }
 
     /// Remembers a synth that read `contracts`, used `assets`, printed `report` and left the
@@ -175,6 +181,7 @@ impl Fresh {
         workspace: &Workspace,
         contracts: &[PathBuf],
         assets: &[AssetUse],
+        zips: &[PathBuf],
         report: &str,
     ) {
         let mut assets: Vec<Asset> = assets.iter().map(Asset::of).collect();
@@ -189,8 +196,20 @@ impl Fresh {
         let Some((dir, files)) = listed_outputs(&self.out) else {
             return;
         };
+        let mut cached = Vec::with_capacity(zips.len());
+        for zip in zips {
+            let Ok(meta) = fs::metadata(zip) else {
+                return;
+            };
+            cached.push((zip.clone(), Stamp::of(&meta)));
+        }
+        cached.sort_by(|a, b| a.0.cmp(&b.0));
+        cached.dedup_by(|a, b| a.0 == b.0);
         let now = SystemTime::now();
-        if !settled(&dir, now) || files.iter().any(|(_, s)| !settled(s, now)) {
+        if !settled(&dir, now)
+            || files.iter().any(|(_, s)| !settled(s, now))
+            || cached.iter().any(|(_, s)| !settled(s, now))
+        {
             // Just written: its stamps could still hide a change made in the same tick.
             let _ = fs::remove_file(&self.record_file);
             return;
@@ -202,6 +221,7 @@ impl Fresh {
             assets,
             dir,
             files,
+            cached,
             report: report.to_owned(),
         };
         if let (Some(parent), Ok(bytes)) = (self.record_file.parent(), serde_json::to_vec(&record))

@@ -157,7 +157,8 @@ pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
     eprint!("{summary}{last}");
     if let Some((fresh, contracts)) = &fresh {
         report.push_str(&summary);
-        fresh.remember(workspace, contracts, &used, &report);
+        let cached: Vec<PathBuf> = zips.values().cloned().collect();
+        fresh.remember(workspace, contracts, &used, &cached, &report);
     }
     Ok(())
 }

@@ -264,6 +264,13 @@ fn an_unchanged_app_synthesizes_fresh_and_any_changed_input_or_output_synthesize
         "the zip's new hash is not in the template"
     );
     warm("out");
+    // A zip the output links to, written again (the same bytes: the same hash), is a new file:
+    // a full synth checks the output against it.
+    let bytes = fs::read(root.join("publisher.zip")).unwrap();
+    fs::remove_file(root.join("publisher.zip")).unwrap();
+    fs::write(root.join("publisher.zip"), bytes).unwrap();
+    assert!(!synth("out"), "a re-created asset zip was fresh");
+    warm("out");
     // So does a change to the output, and another output directory or other arguments.
     let changed = template();
     fs::write(root.join("out/Orders.template.json"), "{}").unwrap();
