@@ -26,6 +26,8 @@ pub use replacement::Replacement;
 pub struct Template {
     pub resources: BTreeMap<String, Value>,
     pub outputs: BTreeMap<String, Value>,
+    /// The template's `Description`: a change to it alone is an update of the stack.
+    pub description: Option<Value>,
 }
 
 impl Template {
@@ -34,6 +36,7 @@ impl Template {
         let Value::Object(mut object) = json else {
             return Err("the template is not a JSON object".to_owned());
         };
+        let description = object.remove("Description");
         let mut section = |name: &str| -> Result<BTreeMap<String, Value>, String> {
             match object.remove(name) {
                 None => Ok(BTreeMap::new()),
@@ -44,6 +47,7 @@ impl Template {
         Ok(Self {
             resources: section("Resources")?,
             outputs: section("Outputs")?,
+            description,
         })
     }
 
@@ -64,6 +68,7 @@ impl Template {
         Ok(Self {
             resources: section("Resources")?,
             outputs: section("Outputs")?,
+            description: object.get("Description").cloned(),
         })
     }
 }
@@ -297,6 +302,9 @@ pub struct StackDiff {
     /// Changes the stack's outputs make that CloudFormation would refuse.
     #[serde(skip)]
     pub errors: Vec<String>,
+    /// Changes to the stack outside its resources (its description), for the reviewer.
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -328,6 +336,9 @@ pub const STATEFUL: [&str; 9] = [
     "AWS::EventSchemas::Registry",
     "AWS::Kinesis::Stream",
 ];
+
+/// How a cascade through a new stream is worded: a mapping replaced for it reads a new stream.
+const NEW_STREAM_ARN: &str = "gets a new stream ARN";
 
 fn is_stateful(resource_type: &str) -> bool {
     STATEFUL.contains(&resource_type)
@@ -404,6 +415,7 @@ pub fn diff_bytes(
             status: StackStatus::Unchanged,
             resources: Vec::new(),
             errors: Vec::new(),
+            notes: Vec::new(),
         });
     }
     result.stacks.sort_by(|a, b| a.name.cmp(&b.name));
@@ -423,10 +435,15 @@ fn diff_with(
         let mut resources = diff_stack(old.unwrap_or(&empty), new.unwrap_or(&empty));
         let errors = export_errors(name, old, new, importers, &resources);
         resources.sort_by(|a, b| a.logical_id.cmp(&b.logical_id));
+        let notes = stack_notes(old, new);
         let status = match (old, new) {
             (None, Some(_)) => StackStatus::Added,
             (Some(_), None) => StackStatus::Removed,
-            _ if resources.is_empty() && errors.is_empty() && outputs_equal(old, new) => {
+            _ if resources.is_empty()
+                && errors.is_empty()
+                && notes.is_empty()
+                && outputs_equal(old, new) =>
+            {
                 StackStatus::Unchanged
             }
             _ => StackStatus::Modified,
@@ -436,6 +453,7 @@ fn diff_with(
             status,
             resources,
             errors,
+            notes,
         });
     }
     let mut summary = Summary::default();
@@ -447,6 +465,25 @@ fn diff_with(
     }
     summary.errors += stacks.iter().map(|s| s.errors.len()).sum::<usize>();
     AppDiff { stacks, summary }
+}
+
+/// What changes in a stack that stays, outside its resources and outputs.
+fn stack_notes(old: Option<&Template>, new: Option<&Template>) -> Vec<String> {
+    let (Some(old), Some(new)) = (old, new) else {
+        return Vec::new();
+    };
+    if old.description == new.description {
+        return Vec::new();
+    }
+    let show = |d: &Option<Value>| {
+        d.as_ref()
+            .map_or_else(|| "none".to_owned(), Value::to_string)
+    };
+    vec![format!(
+        "Description: {} -> {} (an update of the stack)",
+        show(&old.description),
+        show(&new.description)
+    )]
 }
 
 fn outputs_equal(old: Option<&Template>, new: Option<&Template>) -> bool {
@@ -846,10 +883,7 @@ fn cascade(
                     && attr.as_deref() == Some("StreamArn")
                     && !replaced.contains_key(&target)
                 {
-                    format!(
-                        "{target} gets a new stream ARN, and {} holds it",
-                        path.join("/")
-                    )
+                    format!("{target} {NEW_STREAM_ARN}, and {} holds it", path.join("/"))
                 } else {
                     format!(
                         "{} refers to {target}, which is replaced{}",
@@ -1039,9 +1073,22 @@ fn finish(d: &mut ResourceDiff, old: Option<&Value>, new: Option<&Value>) {
             && d.replacement != Replacement::Never
         {
             let position = np.get("StartingPosition").and_then(Value::as_str);
+            // A mapping onto another stream (the table's stream re-enabled, or a new table)
+            // starts on an empty one: nothing is delivered again, the unread rest is stranded.
+            let source = d
+                .properties
+                .iter()
+                .find(|p| p.path == "EventSourceArn" && p.replacement != Replacement::Never);
+            let re_enabled = source.is_some_and(|p| {
+                p.reason
+                    .as_deref()
+                    .is_some_and(|r| r.contains(NEW_STREAM_ARN))
+            });
             d.notes.push(Note {
                 kind: NoteKind::Info,
                 text: match position {
+                    _ if re_enabled => "the new mapping reads a new, empty stream: records of the old stream it had not read are stranded there (readable by hand for at most 24 h), and writes made while the stream is disabled and enabled again are in neither".to_owned(),
+                    _ if source.is_some() => "the new mapping reads another stream, which starts empty: records of the old stream it had not read are not delivered (readable by hand while the old stream lasts, at most 24 h)".to_owned(),
                     Some("TRIM_HORIZON") => "the new mapping starts at TRIM_HORIZON: up to 24 h of records are delivered again (the publisher must be idempotent)".to_owned(),
                     _ => "the new mapping starts at LATEST: records that arrive while it is replaced are skipped".to_owned(),
                 },

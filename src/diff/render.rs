@@ -148,6 +148,9 @@ pub fn text(diff: &AppDiff, style: Style) -> String {
         for e in &stack.errors {
             let _ = writeln!(out, "  {} {e}", style.red("error:"));
         }
+        for n in &stack.notes {
+            let _ = writeln!(out, "  {n}");
+        }
         for r in ordered(stack) {
             let head = format!("[{}] {} {}", sign(r.change), r.resource_type, r.logical_id);
             let head = match r.change {
@@ -247,6 +250,9 @@ pub fn markdown(diff: &AppDiff) -> String {
         );
         for e in &stack.errors {
             let _ = writeln!(out, "- :x: **cannot deploy:** {}", md_escape(e));
+        }
+        for n in &stack.notes {
+            let _ = writeln!(out, "- {}", md_escape(n));
         }
         for r in ordered(stack) {
             let v = verdict(r);

@@ -130,6 +130,9 @@ pub fn classify(resource_type: &str, path: &[String], old: &Value, new: &Value) 
             }
         }
     }
+    if let Some(reason) = changed_attribute_type(resource_type, path, old, new) {
+        raise(Replacement::Always, reason, &mut verdict);
+    }
     for patch in table.patches {
         if let Some(decided) = hit(patch.path, path, old, new) {
             match patch.kind {
@@ -157,6 +160,60 @@ pub fn classify(resource_type: &str, path: &[String], old: &Value, new: &Value) 
         }
     }
     verdict
+}
+
+/// The type of a DynamoDB table's attribute definitions that no path of the schema can hold: an
+/// attribute defined on both sides whose `AttributeType` changes. Attribute definitions only
+/// hold key attributes (of the table or an index), and a key's type cannot change: the table is
+/// replaced (adding or removing a definition, for a new index, is an update). The schema and
+/// CloudFormation's docs list `AttributeDefinitions` as updatable, since adding one is.
+fn changed_attribute_type(
+    resource_type: &str,
+    path: &[String],
+    old: &Value,
+    new: &Value,
+) -> Option<String> {
+    const DEFINITIONS: &str = "AttributeDefinitions";
+    if resource_type != "AWS::DynamoDB::Table"
+        || path.first().map(String::as_str) != Some(DEFINITIONS)
+    {
+        return None;
+    }
+    let types = |props: &Value| -> Vec<(String, Value)> {
+        props
+            .get(DEFINITIONS)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|d| {
+                let name = d.get("AttributeName")?.as_str()?.to_owned();
+                Some((name, d.get("AttributeType")?.clone()))
+            })
+            .collect()
+    };
+    let (before, after) = (types(old), types(new));
+    // The definitions the changed path is in: one item, or all of them.
+    let item_name = |props: &Value| {
+        let index = path.get(1)?.parse::<usize>().ok()?;
+        props
+            .get(DEFINITIONS)?
+            .get(index)?
+            .get("AttributeName")?
+            .as_str()
+            .map(str::to_owned)
+    };
+    let in_scope: Vec<String> = if path.len() >= 2 {
+        item_name(old).into_iter().chain(item_name(new)).collect()
+    } else {
+        before.iter().map(|(n, _)| n.clone()).collect()
+    };
+    let (name, from, to) = before.iter().find_map(|(name, from)| {
+        let (_, to) = after.iter().find(|(n, _)| n == name)?;
+        (from != to && in_scope.contains(name)).then_some((name, from, to))
+    })?;
+    Some(format!(
+        "the key attribute {name} changes type ({from} -> {to}): a key's type cannot change, the table is replaced"
+    ))
 }
 
 /// `A/B/C` of a pointer `/A/B/C`.
@@ -264,6 +321,37 @@ mod tests {
         );
         assert_eq!(v.replacement, Replacement::Always);
         assert!(v.reason.unwrap().contains("Replacement"));
+    }
+
+    #[test]
+    fn a_key_attribute_type_change_replaces_the_table_and_a_new_definition_does_not() {
+        let old = json!({
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        });
+        let new = json!({
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "N"}],
+        });
+        let at = path("AttributeDefinitions/0/AttributeType");
+        let v = classify("AWS::DynamoDB::Table", &at, &old, &new);
+        assert_eq!(v.replacement, Replacement::Always, "{v:?}");
+        assert!(v.reason.unwrap().contains("id changes type"));
+        // A definition added for a new index, the key's own untouched: an update.
+        let new = json!({
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [
+                {"AttributeName": "id", "AttributeType": "S"},
+                {"AttributeName": "email", "AttributeType": "S"},
+            ],
+        });
+        let v = classify(
+            "AWS::DynamoDB::Table",
+            &path("AttributeDefinitions/1"),
+            &old,
+            &new,
+        );
+        assert_eq!(v.replacement, Replacement::Never, "{v:?}");
     }
 
     #[test]

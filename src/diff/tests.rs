@@ -110,6 +110,48 @@ fn a_new_stream_view_type_replaces_every_mapping_on_the_stream_but_not_the_table
 }
 
 #[test]
+fn a_mapping_on_a_new_stream_strands_the_old_records_instead_of_delivering_them_again() {
+    let mut k = key("id");
+    let base = one(json!({"T": table(k.clone(), "Retain"), "M": mapping("TRIM_HORIZON")}));
+    k["StreamSpecification"]["StreamViewType"] = json!("NEW_IMAGE");
+    let now = one(json!({"T": table(k, "Retain"), "M": mapping("TRIM_HORIZON")}));
+    let d = diff(&base, &now);
+    let info = notes(resource(&d, "M"), NoteKind::Info);
+    assert!(info.iter().any(|n| n.contains("stranded")), "{info:#?}");
+    assert!(
+        !info.iter().any(|n| n.contains("delivered again")),
+        "{info:#?}"
+    );
+    // A replaced table: a new table, a new stream, nothing delivered again either.
+    let base = one(json!({"T": table(key("id"), "Retain"), "M": mapping("TRIM_HORIZON")}));
+    let now = one(json!({"T": table(key("pk"), "Retain"), "M": mapping("TRIM_HORIZON")}));
+    let d = diff(&base, &now);
+    let info = notes(resource(&d, "M"), NoteKind::Info);
+    assert!(
+        info.iter().any(|n| n.contains("another stream")),
+        "{info:#?}"
+    );
+    assert!(
+        !info.iter().any(|n| n.contains("delivered again")),
+        "{info:#?}"
+    );
+}
+
+#[test]
+fn a_new_stack_description_alone_modifies_the_stack() {
+    let stack = |d: &str| json!({"Description": d, "Resources": {"T": table(key("id"), "Retain")}});
+    let d = diff(
+        &templates(&[("S", stack("old"))]),
+        &templates(&[("S", stack("new"))]),
+    );
+    assert_eq!(d.stacks[0].status, StackStatus::Modified);
+    assert!(d.stacks[0].resources.is_empty());
+    assert!(d.stacks[0].notes[0].contains(r#""old" -> "new""#), "{d:#?}");
+    assert_eq!(d.summary, Summary::default());
+    assert!(render::text(&d, render::Style { color: false }).contains("Description"));
+}
+
+#[test]
 fn a_mapping_replaced_onto_the_same_function_and_stream_cannot_deploy() {
     let base = one(json!({"T": table(key("id"), "Retain"), "M": mapping("LATEST")}));
     let now = one(json!({"T": table(key("id"), "Retain"), "M": mapping("TRIM_HORIZON")}));

@@ -288,3 +288,105 @@ fn an_unchanged_app_synthesizes_fresh_and_any_changed_input_or_output_synthesize
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("(fresh"), "other arguments were fresh");
 }
+
+/// A base folder: the checked-in templates of the example, each edited by `edit`.
+fn diff_base(edit: impl Fn(&str, &mut serde_json::Value)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["Reservations", "StaffNotifications"] {
+        let file = format!("{name}.template.json");
+        let text = std::fs::read_to_string(root().join("templates/reservations").join(&file));
+        let mut template: serde_json::Value = serde_json::from_str(&text.unwrap()).unwrap();
+        edit(name, &mut template);
+        std::fs::write(dir.path().join(file), template.to_string()).unwrap();
+    }
+    dir
+}
+
+fn diff_with(base: &std::path::Path, extra: &[&str]) -> (i32, String, String) {
+    let base = base.to_str().unwrap();
+    let mut args = vec![
+        "diff",
+        "--app",
+        "examples/reservations.yaml",
+        "--base",
+        base,
+    ];
+    args.extend_from_slice(extra);
+    tributary(&args)
+}
+
+#[test]
+fn diff_exits_1_with_fail_on_only_when_the_change_holds_that_kind() {
+    // The deployed stack has a table the app no longer has: the app loses it.
+    let loses_a_table = diff_base(|name, t| {
+        if name == "Reservations" {
+            let table = t["Resources"]["ReservationsTable"].clone();
+            t["Resources"]["OldTable"] = table;
+        }
+    });
+    let (code, stdout, _) = diff_with(loses_a_table.path(), &[]);
+    assert_eq!(code, 0, "without --fail-on the diff is computed: {stdout}");
+    assert!(stdout.contains("OldTable"), "{stdout}");
+    let (code, _, stderr) = diff_with(loses_a_table.path(), &["--fail-on", "data-loss"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("data-loss (--fail-on)"), "{stderr}");
+    // A bigger batch deployed: the app's change is an update, nothing lost.
+    let an_update = diff_base(|name, t| {
+        if name == "Reservations" {
+            t["Resources"]["ReservationsStreamSource"]["Properties"]["BatchSize"] = 500.into();
+        }
+    });
+    let (code, stdout, stderr) = diff_with(
+        an_update.path(),
+        &["--fail-on", "data-loss,replace,iam-widening"],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("BatchSize: 500 -> 100"), "{stdout}");
+}
+
+#[test]
+fn diff_usage_and_base_errors() {
+    let base = diff_base(|_, _| {});
+    let (code, _, stderr) = diff_with(base.path(), &["--fail-on", "data-los"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("invalid value 'data-los'"), "{stderr}");
+    let missing = base.path().join("missing");
+    let (code, stdout, stderr) = diff_with(&missing, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("cannot read the base") && stderr.contains("missing"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn diff_formats_markdown_and_json() {
+    let base = diff_base(|name, t| {
+        if name == "Reservations" {
+            t["Resources"]["ReservationsStreamSource"]["Properties"]["BatchSize"] = 500.into();
+        }
+    });
+    let (code, stdout, stderr) = diff_with(base.path(), &["--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"replacements": 0, "dataLoss": 0, "iamWidening": 0})
+    );
+    let stack = &json["stacks"][0];
+    assert_eq!(stack["name"], "Reservations");
+    assert_eq!(stack["status"], "modified");
+    assert_eq!(
+        stack["resources"][0]["logicalId"],
+        "ReservationsStreamSource"
+    );
+    assert_eq!(
+        stack["resources"][0]["properties"][0],
+        serde_json::json!({"path": "BatchSize", "old": 500, "new": 100, "replacement": "never"})
+    );
+    let (code, stdout, stderr) = diff_with(base.path(), &["--format", "markdown"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("| Reservations |"), "{stdout}");
+    assert!(stdout.contains("`ReservationsStreamSource`"), "{stdout}");
+}
