@@ -102,7 +102,8 @@ pub(crate) fn run(args: DiffArgs, source: Source) -> Result<(), Failure> {
     let keep = |name: &str| args.stacks.is_empty() || args.stacks.iter().any(|s| s == name);
     let base: Vec<_> = base.into_iter().filter(|(n, _)| keep(n)).collect();
     let current: Vec<_> = current.into_iter().filter(|(n, _)| keep(n)).collect();
-    let result = diff::diff_bytes(&base, &current).map_err(|e| Failure::Other(anyhow!(e)))?;
+    let mut result = diff::diff_bytes(&base, &current).map_err(|e| Failure::Other(anyhow!(e)))?;
+    diff::name_overrides(&mut result, &synth);
     let mut out = match args.format {
         Format::Json => render::json(&result),
         Format::Markdown => render::markdown(&result),

@@ -40,6 +40,8 @@ pub struct SynthesizedStack {
     /// The handler assets the stack's functions use.
     pub assets: Vec<AssetUse>,
     pub termination_protection: bool,
+    /// The construct path of each resource (what `logicalIdOverrides` keys name).
+    pub origins: IndexMap<super::id::LogicalId, ConstructPath, super::template::FastHash>,
 }
 
 /// A synthesized app: stacks in deployment order, plus the warnings found.
@@ -223,6 +225,7 @@ impl App {
                 rendered: None,
                 assets: p.assets,
                 termination_protection: p.termination_protection,
+                origins: p.origins,
             });
         }
         Ok(Synthesized {

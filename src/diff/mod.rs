@@ -276,6 +276,9 @@ pub struct ResourceDiff {
     /// replacements, the override that keeps a moved logical ID.
     #[serde(skip)]
     pub notes: Vec<Note>,
+    /// For a removed resource whose logical ID moved (a renamed construct): the new ID.
+    #[serde(skip)]
+    pub moved_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -572,8 +575,73 @@ fn diff_stack(old: &Template, new: &Template) -> Vec<ResourceDiff> {
             old.resources.get(&d.logical_id),
             new.resources.get(&d.logical_id),
         );
+        reading_notes(d, old, new);
     }
     diffs.into_values().collect()
+}
+
+/// What a change does to data that is not a resource's own: a new mapping on a stream that
+/// already has records, backups and deletion protection turned off.
+fn reading_notes(d: &mut ResourceDiff, old: &Template, new: &Template) {
+    let mut push = |text: String| {
+        d.notes.push(Note {
+            kind: NoteKind::Info,
+            text,
+        });
+    };
+    let (was, now) = (
+        old.resources.get(&d.logical_id).map(properties),
+        new.resources.get(&d.logical_id).map(properties),
+    );
+    match (d.resource_type.as_str(), d.change) {
+        ("AWS::Lambda::EventSourceMapping", Change::Added) => {
+            let Some(now) = now else { return };
+            let mut refs = Vec::new();
+            references(
+                now.get("EventSourceArn").unwrap_or(&Value::Null),
+                &mut Vec::new(),
+                &mut refs,
+            );
+            let existing = refs.iter().find(|(_, id, _)| {
+                old.resources.contains_key(id) && new.resources.contains_key(id)
+            });
+            if let Some((_, id, _)) = existing {
+                let position = now.get("StartingPosition").and_then(Value::as_str);
+                push(match position {
+                    Some("TRIM_HORIZON") => format!(
+                        "a new mapping on the stream of {id}, which already has records: it starts at TRIM_HORIZON, so up to 24 h of them are delivered again (the publisher must be idempotent)"
+                    ),
+                    _ => format!(
+                        "a new mapping on the stream of {id}: it starts at LATEST, so it reads nothing written before it exists"
+                    ),
+                });
+            }
+        }
+        ("AWS::DynamoDB::Table", Change::Modified) => {
+            let (Some(was), Some(now)) = (was, now) else {
+                return;
+            };
+            let on = |p: &Value, pointer: &str| p.pointer(pointer) == Some(&Value::Bool(true));
+            if on(
+                was,
+                "/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled",
+            ) && !on(
+                now,
+                "/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled",
+            ) {
+                push("point-in-time recovery is turned off: the table's continuous backups are deleted".to_owned());
+            }
+            if on(was, "/DeletionProtectionEnabled") && !on(now, "/DeletionProtectionEnabled") {
+                push(
+                    "deletion protection is turned off: a later removal deletes the table"
+                        .to_owned(),
+                );
+            }
+        }
+        _ => {}
+    }
+    d.notes.sort();
+    d.notes.dedup();
 }
 
 fn added(id: &str, resource: &Value) -> ResourceDiff {
@@ -596,6 +664,7 @@ fn added(id: &str, resource: &Value) -> ResourceDiff {
         iam_widening: !notes.is_empty(),
         properties: Vec::new(),
         notes,
+        moved_to: None,
     }
 }
 
@@ -619,6 +688,7 @@ fn removed(id: &str, resource: &Value) -> ResourceDiff {
         iam_widening: false,
         properties: Vec::new(),
         notes,
+        moved_to: None,
     }
 }
 
@@ -683,6 +753,7 @@ fn modified(
         iam_widening: false,
         properties,
         notes,
+        moved_to: None,
     })
 }
 
@@ -904,6 +975,7 @@ fn cascade(
                     iam_widening: false,
                     properties: Vec::new(),
                     notes: Vec::new(),
+                    moved_to: None,
                 });
                 if entry.change != Change::Modified {
                     continue;
@@ -1004,6 +1076,7 @@ fn moved_ids(diffs: &mut BTreeMap<String, ResourceDiff>, old: &Template, new: &T
             .cloned();
         if let Some(new_id) = twin {
             if let Some(d) = diffs.get_mut(&old_id) {
+                d.moved_to = Some(new_id.clone());
                 d.notes.push(Note {
                     kind: NoteKind::DataLoss,
                     text: format!(
@@ -1017,6 +1090,44 @@ fn moved_ids(diffs: &mut BTreeMap<String, ResourceDiff>, old: &Template, new: &T
                     text: format!("takes the place of {old_id} (removed): a logical-ID move"),
                 });
             }
+        }
+    }
+}
+
+/// Names the `logicalIdOverrides` entry that keeps each moved logical ID, from the construct
+/// paths of the synthesized app (the templates do not carry them).
+pub fn name_overrides(diff: &mut AppDiff, synth: &crate::core::Synthesized) {
+    for stack in &mut diff.stacks {
+        let Some(now) = synth.stacks.iter().find(|s| s.name.as_str() == stack.name) else {
+            continue;
+        };
+        for r in &mut stack.resources {
+            let Some(new_id) = &r.moved_to else {
+                continue;
+            };
+            let Some(path) = now
+                .origins
+                .iter()
+                .find(|(id, _)| id.as_str() == new_id)
+                .map(|(_, path)| path.as_str().to_owned())
+            else {
+                continue;
+            };
+            let below = path
+                .strip_prefix(&format!("{}/", stack.name))
+                .unwrap_or(&path)
+                .to_owned();
+            let entry = format!(
+                "To keep it, give the stack `logicalIdOverrides: {{ {below}: {old} }}` (in Rust: `stack.override_logical_id(\"{below}\", \"{old}\")`)",
+                old = r.logical_id
+            );
+            for note in &mut r.notes {
+                if let Some(at) = note.text.find(" To keep it, add to the stack's") {
+                    note.text.truncate(at + 1);
+                    note.text.push_str(&entry);
+                }
+            }
+            r.notes.sort();
         }
     }
 }

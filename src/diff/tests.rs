@@ -329,3 +329,19 @@ fn identical_bytes_are_unchanged_unparsed_and_an_unchanged_importer_still_counts
     let broken = vec![("O".to_owned(), b"{".to_vec())];
     assert!(diff_bytes(&broken, &[("O".to_owned(), b"{}".to_vec())]).is_err());
 }
+
+#[test]
+fn a_new_mapping_on_an_existing_stream_and_backups_turned_off_are_said() {
+    let mut k = key("id");
+    k["PointInTimeRecoverySpecification"] = json!({"PointInTimeRecoveryEnabled": true});
+    let base = one(json!({"T": table(k.clone(), "Retain")}));
+    k["PointInTimeRecoverySpecification"] = json!({"PointInTimeRecoveryEnabled": false});
+    let now = one(json!({"T": table(k, "Retain"), "M": mapping("TRIM_HORIZON")}));
+    let d = diff(&base, &now);
+    assert!(notes(resource(&d, "M"), NoteKind::Info)[0].contains("delivered again"));
+    assert!(
+        notes(resource(&d, "T"), NoteKind::Info)
+            .iter()
+            .any(|n| n.contains("continuous backups are deleted"))
+    );
+}

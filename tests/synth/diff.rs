@@ -441,3 +441,60 @@ case!(
         "description: Tells staff about new reservations"
     )]
 );
+
+/// The override a moved logical ID needs is printed whole, and applying it keeps the table.
+#[test]
+fn a_moved_table_is_kept_by_the_override_the_diff_prints() {
+    let rename = [
+        (
+            "    streamToBus:\n      Reservations:",
+            "    streamToBus:\n      Bookings:",
+        ),
+        (
+            "bus: Reservations/Reservations",
+            "bus: Reservations/Bookings",
+        ),
+    ];
+    let run = |edits: &[(&str, &str)]| {
+        let mut text = EXAMPLE.to_owned();
+        for (from, to) in edits {
+            assert!(text.contains(from), "the edit does not apply: no\n{from}");
+            text = text.replacen(from, to, 1);
+        }
+        let spec = tributary::spec::parse(Path::new("examples/reservations.yaml"), &text).unwrap();
+        let synth = tributary::spec::build(&spec, &root()).synth().unwrap();
+        let base = diff::read_base(&root().join("templates/reservations")).unwrap();
+        let mut result = diff::diff(&base, &diff::templates_of(&synth).unwrap());
+        diff::name_overrides(&mut result, &synth);
+        result
+    };
+    let result = run(&rename);
+    let table = result
+        .stacks
+        .iter()
+        .flat_map(|s| &s.resources)
+        .find(|r| r.logical_id == "ReservationsTable")
+        .unwrap();
+    assert!(table.data_loss);
+    let entry = "logicalIdOverrides: { Bookings/Table/Resource: ReservationsTable }";
+    assert!(
+        table.notes.iter().any(|n| n.text.contains(entry)),
+        "{:#?}",
+        table.notes
+    );
+    // Applied as printed, the table stays.
+    let mut kept = rename.to_vec();
+    kept.push((
+        "  Reservations:\n    description:",
+        "  Reservations:\n    logicalIdOverrides: { Bookings/Table/Resource: ReservationsTable }\n    description:",
+    ));
+    let result = run(&kept);
+    assert!(
+        !result
+            .stacks
+            .iter()
+            .flat_map(|s| &s.resources)
+            .any(|r| r.logical_id.ends_with("Table")),
+        "the table still moves"
+    );
+}
