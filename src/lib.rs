@@ -31,5 +31,6 @@ pub mod diff;
 pub mod graph;
 pub mod patterns;
 mod pipeline;
+mod refs;
 pub mod spec;
 mod yaml;

@@ -6,5 +6,6 @@ mod write;
 
 pub use manifest::{ASSEMBLY_VERSION, asset_manifest, manifest};
 pub use write::{
-    AssemblyError, TemplateFormat, WrittenStack, render_assembly, render_template, write_assembly,
+    AssemblyError, RenderedTemplate, TemplateFormat, WrittenStack, render_assembly,
+    render_template, rendered_json, rendered_templates, write_assembly,
 };

@@ -1,5 +1,6 @@
 //! Rendering templates and writing the assembly directory atomically.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
@@ -52,6 +53,29 @@ pub struct WrittenStack {
     pub template_file: String,
     pub resources: usize,
     pub template_bytes: usize,
+}
+
+/// A stack's JSON template: the bytes the pipeline rendered, or rendered now for a stack it did
+/// not.
+pub fn rendered_json(stack: &SynthesizedStack) -> Result<Cow<'_, [u8]>, AssemblyError> {
+    match &stack.rendered {
+        Some(bytes) => Ok(Cow::Borrowed(bytes.as_slice())),
+        None => render_template(stack, TemplateFormat::Json).map(Cow::Owned),
+    }
+}
+
+/// A stack's name and its JSON template.
+pub type RenderedTemplate<'a> = (String, Cow<'a, [u8]>);
+
+/// Each stack's [`rendered_json`], by stack name in deployment order.
+pub fn rendered_templates(
+    synth: &crate::core::Synthesized,
+) -> Result<Vec<RenderedTemplate<'_>>, AssemblyError> {
+    synth
+        .stacks
+        .iter()
+        .map(|stack| Ok((stack.name.as_str().to_owned(), rendered_json(stack)?)))
+        .collect()
 }
 
 /// Renders a stack's template: JSON with one-space indentation (as the CDK writes it) or YAML.

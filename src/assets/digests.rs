@@ -266,6 +266,19 @@ mod tests {
         assert_eq!(digests.digest(&dir.path().join("missing")).unwrap(), None);
     }
 
+    /// The stamp of `path` as if it last changed an hour ago (so it is not racy).
+    fn an_hour_old(path: &Path) -> Stamp {
+        let old = (SystemTime::now() - Duration::from_secs(3600))
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        Stamp {
+            modified_ns: old,
+            changed_ns: old,
+            ..Stamp::of(&fs::metadata(path).unwrap())
+        }
+    }
+
     #[test]
     fn a_listing_is_remembered_until_its_directory_changes() {
         let dir = tempfile::tempdir().unwrap();
@@ -300,15 +313,7 @@ mod tests {
         digests.listing(dir.path()).unwrap();
         digests.save(&store);
         assert!(Digests::load(&store).listings.is_empty());
-        let old = (SystemTime::now() - Duration::from_secs(3600))
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let stamp = Stamp {
-            modified_ns: old,
-            changed_ns: old,
-            ..Stamp::of(&fs::metadata(dir.path()).unwrap())
-        };
+        let stamp = an_hour_old(dir.path());
         let listing = Listing {
             files: vec!["lib.rs".to_owned()],
             ..Listing::default()
@@ -340,15 +345,7 @@ mod tests {
         digests.save(&store);
         assert!(Digests::load(&store).entries.is_empty());
         // A file last changed an hour ago is remembered across a save and a load.
-        let old = (SystemTime::now() - Duration::from_secs(3600))
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let stamp = Stamp {
-            modified_ns: old,
-            changed_ns: old,
-            ..Stamp::of(&fs::metadata(&file).unwrap())
-        };
+        let stamp = an_hour_old(&file);
         assert!(!stamp.is_racy(SystemTime::now()));
         let mut digests = Digests::default();
         digests.entries.insert(

@@ -83,17 +83,18 @@ pub(crate) fn run(args: DiffArgs, source: Source) -> Result<(), Failure> {
         eprintln!("error: the app is invalid: nothing to compare");
         Failure::Invalid
     })?;
-    let current = diff::rendered_of(&synth).map_err(|e| Failure::Other(anyhow!(e)))?;
+    let current =
+        crate::assembly::rendered_templates(&synth).map_err(|e| Failure::Other(anyhow!(e)))?;
+    let known: Vec<&str> = base
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .chain(current.iter().map(|(n, _)| n.as_str()))
+        .collect();
     for name in &args.stacks {
-        if !base.iter().chain(&current).any(|(n, _)| n == name) {
-            let known: Vec<&str> = base
-                .iter()
-                .chain(&current)
-                .map(|(n, _)| n.as_str())
-                .collect();
+        if !known.contains(&name.as_str()) {
             return Err(Failure::Usage(format!(
                 "no stack `{name}` in the app or the base{}",
-                crate::core::suggest::hint(name, known, |all| {
+                crate::core::suggest::hint(name, known.iter().copied(), |all| {
                     format!(" (stacks: {})", all.join(", "))
                 })
             )));
@@ -119,18 +120,7 @@ pub(crate) fn run(args: DiffArgs, source: Source) -> Result<(), Failure> {
         }
     };
     if args.graph {
-        let parse =
-            |templates: &[(String, Vec<u8>)]| -> Result<Vec<(String, serde_json::Value)>, Failure> {
-                templates
-                    .iter()
-                    .map(|(name, bytes)| {
-                        serde_json::from_slice(bytes)
-                            .map(|json| (name.clone(), json))
-                            .map_err(|e| Failure::Other(anyhow!("stack {name}: {e}")))
-                    })
-                    .collect()
-            };
-        let (now_json, was_json) = (parse(&current)?, parse(&base)?);
+        let (now_json, was_json) = (parse_all(&current)?, parse_all(&base)?);
         let mut picture = crate::graph::Graph::from_templates(&crate::graph::borrow(&now_json));
         picture.merge(crate::graph::Graph::from_templates(&crate::graph::borrow(
             &was_json,
@@ -170,4 +160,18 @@ pub(crate) fn run(args: DiffArgs, source: Source) -> Result<(), Failure> {
         );
         Err(Failure::Invalid)
     }
+}
+
+/// Templates as JSON, for the graph.
+fn parse_all(
+    templates: &[(String, impl AsRef<[u8]>)],
+) -> Result<Vec<(String, serde_json::Value)>, Failure> {
+    templates
+        .iter()
+        .map(|(name, bytes)| {
+            serde_json::from_slice(bytes.as_ref())
+                .map(|json| (name.clone(), json))
+                .map_err(|e| Failure::Other(anyhow!("stack {name}: {e}")))
+        })
+        .collect()
 }

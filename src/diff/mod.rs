@@ -21,6 +21,8 @@ use serde_json::Value;
 
 pub use replacement::Replacement;
 
+use crate::core::cfn::ResourceType as T;
+
 /// A template as the diff reads it.
 #[derive(Debug, Clone, Default)]
 pub struct Template {
@@ -79,22 +81,11 @@ pub type Templates = BTreeMap<String, Template>;
 /// The templates of a synthesized app, by stack name.
 pub fn templates_of(synth: &crate::core::Synthesized) -> Result<Templates, String> {
     let mut out = Templates::new();
-    for stack in &synth.stacks {
-        let rendered;
-        let bytes = match &stack.rendered {
-            Some(b) => b,
-            None => {
-                rendered =
-                    crate::assembly::render_template(stack, crate::assembly::TemplateFormat::Json)
-                        .map_err(|e| format!("stack {}: {e}", stack.name))?;
-                &rendered
-            }
-        };
+    for (name, bytes) in crate::assembly::rendered_templates(synth).map_err(|e| e.to_string())? {
         let json: Value =
-            serde_json::from_slice(bytes).map_err(|e| format!("stack {}: {e}", stack.name))?;
-        let template =
-            Template::from_value(json).map_err(|e| format!("stack {}: {e}", stack.name))?;
-        out.insert(stack.name.as_str().to_owned(), template);
+            serde_json::from_slice(&bytes).map_err(|e| format!("stack {name}: {e}"))?;
+        let template = Template::from_value(json).map_err(|e| format!("stack {name}: {e}"))?;
+        out.insert(name, template);
     }
     Ok(out)
 }
@@ -110,24 +101,6 @@ impl fmt::Display for BaseError {
 }
 
 impl std::error::Error for BaseError {}
-
-/// The rendered templates of a synthesized app, by stack name.
-pub fn rendered_of(synth: &crate::core::Synthesized) -> Result<Vec<(String, Vec<u8>)>, String> {
-    synth
-        .stacks
-        .iter()
-        .map(|stack| {
-            let bytes = match &stack.rendered {
-                Some(b) => b.clone(),
-                None => {
-                    crate::assembly::render_template(stack, crate::assembly::TemplateFormat::Json)
-                        .map_err(|e| format!("stack {}: {e}", stack.name))?
-                }
-            };
-            Ok((stack.name.as_str().to_owned(), bytes))
-        })
-        .collect()
-}
 
 /// The templates in `dir`: a cloud assembly (its `manifest.json` names each stack's template)
 /// or a folder of `<Stack>.template.json` files.
@@ -329,16 +302,24 @@ pub struct AppDiff {
 
 /// Types whose resources hold data that a delete or a replacement loses.
 pub const STATEFUL: [&str; 9] = [
-    "AWS::DynamoDB::Table",
+    TABLE,
+    // Not emitted by tributary's constructs; an app may hold one as a raw resource.
     "AWS::DynamoDB::GlobalTable",
-    "AWS::S3::Bucket",
-    "AWS::SQS::Queue",
-    "AWS::Events::EventBus",
-    "AWS::Events::Archive",
-    "AWS::Logs::LogGroup",
-    "AWS::EventSchemas::Registry",
-    "AWS::Kinesis::Stream",
+    T::S3Bucket.as_str(),
+    T::SqsQueue.as_str(),
+    T::EventsEventBus.as_str(),
+    T::EventsArchive.as_str(),
+    T::LogsLogGroup.as_str(),
+    T::EventSchemasRegistry.as_str(),
+    T::KinesisStream.as_str(),
 ];
+
+// The types the diff says more about, by their typed names.
+const TABLE: &str = T::DynamoDbTable.as_str();
+const MAPPING: &str = T::LambdaEventSourceMapping.as_str();
+const RULE: &str = T::EventsRule.as_str();
+const INVOKE_CONFIG: &str = T::LambdaEventInvokeConfig.as_str();
+const SUBSCRIPTION: &str = T::SnsSubscription.as_str();
 
 /// How a cascade through a new stream is worded: a mapping replaced for it reads a new stream.
 const NEW_STREAM_ARN: &str = "gets a new stream ARN";
@@ -361,12 +342,12 @@ pub fn diff(base: &Templates, current: &Templates) -> AppDiff {
 /// sides is unchanged without being parsed (a checked-in template is byte for byte what the
 /// synth wrote).
 pub fn diff_bytes(
-    base: &[(String, Vec<u8>)],
-    current: &[(String, Vec<u8>)],
+    base: &[(String, impl AsRef<[u8]>)],
+    current: &[(String, impl AsRef<[u8]>)],
 ) -> Result<AppDiff, String> {
     let now: BTreeMap<&str, &[u8]> = current
         .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .map(|(n, b)| (n.as_str(), b.as_ref()))
         .collect();
     let parse = |name: &str, bytes: &[u8]| -> Result<Template, String> {
         let json: Value =
@@ -376,7 +357,8 @@ pub fn diff_bytes(
     let mut same: BTreeMap<&str, &[u8]> = BTreeMap::new();
     let (mut old, mut new) = (Templates::new(), Templates::new());
     for (name, bytes) in base {
-        if now.get(name.as_str()) == Some(&bytes.as_slice()) {
+        let bytes = bytes.as_ref();
+        if now.get(name.as_str()) == Some(&bytes) {
             same.insert(name, bytes);
         } else {
             old.insert(name.clone(), parse(name, bytes)?);
@@ -384,7 +366,7 @@ pub fn diff_bytes(
     }
     for (name, bytes) in current {
         if !same.contains_key(name.as_str()) {
-            new.insert(name.clone(), parse(name, bytes)?);
+            new.insert(name.clone(), parse(name, bytes.as_ref())?);
         }
     }
     let importers = |exporter: &str, export: &str| -> Vec<String> {
@@ -594,14 +576,9 @@ fn reading_notes(d: &mut ResourceDiff, old: &Template, new: &Template) {
         new.resources.get(&d.logical_id).map(properties),
     );
     match (d.resource_type.as_str(), d.change) {
-        ("AWS::Lambda::EventSourceMapping", Change::Added) => {
+        (MAPPING, Change::Added) => {
             let Some(now) = now else { return };
-            let mut refs = Vec::new();
-            references(
-                now.get("EventSourceArn").unwrap_or(&Value::Null),
-                &mut Vec::new(),
-                &mut refs,
-            );
+            let refs = references(now.get("EventSourceArn").unwrap_or(&Value::Null));
             let existing = refs.iter().find(|(_, id, _)| {
                 old.resources.contains_key(id) && new.resources.contains_key(id)
             });
@@ -617,7 +594,7 @@ fn reading_notes(d: &mut ResourceDiff, old: &Template, new: &Template) {
                 });
             }
         }
-        ("AWS::DynamoDB::Table", Change::Modified) => {
+        (TABLE, Change::Modified) => {
             let (Some(was), Some(now)) = (was, now) else {
                 return;
             };
@@ -761,16 +738,6 @@ fn show(value: Option<&Value>) -> String {
     value.map_or_else(|| "(none)".to_owned(), |v| v.to_string())
 }
 
-/// Whether the value is an intrinsic function call (compared whole, never descended into).
-fn is_intrinsic(value: &Value) -> bool {
-    value.as_object().is_some_and(|m| {
-        m.len() == 1
-            && m.keys()
-                .next()
-                .is_some_and(|k| k == "Ref" || k.starts_with("Fn::"))
-    })
-}
-
 type Leaf<'a> = (Vec<String>, Option<&'a Value>, Option<&'a Value>);
 
 /// Every path where `old` and `new` differ: objects key by key, arrays of one length item by
@@ -785,7 +752,9 @@ fn leaf_changes<'a>(
         return;
     }
     match (old, new) {
-        (Value::Object(a), Value::Object(b)) if !is_intrinsic(old) && !is_intrinsic(new) => {
+        (Value::Object(a), Value::Object(b))
+            if !crate::refs::is_intrinsic(old) && !crate::refs::is_intrinsic(new) =>
+        {
             let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for key in keys {
                 path.push(key.clone());
@@ -822,87 +791,16 @@ fn leaf_changes<'a>(
     }
 }
 
-/// The logical IDs a value refers to: `Ref`, `Fn::GetAtt` (with the attribute), `${X}` and
-/// `${X.Attr}` in `Fn::Sub`, each with the property path it sits at.
-fn references(
-    value: &Value,
-    path: &mut Vec<String>,
-    out: &mut Vec<(Vec<String>, String, Option<String>)>,
-) {
-    match value {
-        Value::Object(map) if map.len() == 1 => {
-            let Some((key, arg)) = map.iter().next() else {
-                return;
-            };
-            match key.as_str() {
-                "Ref" => {
-                    if let Some(id) = arg.as_str() {
-                        out.push((path.clone(), id.to_owned(), None));
-                    }
-                }
-                "Fn::GetAtt" => {
-                    let parts: Option<(String, String)> = match arg {
-                        Value::Array(a) if a.len() == 2 => a[0]
-                            .as_str()
-                            .zip(a[1].as_str())
-                            .map(|(x, y)| (x.to_owned(), y.to_owned())),
-                        Value::String(s) => {
-                            s.split_once('.').map(|(x, y)| (x.to_owned(), y.to_owned()))
-                        }
-                        _ => None,
-                    };
-                    if let Some((id, attr)) = parts {
-                        out.push((path.clone(), id, Some(attr)));
-                    }
-                }
-                "Fn::Sub" => {
-                    let text = match arg {
-                        Value::String(s) => Some(s.as_str()),
-                        Value::Array(a) => a.first().and_then(Value::as_str),
-                        _ => None,
-                    };
-                    if let Some(text) = text {
-                        for var in text.split("${").skip(1).filter_map(|s| s.split('}').next()) {
-                            if var.starts_with('!') {
-                                continue;
-                            }
-                            let (id, attr) = match var.split_once('.') {
-                                Some((id, attr)) => (id.to_owned(), Some(attr.to_owned())),
-                                None => (var.to_owned(), None),
-                            };
-                            out.push((path.clone(), id, attr));
-                        }
-                    }
-                    if let Value::Array(a) = arg {
-                        for item in a.iter().skip(1) {
-                            references(item, path, out);
-                        }
-                    }
-                }
-                key if key.starts_with("Fn::") => references(arg, path, out),
-                key => {
-                    path.push(key.to_owned());
-                    references(arg, path, out);
-                    path.pop();
-                }
-            }
+/// The logical IDs a value refers to (`Ref`, `Fn::GetAtt`, `Fn::Sub`), each with the property
+/// path it sits at and the attribute it reads.
+fn references(value: &Value) -> Vec<(Vec<String>, String, Option<String>)> {
+    let mut out = Vec::new();
+    crate::refs::walk(value, &mut |found| {
+        if let crate::refs::Target::Local(id) = found.target {
+            out.push((found.path.to_vec(), id, found.attr.map(str::to_owned)));
         }
-        Value::Object(map) => {
-            for (k, v) in map {
-                path.push(k.clone());
-                references(v, path, out);
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                path.push(i.to_string());
-                references(v, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
+    });
+    out
 }
 
 /// Replacements reach what refers to the replaced resource: a property holding its `Ref` or an
@@ -921,8 +819,7 @@ fn cascade(
         let mut grew = false;
         for (id, resource) in &new.resources {
             let props = properties(resource);
-            let mut refs = Vec::new();
-            references(props, &mut Vec::new(), &mut refs);
+            let refs = references(props);
             for (path, target, attr) in refs {
                 if target == *id {
                     continue;
@@ -1137,7 +1034,7 @@ pub fn name_overrides(diff: &mut AppDiff, synth: &crate::core::Synthesized) {
 fn similar(a: &Value, b: &Value) -> bool {
     fn strip(v: &Value) -> Value {
         match v {
-            Value::Object(_) if is_intrinsic(v) => Value::Null,
+            Value::Object(_) if crate::refs::is_intrinsic(v) => Value::Null,
             Value::Object(m) => {
                 Value::Object(m.iter().map(|(k, v)| (k.clone(), strip(v))).collect())
             }
@@ -1180,9 +1077,7 @@ fn finish(d: &mut ResourceDiff, old: Option<&Value>, new: Option<&Value>) {
         }
         d.notes
             .extend(new_destinations(&d.resource_type, Some(op), np));
-        if d.resource_type == "AWS::Lambda::EventSourceMapping"
-            && d.replacement != Replacement::Never
-        {
+        if d.resource_type == MAPPING && d.replacement != Replacement::Never {
             let position = np.get("StartingPosition").and_then(Value::as_str);
             // A mapping onto another stream (the table's stream re-enabled, or a new table)
             // starts on an empty one: nothing is delivered again, the unread rest is stranded.
@@ -1243,7 +1138,7 @@ fn impossible(d: &mut ResourceDiff, old: &Value, new: &Value) {
             ),
         });
     }
-    if d.resource_type == "AWS::Lambda::EventSourceMapping"
+    if d.resource_type == MAPPING
         && same("EventSourceArn")
         && same("FunctionName")
         && !d.properties.iter().any(|p| p.path == "EventSourceArn")
@@ -1258,13 +1153,13 @@ fn impossible(d: &mut ResourceDiff, old: &Value, new: &Value) {
 /// Rule targets and failure destinations that start sending data somewhere new.
 fn new_destinations(resource_type: &str, old: Option<&Value>, new: &Value) -> Vec<Note> {
     let pointers: &[&str] = match resource_type {
-        "AWS::Events::Rule" => &["/Targets/*/Arn", "/Targets/*/DeadLetterConfig/Arn"],
-        "AWS::Lambda::EventSourceMapping" => &["/DestinationConfig/OnFailure/Destination"],
-        "AWS::Lambda::EventInvokeConfig" => &[
+        RULE => &["/Targets/*/Arn", "/Targets/*/DeadLetterConfig/Arn"],
+        MAPPING => &["/DestinationConfig/OnFailure/Destination"],
+        INVOKE_CONFIG => &[
             "/DestinationConfig/OnFailure/Destination",
             "/DestinationConfig/OnSuccess/Destination",
         ],
-        "AWS::SNS::Subscription" => &["/Endpoint"],
+        SUBSCRIPTION => &["/Endpoint"],
         _ => return Vec::new(),
     };
     let mut notes = Vec::new();
@@ -1272,13 +1167,13 @@ fn new_destinations(resource_type: &str, old: Option<&Value>, new: &Value) -> Ve
         let pattern: Vec<&str> = pointer.split('/').skip(1).collect();
         let before: BTreeSet<String> = old
             .map(|o| {
-                all_at(o, &pattern)
+                replacement::collect(o, &pattern)
                     .into_iter()
                     .map(|v| v.to_string())
                     .collect()
             })
             .unwrap_or_default();
-        for value in all_at(new, &pattern) {
+        for value in replacement::collect(new, &pattern) {
             let text = value.to_string();
             if !before.contains(&text) {
                 notes.push(Note {
@@ -1292,17 +1187,6 @@ fn new_destinations(resource_type: &str, old: Option<&Value>, new: &Value) -> Ve
         }
     }
     notes
-}
-
-fn all_at<'a>(value: &'a Value, pattern: &[&str]) -> Vec<&'a Value> {
-    let Some((first, rest)) = pattern.split_first() else {
-        return vec![value];
-    };
-    match (value, *first) {
-        (Value::Array(items), "*") => items.iter().flat_map(|v| all_at(v, rest)).collect(),
-        (Value::Object(map), key) => map.get(key).map(|v| all_at(v, rest)).unwrap_or_default(),
-        _ => Vec::new(),
-    }
 }
 
 /// An exported value another stack imports cannot change or go away.
@@ -1333,12 +1217,7 @@ fn export_errors(
                 Some("changes its value".to_owned())
             }
             Some(n) => {
-                let mut refs = Vec::new();
-                references(
-                    n.get("Value").unwrap_or(&Value::Null),
-                    &mut Vec::new(),
-                    &mut refs,
-                );
+                let refs = references(n.get("Value").unwrap_or(&Value::Null));
                 refs.iter()
                     .find(|(_, id, _)| replaced.contains(id.as_str()))
                     .map(|(_, id, _)| format!("changes its value ({id} is replaced)"))

@@ -248,7 +248,7 @@ fn hit(pointer: &str, path: &[String], old: &Value, new: &Value) -> Option<bool>
 }
 
 /// Every value at `pattern` (`*` for every item of an array, or every key of an object).
-fn collect<'a>(value: &'a Value, pattern: &[&str]) -> Vec<&'a Value> {
+pub(super) fn collect<'a>(value: &'a Value, pattern: &[&str]) -> Vec<&'a Value> {
     let Some((first, rest)) = pattern.split_first() else {
         return vec![value];
     };
@@ -269,14 +269,7 @@ fn collect<'a>(value: &'a Value, pattern: &[&str]) -> Vec<&'a Value> {
 /// Whether the value is, or holds, an intrinsic function (a value known only at deploy).
 pub fn has_intrinsic(value: &Value) -> bool {
     match value {
-        Value::Object(map) => {
-            (map.len() == 1
-                && map
-                    .keys()
-                    .next()
-                    .is_some_and(|k| k == "Ref" || k.starts_with("Fn::")))
-                || map.values().any(has_intrinsic)
-        }
+        Value::Object(map) => crate::refs::is_intrinsic(value) || map.values().any(has_intrinsic),
         Value::Array(items) => items.iter().any(has_intrinsic),
         _ => false,
     }

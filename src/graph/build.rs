@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::refs::{Target, targets};
 use super::types::{FOLDED, FORWARDED, MAX_HOPS, NAME_PROPERTIES, is_write, kind};
 use super::{Edge, EdgeKind, Graph, Node, NodeKey, StackTemplate};
+use crate::refs::{Target, targets};
 
 /// One resource of the input.
 struct Resource<'a> {

@@ -20,7 +20,6 @@
 //! templates give byte-identical output. [`Mark`]s style nodes for a review (`diff --graph`).
 
 mod build;
-mod refs;
 mod render;
 #[cfg(test)]
 mod tests;
@@ -30,7 +29,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::assembly::{TemplateFormat, render_template};
+use crate::assembly::rendered_json;
 use crate::core::Synthesized;
 
 /// The output format.
@@ -261,14 +260,8 @@ pub fn templates(synth: &Synthesized) -> Result<Vec<(String, Value)>, TemplateEr
                 stack: stack.name.to_string(),
                 message,
             };
-            let parsed = match &stack.rendered {
-                Some(bytes) => serde_json::from_slice(bytes),
-                None => {
-                    let bytes = render_template(stack, TemplateFormat::Json)
-                        .map_err(|e| err(e.to_string()))?;
-                    serde_json::from_slice(&bytes)
-                }
-            };
+            let bytes = rendered_json(stack).map_err(|e| err(e.to_string()))?;
+            let parsed = serde_json::from_slice(&bytes);
             Ok((
                 stack.name.to_string(),
                 parsed.map_err(|e| err(e.to_string()))?,
