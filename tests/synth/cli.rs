@@ -1,21 +1,6 @@
 //! The CLI as users run it: output, exit codes, and the previous output surviving a failed synth.
 
-use std::process::Command;
-
-use crate::common::{root, snapshot_settings};
-
-fn tributary(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tributary"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::common::{root, snapshot_settings, tributary, tributary_in};
 
 #[test]
 fn list_shows_stacks_resources_and_dependencies() {
@@ -185,19 +170,6 @@ fn every_bad_construct_of_a_spec_is_reported_in_one_run() {
     "#);
 }
 
-/// Runs the binary in `dir`.
-fn tributary_in(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tributary"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn an_unchanged_app_synthesizes_fresh_and_any_changed_input_or_output_synthesizes_again() {
     use std::fs;
@@ -227,7 +199,7 @@ fn an_unchanged_app_synthesizes_fresh_and_any_changed_input_or_output_synthesize
     // stamps: wait them out before the synth that records them.
     let settle = || std::thread::sleep(std::time::Duration::from_millis(120));
     let synth = |out: &str| {
-        let (code, stderr) = tributary_in(root, &["synth", "--quiet", "--out", out]);
+        let (code, _, stderr) = tributary_in(root, &["synth", "--quiet", "--out", out]);
         assert_eq!(code, 0, "{stderr}");
         stderr.contains("(fresh: nothing changed since the last synth)")
     };
@@ -242,7 +214,7 @@ fn an_unchanged_app_synthesizes_fresh_and_any_changed_input_or_output_synthesize
     assert!(!synth("out"), "fresh while its outputs were just written");
     warm("out");
     let first = template();
-    let (_, stderr) = tributary_in(root, &["synth", "--quiet", "--out", "out"]);
+    let (_, _, stderr) = tributary_in(root, &["synth", "--quiet", "--out", "out"]);
     assert!(
         stderr.contains("Orders") && stderr.contains("resources"),
         "a fresh synth repeats the report: {stderr}"
@@ -281,7 +253,7 @@ fn an_unchanged_app_synthesizes_fresh_and_any_changed_input_or_output_synthesize
     assert!(!synth("out"), "a deleted output was fresh");
     assert!(root.join("out/manifest.json").is_file());
     assert!(!synth("other"), "another output directory was fresh");
-    let (code, stderr) = tributary_in(
+    let (code, _, stderr) = tributary_in(
         root,
         &["synth", "--quiet", "--out", "out", "--format", "yaml"],
     );
@@ -389,4 +361,46 @@ fn diff_formats_markdown_and_json() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("| Reservations |"), "{stdout}");
     assert!(stdout.contains("`ReservationsStreamSource`"), "{stdout}");
+}
+
+#[test]
+fn diff_selects_stacks_colours_on_request_and_refuses_a_graph_in_json() {
+    let base = diff_base(|name, t| {
+        if name == "Reservations" {
+            t["Resources"]["ReservationsStreamSource"]["Properties"]["BatchSize"] = 500.into();
+        }
+    });
+    // Only the named stack is compared.
+    let (code, stdout, stderr) = diff_with(base.path(), &["--stack", "StaffNotifications"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("Stack StaffNotifications (unchanged)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Reservations ("), "{stdout}");
+    // An unknown stack is a usage error with the closest name.
+    let (code, _, stderr) = diff_with(base.path(), &["--stack", "Reservation"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("no stack `Reservation`") && stderr.contains("Reservations"),
+        "{stderr}"
+    );
+    // Colour only when asked (stdout is a pipe here).
+    let (_, plain, _) = diff_with(base.path(), &[]);
+    assert!(!plain.contains('\x1b'), "{plain}");
+    let (_, coloured, _) = diff_with(base.path(), &["--color", "always"]);
+    assert!(
+        coloured.contains("\x1b[33m[~] AWS::Lambda::EventSourceMapping"),
+        "{coloured}"
+    );
+    // The graph is Mermaid: not with JSON; with Markdown, a fenced block with the change marked.
+    let (code, _, stderr) = diff_with(base.path(), &["--graph", "--format", "json"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, stdout, stderr) = diff_with(base.path(), &["--graph", "--format", "markdown"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("```mermaid\nflowchart"), "{stdout}");
+    assert!(
+        stdout.contains("Reservations__ReservationsStreamSource modified"),
+        "{stdout}"
+    );
 }

@@ -11,6 +11,25 @@ use tributary::constructs::{
 use tributary::core::{App, Diagnostics, Environment, Stack, StackName, Synthesized};
 
 /// The repository root.
+/// Runs the `tributary` binary in `dir`: its exit code, stdout and stderr.
+pub fn tributary_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tributary"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs the `tributary` binary in the repository root.
+pub fn tributary(args: &[&str]) -> (i32, String, String) {
+    tributary_in(&root(), args)
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -8,7 +8,7 @@ use std::process::Command;
 use serde_json::json;
 use tributary::graph::{self, Format, Mark, Marks, StackTemplate};
 
-use crate::common::{root, snapshot_settings};
+use crate::common::{root, snapshot_settings, tributary};
 
 fn example_templates() -> Vec<(String, serde_json::Value)> {
     let spec = tributary::spec::load(&root().join("examples/reservations.yaml")).unwrap();
@@ -18,19 +18,6 @@ fn example_templates() -> Vec<(String, serde_json::Value)> {
 
 fn example(format: Format) -> String {
     graph::render(&graph::borrow(&example_templates()), format, &Marks::new())
-}
-
-fn tributary(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tributary"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]
