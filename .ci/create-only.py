@@ -57,22 +57,20 @@ PATCHES = [
 ]
 
 
-def schemas_dir():
-    env = os.environ.get("TRIBUTARY_CFN_LINT_SCHEMAS")
-    if env:
-        return env
-    import cfnlint  # noqa: PLC0415
+def _registry_schemas():
+    """The sibling generator, for the schema lookup both use."""
+    import importlib.util  # noqa: PLC0415
 
-    return os.path.join(os.path.dirname(cfnlint.__file__), "data", "schemas")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "registry-schemas.py")
+    spec = importlib.util.spec_from_file_location("registry_schemas", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def cfn_lint_version():
-    try:
-        from importlib.metadata import version  # noqa: PLC0415
-
-        return version("cfn-lint")
-    except Exception:  # noqa: BLE001
-        return "unknown"
+_SHARED = _registry_schemas()
+schemas_dir = _SHARED.schemas_dir
+cfn_lint_version = _SHARED.cfn_lint_version
 
 
 def relative(pointer, type_name):
