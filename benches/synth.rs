@@ -87,7 +87,7 @@ fn big_app(catalog: Arc<dyn AssetResolver>, stacks: usize) -> App {
             },
         );
         let path = stack.construct("Api");
-        let api = HttpApi::new(stack, path, &HttpApiProps::default());
+        let api = HttpApi::new(stack, path, &HttpApiProps::default(), Some(&alerts));
         let path = stack.construct("Notify");
         let notify = Function::new(
             stack,

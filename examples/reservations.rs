@@ -58,7 +58,7 @@ pub fn build(mut app: App) -> Result<App, Box<dyn std::error::Error>> {
     let reservations = StreamToBus::new(stack, path, &props, Some(&alerts));
     reservations.add_writer(stack, &create);
     let path = stack.construct("Api");
-    let api = HttpApi::new(stack, path, &HttpApiProps::default());
+    let api = HttpApi::new(stack, path, &HttpApiProps::default(), Some(&alerts));
     api.add_route(stack, HttpMethod::Post, &"/reservations".parse()?, &create);
 
     let stack = app.add_stack(

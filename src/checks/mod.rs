@@ -95,7 +95,7 @@ rules! {
         "An IAM statement allows a wildcard action, or resource `*` for an action that AWS lets be scoped.",
         "Grant the actions the wiring needs on the ARNs it uses; `*` is only for dynamodb:ListStreams and X-Ray.";
     STATEFUL_NOT_RETAINED = "TRB016", "stateful-not-retained", Error,
-        "A table, bucket or log group without DeletionPolicy/UpdateReplacePolicy Retain is deleted with its data.",
+        "A table, bucket, log group or event archive without DeletionPolicy/UpdateReplacePolicy Retain is deleted with its data.",
         "Retain stateful resources (the constructs do).";
     STACK_RESOURCES_WARN = "TRB017", "many-resources", Warning,
         "The stack has more than 400 resources; CloudFormation's limit is 500.",
@@ -112,6 +112,9 @@ rules! {
     REGISTRY_SCHEMA = "TRB021", "registry-schema", Error,
         "A resource property is one the CloudFormation registry schema of its type refuses (unknown or read-only, missing, of the wrong type, off its enum, length, pattern or range, too many or too few items).",
         "Set the property as the message says the registry schema allows.";
+    UNALARMED_FAILURE_PATH = "TRB023", "unalarmed-failure-path", Error,
+        "A failure path (a stream mapping falling behind or dropping records, a rule failing to deliver, a function dropping asynchronous events or failing to reach its destination, an API answering 5xx) has no alarm with an action on the metric, with the dimensions, that its service publishes.",
+        "Alarm on the metric the message names, with exactly those dimensions, and give the alarm an action (the constructs do).";
 }
 
 /// The registry schemas TRB021 checks: the cfn-lint release they come from, and how many

@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 
 use super::*;
 use crate::constructs::Queue;
-use crate::constructs::alarm::{ON_FAILURE_DELIVERED_METRIC, QUEUE_DEPTH_METRIC};
+use crate::constructs::alarm::{self, ON_FAILURE_DELIVERED_METRIC, QUEUE_DEPTH_METRIC};
 use crate::constructs::limits::{self, MESSAGE_RETENTION_SECONDS, STACK_OUTPUTS};
 use crate::constructs::pattern::{self, Dialect};
 use crate::core::cfn::{Attr, ResourceType, iam};
@@ -46,9 +46,14 @@ fn prop<'v>(r: &'v Resource, path: &[&str]) -> Option<&'v Value> {
 pub(super) fn check(parts: &IndexMap<StackName, StackParts>) -> Vec<(StackName, Vec<Finding>)> {
     let app = App(parts);
     let alarms = alarmed(&app);
+    let signals = Alarms::of(&app);
     parts
         .iter()
-        .map(|(name, p)| (name.clone(), check_stack(&app, &alarms, name, &p.template)))
+        .map(|(name, p)| {
+            let mut out = check_stack(&app, &alarms, name, &p.template);
+            failure_paths(&app, &signals, name, &p.template, &mut out);
+            (name.clone(), out)
+        })
         .collect()
 }
 
@@ -529,10 +534,11 @@ fn iam_wildcards(t: &Template, out: &mut Vec<Finding>) {
 
 /// TRB016: stateful resources are retained.
 fn retention(t: &Template, out: &mut Vec<Finding>) {
-    const STATEFUL: [ResourceType; 3] = [
+    const STATEFUL: [ResourceType; 4] = [
         ResourceType::DynamoDbTable,
         ResourceType::S3Bucket,
         ResourceType::LogsLogGroup,
+        ResourceType::EventsArchive,
     ];
     for (id, r) in t
         .resources
@@ -583,3 +589,286 @@ fn sizes(stack: &StackName, t: &Template, out: &mut Vec<Finding>) {
         }
     }
 }
+
+/// One alarm of the app, as TRB023 reads it: the metric it watches, with its dimensions, and
+/// whether it has an action.
+struct Watch<'a> {
+    namespace: &'a str,
+    metric: &'a str,
+    dimensions: Vec<(&'a str, &'a Value)>,
+    acts: bool,
+}
+
+/// The app's alarms, for TRB023.
+struct Alarms<'a>(Vec<Watch<'a>>);
+
+impl<'a> Alarms<'a> {
+    fn of(app: &App<'a>) -> Self {
+        let mut out = Vec::new();
+        for t in app.templates() {
+            for r in t
+                .resources
+                .values()
+                .filter(|r| r.kind == ResourceType::CloudWatchAlarm)
+            {
+                let (Some(Value::Str(namespace)), Some(Value::Str(metric))) = (
+                    r.properties.get("Namespace"),
+                    r.properties.get("MetricName"),
+                ) else {
+                    continue;
+                };
+                let mut dimensions = Vec::new();
+                if let Some(Value::List(list)) = r.properties.get("Dimensions") {
+                    for d in list {
+                        if let Value::Map(m) = d
+                            && let (Some(Value::Str(name)), Some(value)) =
+                                (m.get("Name"), m.get("Value"))
+                        {
+                            dimensions.push((name.as_ref(), value));
+                        }
+                    }
+                }
+                let has_actions = matches!(r.properties.get("AlarmActions"), Some(Value::List(a)) if !a.is_empty());
+                let enabled = r.properties.get("ActionsEnabled") != Some(&Value::Bool(false));
+                out.push(Watch {
+                    namespace,
+                    metric,
+                    dimensions,
+                    acts: has_actions && enabled,
+                });
+            }
+        }
+        Self(out)
+    }
+
+    /// Whether an alarm with an action watches `metric` of `namespace` with exactly these
+    /// dimensions (a metric with other dimensions is another metric); `None` when there is one
+    /// but without an action.
+    fn watch(&self, namespace: &str, metric: &str, dimensions: &[(&str, &Value)]) -> Coverage {
+        let mut found = Coverage::None;
+        for w in &self.0 {
+            if w.namespace != namespace
+                || w.metric != metric
+                || w.dimensions.len() != dimensions.len()
+                || !dimensions.iter().all(|(name, value)| {
+                    w.dimensions
+                        .iter()
+                        .any(|(n, v)| n == name && same_dimension(v, value))
+                })
+            {
+                continue;
+            }
+            if w.acts {
+                return Coverage::Acting;
+            }
+            found = Coverage::Silent;
+        }
+        found
+    }
+}
+
+/// Whether an alarm covers a failure signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coverage {
+    None,
+    /// An alarm watches it, but has no action (or its actions are off): nobody hears it.
+    Silent,
+    Acting,
+}
+
+/// Whether two dimension values name the same thing: equal, or references to one resource.
+fn same_dimension(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Ref(x), Value::Ref(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// The metric dimension value a property naming a function (by name or ARN) stands for: the
+/// function's name (`Ref`).
+fn function_name_of(v: &Value) -> Value {
+    match v {
+        Value::GetAtt(r, Attr::Arn) => Value::Ref(r.clone()),
+        other => other.clone(),
+    }
+}
+
+/// TRB023: every failure path of the stack has an alarm with an action on the metric its
+/// service publishes, with the dimensions it publishes it under.
+fn failure_paths(
+    app: &App,
+    alarms: &Alarms,
+    stack: &StackName,
+    t: &Template,
+    out: &mut Vec<Finding>,
+) {
+    let mut require = |id: &LogicalId,
+                       what: &str,
+                       namespace: &str,
+                       metric: &str,
+                       dimensions: &[(&str, &Value)],
+                       why: &str| {
+        let coverage = alarms.watch(namespace, metric, dimensions);
+        if coverage == Coverage::Acting {
+            return;
+        }
+        let dims = dimensions
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let state = match coverage {
+            Coverage::Silent => "has an alarm without an action on",
+            _ => "has no alarm on",
+        };
+        out.push(Finding::new(
+            &UNALARMED_FAILURE_PATH,
+            id,
+            format!("{what} {state} {namespace} {metric} (dimensions {dims}): {why}"),
+        ));
+    };
+    let reference = |id: &LogicalId| {
+        Value::Ref(crate::core::Reference {
+            stack: stack.clone(),
+            logical_id: id.clone(),
+        })
+    };
+    // Functions invoked asynchronously: by a rule, a topic or a bucket, or with an invoke config.
+    // (function name, whether it has an on-failure destination, the resource that says so).
+    let mut async_functions: Vec<(Value, bool, &LogicalId)> = Vec::new();
+    fn note_async<'t>(
+        list: &mut Vec<(Value, bool, &'t LogicalId)>,
+        name: Value,
+        destination: bool,
+        by: &'t LogicalId,
+    ) {
+        match list.iter_mut().find(|(n, _, _)| same_dimension(n, &name)) {
+            Some((_, d, _)) => *d |= destination,
+            None => list.push((name, destination, by)),
+        }
+    }
+    for (id, r) in &t.resources {
+        match r.kind {
+            ResourceType::LambdaEventSourceMapping => {
+                let Some(source) = r.properties.get("EventSourceArn") else {
+                    continue;
+                };
+                if !reads_a_stream(app, r, source) {
+                    continue;
+                }
+                let mapping = reference(id);
+                require(
+                    id,
+                    "the stream mapping",
+                    "AWS/Lambda",
+                    alarm::DROPPED_EVENTS_METRIC,
+                    &[("EventSourceMappingUUID", &mapping)],
+                    "records it drops are lost",
+                );
+                if let Some(function) = r.properties.get("FunctionName") {
+                    let function = function_name_of(function);
+                    require(
+                        id,
+                        "the stream mapping",
+                        "AWS/Lambda",
+                        alarm::ITERATOR_AGE_METRIC,
+                        &[("FunctionName", &function)],
+                        "its records expire from the stream after 24 h while it falls behind",
+                    );
+                }
+            }
+            ResourceType::EventsRule => {
+                if !matches!(r.properties.get("Targets"), Some(Value::List(t)) if !t.is_empty()) {
+                    continue;
+                }
+                let name = match r.properties.get("Name") {
+                    Some(name) => name.clone(),
+                    None => reference(id),
+                };
+                let bus = r
+                    .properties
+                    .get("EventBusName")
+                    .filter(|b| !matches!(b, Value::Str(s) if s.as_ref() == "default"));
+                let dims: Vec<(&str, &Value)> = match bus {
+                    Some(bus) => vec![("EventBusName", bus), ("RuleName", &name)],
+                    None => vec![("RuleName", &name)],
+                };
+                let why = if bus.is_some() {
+                    "events it cannot deliver are lost; a rule on a custom bus publishes it only under both dimensions (an alarm on RuleName alone reads the default bus and never fires)"
+                } else {
+                    "events it cannot deliver are lost"
+                };
+                require(
+                    id,
+                    "the rule",
+                    "AWS/Events",
+                    alarm::FAILED_INVOCATIONS_METRIC,
+                    &dims,
+                    why,
+                );
+            }
+            ResourceType::ApiGatewayV2Api => {
+                let api = reference(id);
+                require(
+                    id,
+                    "the HTTP API",
+                    "AWS/ApiGateway",
+                    alarm::API_SERVER_ERRORS_METRIC,
+                    &[("ApiId", &api)],
+                    "its clients get server errors nobody sees",
+                );
+            }
+            ResourceType::LambdaPermission => {
+                let asynchronous = matches!(r.properties.get("Principal"), Some(Value::Str(p))
+                    if ASYNC_INVOKERS.contains(&p.as_ref()));
+                if asynchronous && let Some(f) = r.properties.get("FunctionName") {
+                    note_async(&mut async_functions, function_name_of(f), false, id);
+                }
+            }
+            ResourceType::LambdaEventInvokeConfig => {
+                if let Some(f) = r.properties.get("FunctionName") {
+                    let destination =
+                        prop(r, &["DestinationConfig", "OnFailure", "Destination"]).is_some();
+                    note_async(&mut async_functions, function_name_of(f), destination, id);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (name, destination, by) in &async_functions {
+        // The finding goes on the function when it is of this stack, else on what invokes it.
+        let id = match name {
+            Value::Ref(r) if r.stack == *stack && t.resources.contains_key(&r.logical_id) => {
+                &r.logical_id
+            }
+            _ => *by,
+        };
+        require(
+            id,
+            "the asynchronously invoked function",
+            "AWS/Lambda",
+            alarm::ASYNC_EVENTS_DROPPED_METRIC,
+            &[("FunctionName", name)],
+            "events Lambda drops (too old, or retries run out) are lost",
+        );
+        if *destination {
+            require(
+                id,
+                "the function with an on-failure destination",
+                "AWS/Lambda",
+                alarm::DESTINATION_DELIVERY_FAILURES_METRIC,
+                &[("FunctionName", name)],
+                "events its destination refuses are lost",
+            );
+        }
+    }
+}
+
+/// Service principals that invoke a function asynchronously (Lambda queues the event and
+/// retries it itself; a failure after that is only in Lambda's metrics).
+const ASYNC_INVOKERS: [&str; 4] = [
+    iam::EVENTS_SERVICE,
+    "sns.amazonaws.com",
+    "s3.amazonaws.com",
+    "ses.amazonaws.com",
+];

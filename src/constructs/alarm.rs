@@ -1,6 +1,7 @@
 //! CloudWatch alarms for the failure signals of the pattern, with actions to a topic.
 
 use super::function::Function;
+use super::http_api::HttpApi;
 use super::queue::Queue;
 use super::rule::Rule;
 use super::stream_source::StreamSource;
@@ -12,6 +13,22 @@ use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 pub const QUEUE_DEPTH_METRIC: &str = "ApproximateNumberOfMessagesVisible";
 /// The mapping metric counting records sent to its on-failure destination.
 pub const ON_FAILURE_DELIVERED_METRIC: &str = "OnFailureDestinationDeliveredEventCount";
+
+/// The Lambda metric counting events Lambda failed to send to a destination (of an
+/// asynchronous invocation or of a stream mapping).
+pub const DESTINATION_DELIVERY_FAILURES_METRIC: &str = "DestinationDeliveryFailures";
+/// The Lambda metric counting asynchronous events dropped without being processed.
+pub const ASYNC_EVENTS_DROPPED_METRIC: &str = "AsyncEventsDropped";
+/// The HTTP API metric counting server-side errors (`5xx` responses).
+pub const API_SERVER_ERRORS_METRIC: &str = "5xx";
+/// The Lambda metric counting function errors.
+pub const FUNCTION_ERRORS_METRIC: &str = "Errors";
+/// The Lambda metric of the age of a stream mapping's oldest unprocessed record.
+pub const ITERATOR_AGE_METRIC: &str = "IteratorAge";
+/// The mapping metric counting records dropped (neither processed nor sent to a destination).
+pub const DROPPED_EVENTS_METRIC: &str = "DroppedEventCount";
+/// The rule metric counting events it failed to deliver to a target for good.
+pub const FAILED_INVOCATIONS_METRIC: &str = "FailedInvocations";
 
 /// A metric an alarm watches.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,7 +122,7 @@ impl Alarm {
             ),
             metric: Metric {
                 namespace: "AWS/Lambda",
-                name: "IteratorAge",
+                name: ITERATOR_AGE_METRIC,
                 dimensions: vec![("FunctionName", function.name())],
                 statistic: "Maximum",
             },
@@ -127,7 +144,7 @@ impl Alarm {
             description: format!("{} returned errors", function.path),
             metric: Metric {
                 namespace: "AWS/Lambda",
-                name: "Errors",
+                name: FUNCTION_ERRORS_METRIC,
                 dimensions: vec![("FunctionName", function.name())],
                 statistic: "Sum",
             },
@@ -138,7 +155,9 @@ impl Alarm {
         Self::new(stack, path, props, topic)
     }
 
-    /// Any event a rule failed to deliver to a target (after retries).
+    /// Any event a rule failed to deliver to a target (after retries). A rule on a custom bus
+    /// has this metric only under both `EventBusName` and `RuleName`: a `RuleName`-only alarm
+    /// reads the default bus's rule of that name and never fires.
     pub fn rule_failed_invocations(
         stack: &mut Stack,
         path: ConstructPath,
@@ -149,8 +168,34 @@ impl Alarm {
             description: format!("{} failed to deliver events to its targets", rule.path),
             metric: Metric {
                 namespace: "AWS/Events",
-                name: "FailedInvocations",
-                dimensions: vec![("RuleName", rule.name.clone().into())],
+                name: FAILED_INVOCATIONS_METRIC,
+                dimensions: vec![
+                    ("EventBusName", rule.bus_name.clone()),
+                    ("RuleName", rule.name.clone().into()),
+                ],
+                statistic: "Sum",
+            },
+            threshold: 1,
+            period_seconds: 300,
+            evaluation_periods: 1,
+        };
+        Self::new(stack, path, props, topic)
+    }
+
+    /// Any server-side error (`5xx`) of an HTTP API: a function failed, timed out or was
+    /// throttled, or API Gateway could not reach it.
+    pub fn api_server_errors(
+        stack: &mut Stack,
+        path: ConstructPath,
+        api: &HttpApi,
+        topic: &Topic,
+    ) -> Self {
+        let props = AlarmProps {
+            description: format!("{} answered requests with server errors (5xx)", api.path),
+            metric: Metric {
+                namespace: "AWS/ApiGateway",
+                name: API_SERVER_ERRORS_METRIC,
+                dimensions: vec![("ApiId", api.id())],
                 statistic: "Sum",
             },
             threshold: 1,
@@ -223,7 +268,31 @@ impl Alarm {
             stack,
             path,
             description,
-            "DroppedEventCount",
+            DROPPED_EVENTS_METRIC,
+            dimension,
+            topic,
+        )
+    }
+
+    /// Alarms when Lambda dropped an event of an asynchronous invocation of `function` without
+    /// running it to success and without sending it to a destination (its maximum event age
+    /// passed, or its retries ran out with no on-failure destination).
+    pub fn async_events_dropped(
+        stack: &mut Stack,
+        path: ConstructPath,
+        function: &Function,
+        topic: &Topic,
+    ) -> Self {
+        let description = format!(
+            "Lambda dropped asynchronous events of {} (not processed, not sent to a destination): they are lost",
+            function.path
+        );
+        let dimension = ("FunctionName", function.name());
+        Self::first_lambda_event(
+            stack,
+            path,
+            description,
+            ASYNC_EVENTS_DROPPED_METRIC,
             dimension,
             topic,
         )
@@ -246,7 +315,7 @@ impl Alarm {
             stack,
             path,
             description,
-            "DestinationDeliveryFailures",
+            DESTINATION_DELIVERY_FAILURES_METRIC,
             dimension,
             topic,
         )

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::limits::{ARCHIVE_RETENTION_DAYS, EVENT_BUS_NAME};
 use super::pattern::{self, Dialect, EventPattern};
 use crate::core::cfn::{Attr, ResourceType, iam};
-use crate::core::{ConstructPath, LogicalId, Reference, Resource, Stack, Statement, Value};
+use crate::core::{
+    ConstructPath, LogicalId, Reference, RemovalPolicy, Resource, Stack, Statement, Value,
+};
 
 fn archive_days() -> Option<u32> {
     Some(30)
@@ -132,7 +134,10 @@ impl EventBus {
                     .prop("SourceArn", bus.arn())
                     .prop("RetentionDays", days)
                     .prop_opt("EventPattern", archive_pattern.map(Value::Json))
-                    .prop("Description", description),
+                    .prop("Description", description)
+                    // The archived events are the bus's history: what a replay needs after a
+                    // consumer's bug. Deleting the stack must not delete them with it.
+                    .retain(RemovalPolicy::Retain),
             );
         }
         bus

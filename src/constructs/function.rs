@@ -90,6 +90,13 @@ pub struct FunctionProps {
     /// authorizes an address of a verified domain against the domain). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub send_email_from: Vec<SesIdentity>,
+    /// Recipients (verified addresses or domains) the function emails while the account is in
+    /// the SES sandbox: there SES refuses mail to unverified recipients and authorizes
+    /// `ses:SendEmail` against each recipient's identity too, so these are granted as well
+    /// (outside the sandbox, leave it empty: the grant stays on the senders). Needs
+    /// `sendEmailFrom`. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ses_sandbox_recipients: Vec<SesIdentity>,
     /// Policy rules (or checkov checks) knowingly switched off for this construct and everything
     /// under it, each with its reason (recorded in the template). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -138,6 +145,7 @@ impl FunctionProps {
             reserved_concurrency: None,
             description: None,
             send_email_from: Vec::new(),
+            ses_sandbox_recipients: Vec::new(),
             suppress: Vec::new(),
         }
     }
@@ -277,8 +285,19 @@ impl Function {
         if props.tracing {
             function.grant(stack, Statement::allow(XRAY_WRITE, vec!["*".into()]));
         }
-        let identities = email_identities(&props.send_email_from);
+        if props.send_email_from.is_empty() && !props.ses_sandbox_recipients.is_empty() {
+            stack.error(
+                &function.path,
+                "sesSandboxRecipients are granted only beside a sender: give `sendEmailFrom` (the verified identity the function sends from) too",
+            );
+        }
+        let mut identities = email_identities(&props.send_email_from);
         if !identities.is_empty() {
+            for recipient in email_identities(&props.ses_sandbox_recipients) {
+                if !identities.contains(&recipient) {
+                    identities.push(recipient);
+                }
+            }
             let arns = identities
                 .iter()
                 .map(|identity| arn::ses_identity(identity))

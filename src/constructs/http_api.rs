@@ -6,9 +6,12 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::alarm::Alarm;
+use super::email::EmailAddress;
 use super::function::Function;
 use super::limits::check_log_retention;
 use super::route_path::RoutePath;
+use super::topic::{Topic, TopicProps};
 use crate::core::CONSTRUCT_ID_MAX_LEN;
 use crate::core::cfn::iam::{APIGATEWAY_SERVICE, LAMBDA_INVOKE};
 use crate::core::cfn::{Attr, ResourceType, arn};
@@ -73,6 +76,18 @@ impl Default for Throttling {
     }
 }
 
+/// Alarm options of an HTTP API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of alarm settings (`{}` for the defaults)")]
+pub struct ApiAlarmOptions {
+    /// Emails subscribed to the API's own alert topic. With an alert topic given
+    /// (`alertTopic`) there is no topic of the API's own: subscribe them on that topic instead
+    /// (giving both is an error). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<EmailAddress>,
+}
+
 /// HTTP API props.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -86,6 +101,9 @@ pub struct HttpApiProps {
     /// A description. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Alarm settings (the API alarms on its first server error). Default: no emails.
+    #[serde(default)]
+    pub alarms: ApiAlarmOptions,
 }
 
 impl Default for HttpApiProps {
@@ -94,6 +112,7 @@ impl Default for HttpApiProps {
             throttling: Throttling::default(),
             access_log_retention_days: retention(),
             description: None,
+            alarms: ApiAlarmOptions::default(),
         }
     }
 }
@@ -103,6 +122,8 @@ impl Default for HttpApiProps {
 pub struct HttpApi {
     pub path: ConstructPath,
     pub reference: Reference,
+    /// Where the API's alarms go.
+    pub alerts: Topic,
 }
 
 const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","routeKey":"$context.routeKey","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","integrationError":"$context.integrationErrorMessage"}"#;
@@ -118,8 +139,14 @@ const ROUTE_ID: NameRule = NameRule {
 };
 
 impl HttpApi {
-    /// Adds the API, its `$default` stage and access log group.
-    pub fn new(stack: &mut Stack, path: ConstructPath, props: &HttpApiProps) -> Self {
+    /// Adds the API, its `$default` stage and access log group, and an alarm on its server
+    /// errors (5xx) to `alerts`, or to a topic of the API's own.
+    pub fn new(
+        stack: &mut Stack,
+        path: ConstructPath,
+        props: &HttpApiProps,
+        alerts: Option<&Topic>,
+    ) -> Self {
         check_log_retention(
             stack,
             &path,
@@ -144,7 +171,30 @@ impl HttpApi {
                 .prop("ProtocolType", "HTTP")
                 .prop_opt("Description", props.description.clone()),
         );
-        let api = Self { path, reference };
+        if alerts.is_some() && !props.alarms.emails.is_empty() {
+            stack.error(
+                &path,
+                "alarms.emails would be dropped: with an alert topic given, the API has no topic of its own to subscribe them to; subscribe them on the alert topic (`emailSubscriptions`) instead",
+            );
+        }
+        let alerts = match alerts {
+            Some(t) => t.clone(),
+            None => {
+                let p = stack.child(&path, "Alerts");
+                let props = TopicProps {
+                    display_name: None,
+                    email_subscriptions: props.alarms.emails.clone(),
+                };
+                Topic::new(stack, p, &props)
+            }
+        };
+        let api = Self {
+            path,
+            reference,
+            alerts,
+        };
+        let alarm = stack.child(&api.path, "ServerErrorsAlarm");
+        Alarm::api_server_errors(stack, alarm, &api, &api.alerts);
         let logs_path = stack.child(&api.path, "AccessLogs");
         let logs = stack.add(
             &logs_path,

@@ -193,6 +193,15 @@ pub const ARCHIVE_RETENTION_DAYS: Limit = Limit {
     max: 2_147_483_647,
 };
 
+/// Days after its creation a lifecycle rule deletes an object: a positive 32-bit integer (S3
+/// `LifecycleExpiration.Days`: "a non-zero positive integer").
+pub const OBJECT_EXPIRY_DAYS: Limit = Limit {
+    resource: ResourceType::S3Bucket,
+    property: "LifecycleConfiguration.Rules[].ExpirationInDays",
+    min: 1,
+    max: 2_147_483_647,
+};
+
 /// The retention periods CloudWatch Logs accepts, in days.
 pub const LOG_RETENTION_DAYS: &[u32] = &[
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,

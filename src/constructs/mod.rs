@@ -20,13 +20,13 @@ pub mod table;
 pub mod topic;
 
 pub use alarm::Alarm;
-pub use bucket::Bucket;
+pub use bucket::{Bucket, BucketProps};
 pub use email::{EmailAddress, MailDomain, SesIdentity};
 pub use environment::EnvVarName;
 pub use event_bus::{EventBus, EventBusProps};
 pub use event_schemas::{EventContract, EventSchema, SchemaRegistry};
 pub use function::{Function, FunctionProps};
-pub use http_api::{HttpApi, HttpApiProps, HttpMethod, Throttling};
+pub use http_api::{ApiAlarmOptions, HttpApi, HttpApiProps, HttpMethod, Throttling};
 pub use pattern::{
     Affix, AnythingBut, Cidr, Dialect, EventPattern, Fields, Lower, MatchValue, Matcher, NonEmpty,
     Numeric, OneOrMany, Operator, PatternError, Scalar, Upper, Wildcard,
@@ -37,5 +37,7 @@ pub use rule::{Rule, RuleProps, Target, TargetKind, TargetRetry};
 pub use stream_source::{
     OnFailure, RecordAge, Retries, StartingPosition, StreamSource, StreamSourceProps,
 };
-pub use table::{Attribute, AttributeType, Billing, StreamViewType, Table, TableProps};
+pub use table::{
+    Attribute, AttributeType, Billing, StreamViewType, Table, TableAccess, TableProps,
+};
 pub use topic::{Topic, TopicProps};

@@ -83,6 +83,9 @@ pub struct Rule {
     pub reference: Reference,
     /// The rule name (explicit, so alarms can name it).
     pub name: String,
+    /// The name of the bus the rule is on: EventBridge publishes a custom bus's rule metrics
+    /// under both `EventBusName` and `RuleName`.
+    pub bus_name: Value,
 }
 
 impl Rule {
@@ -131,6 +134,7 @@ impl Rule {
             path,
             reference,
             name,
+            bus_name: bus.name(),
         };
         let dlq_policy = dead_letter_queue.policy(stack);
         add_queue_statement(stack, &dlq_policy, dead_letter_queue, &rule);

@@ -276,8 +276,15 @@ impl StreamSource {
                 Some(t.arn())
             }
             OnFailure::Bucket(b) => {
-                function.grant(stack, Statement::allow(BUCKET_PUT, vec![b.objects_arn()]));
-                function.grant(stack, Statement::allow(BUCKET_LIST, vec![b.arn()]));
+                let own = crate::core::cfn::iam::resource_account_is_own();
+                function.grant(
+                    stack,
+                    Statement::allow(BUCKET_PUT, vec![b.objects_arn()]).when(own.clone()),
+                );
+                function.grant(
+                    stack,
+                    Statement::allow(BUCKET_LIST, vec![b.arn()]).when(own),
+                );
                 Some(b.arn())
             }
             // Refused by the policy rule `no-on-failure-destination` unless suppressed.

@@ -50,6 +50,33 @@ pub enum AttributeType {
     B,
 }
 
+/// What a function may do with a table's items, by name: the grant of a writer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[serde(expecting = "`create`, `write` or `readWrite`")]
+pub enum TableAccess {
+    /// `PutItem` (conditional puts included) and `GetItem`: write new records, read one back
+    /// (the default: all an API that records requests needs).
+    #[default]
+    Create,
+    /// `create`, and `UpdateItem`, `DeleteItem`, `ConditionCheckItem`: change and delete items.
+    Write,
+    /// `write`, and `Query`, `BatchGetItem`: read items by query too.
+    ReadWrite,
+}
+
+impl TableAccess {
+    /// The actions the level grants on the table.
+    pub fn actions(self) -> &'static [crate::core::cfn::iam::Action] {
+        use crate::core::cfn::iam;
+        match self {
+            TableAccess::Create => iam::TABLE_CREATE,
+            TableAccess::Write => iam::TABLE_WRITE,
+            TableAccess::ReadWrite => iam::TABLE_READ_WRITE,
+        }
+    }
+}
+
 /// How the table is billed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

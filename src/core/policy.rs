@@ -44,6 +44,12 @@ impl Statement {
         }
     }
 
+    /// This statement, applying only under `condition`.
+    pub fn when(mut self, condition: Value) -> Self {
+        self.condition = Some(condition);
+        self
+    }
+
     /// A resource-policy statement allowing a service principal.
     pub fn allow_service<A: Copy + Into<&'static str>>(
         service: &'static str,

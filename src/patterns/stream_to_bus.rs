@@ -30,9 +30,9 @@ use crate::constructs::limits::{
     ASYNC_EVENT_AGE_SECONDS, ASYNC_RETRY_ATTEMPTS, SCHEMA_REGISTRY_NAME,
 };
 use crate::constructs::{
-    Alarm, Bucket, EventBus, EventBusProps, EventContract, Function, FunctionProps, OnFailure,
-    Queue, QueueProps, Rule, RuleProps, SchemaRegistry, StreamSource, StreamSourceProps,
-    StreamViewType, Table, TableProps, Target, TargetKind, Topic, TopicProps,
+    Alarm, Bucket, BucketProps, EventBus, EventBusProps, EventContract, Function, FunctionProps,
+    OnFailure, Queue, QueueProps, Rule, RuleProps, SchemaRegistry, StreamSource, StreamSourceProps,
+    StreamViewType, Table, TableAccess, TableProps, Target, TargetKind, Topic, TopicProps,
 };
 use crate::core::cfn::{ResourceType, iam};
 use crate::core::names::physical_name;
@@ -105,6 +105,9 @@ pub struct StreamToBusProps {
     pub on_failure: FailureDestination,
     /// The on-failure queue, when `on_failure` is a queue. Default: 14 days retention.
     pub dead_letter_queue: QueueProps,
+    /// The failed-batches bucket, when `on_failure` is a bucket. Default: objects kept until
+    /// deleted (old versions 90 days).
+    pub failed_batches: BucketProps,
     /// The bus. Default: named `<stack>-<id>Bus`, 30-day archive.
     pub bus: EventBusProps,
     pub alarms: AlarmOptions,
@@ -122,6 +125,7 @@ impl StreamToBusProps {
             stream: StreamSourceProps::default(),
             on_failure: FailureDestination::default(),
             dead_letter_queue: QueueProps::default(),
+            failed_batches: BucketProps::default(),
             bus: EventBusProps::default(),
             alarms: AlarmOptions::default(),
             events: None,
@@ -205,6 +209,14 @@ impl StreamToBus {
                 "deadLetterQueue is set but not used: it configures the on-failure queue, and onFailure is not `queue`; remove it, or set `onFailure: queue`",
             );
         }
+        if props.on_failure != FailureDestination::Bucket
+            && props.failed_batches != BucketProps::default()
+        {
+            stack.error(
+                &path,
+                "failedBatches is set but not used: it configures the on-failure bucket, and onFailure is not `bucket`; remove it, or set `onFailure: bucket`",
+            );
+        }
         let table_path = stack.child(&path, "Table");
         let table = Table::new(stack, table_path, &table_props);
 
@@ -248,7 +260,7 @@ impl StreamToBus {
         let on_failure = match props.on_failure {
             FailureDestination::Bucket => {
                 let p = stack.child(&path, "FailedBatches");
-                OnFailure::Bucket(Bucket::new(stack, p))
+                OnFailure::Bucket(Bucket::with(stack, p, &props.failed_batches))
             }
             FailureDestination::Queue => {
                 let p = stack.child(&path, "OnFailureQueue");
@@ -328,10 +340,15 @@ impl StreamToBus {
         }
     }
 
-    /// Lets `function` (in `stack`) write items of the table: its role may put/update/delete
-    /// items of this table only, and it finds the table name in `TABLE_NAME`. Its errors are
-    /// alarmed on the pattern's alert topic.
+    /// Lets `function` (in `stack`) write new items of the table ([`TableAccess::Create`]:
+    /// `PutItem` and `GetItem` on this table only); it finds the table name in `TABLE_NAME`.
+    /// Its errors are alarmed on the pattern's alert topic.
     pub fn add_writer(&self, stack: &mut Stack, function: &Function) {
+        self.add_writer_with(stack, function, TableAccess::Create);
+    }
+
+    /// [`Self::add_writer`], with the grant level `access`.
+    pub fn add_writer_with(&self, stack: &mut Stack, function: &Function, access: TableAccess) {
         function.set_environment(
             stack,
             env::TABLE_NAME,
@@ -340,7 +357,7 @@ impl StreamToBus {
         );
         function.grant(
             stack,
-            Statement::allow(iam::TABLE_WRITE, vec![self.table.arn()]),
+            Statement::allow(access.actions(), vec![self.table.arn()]),
         );
         alarm_errors_once(stack, function, &self.alerts);
     }
@@ -414,6 +431,12 @@ fn async_failures_once(stack: &mut Stack, function: &Function, alerts: &Topic) {
     function.skip_checkov(stack, crate::constructs::checkov::LAMBDA_DLQ_ASYNC);
     let alarm = stack.child(&function.path, "AsyncFailureQueueAlarm");
     Alarm::dlq_depth(stack, alarm, &queue, alerts);
+    // The queue itself can refuse (a policy, a deleted queue), and events older than the
+    // maximum age are dropped without reaching it: both lose events, so both are alarmed.
+    let failures = stack.child(&function.path, "DestinationFailuresAlarm");
+    Alarm::destination_delivery_failures(stack, failures, function, alerts);
+    let dropped = stack.child(&function.path, "AsyncEventsDroppedAlarm");
+    Alarm::async_events_dropped(stack, dropped, function, alerts);
 }
 
 /// Errors for a rule pattern that names a source or detail type the bus's contract does not have

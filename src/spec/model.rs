@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::unique::unique_entries;
 use crate::constructs::limits::{LOG_RETENTION_DAYS, RULE_TARGETS};
 use crate::constructs::{
-    EventBusProps, EventContract, EventPattern, FunctionProps, HttpMethod, QueueProps, RoutePath,
-    StreamSourceProps, TableProps, TargetRetry, Throttling, TopicProps,
+    ApiAlarmOptions, BucketProps, EventBusProps, EventContract, EventPattern, FunctionProps,
+    HttpMethod, QueueProps, RoutePath, StreamSourceProps, TableAccess, TableProps, TargetRetry,
+    Throttling, TopicProps,
 };
 use crate::core::{ConstructId, Environment, LogicalId, StackName, Suppression};
 use crate::patterns::{AlarmOptions, FailureDestination};
@@ -125,6 +126,12 @@ pub struct StreamToBusSpec {
     /// error: it would configure nothing). Default: 14 days retention.
     #[serde(default)]
     pub dead_letter_queue: QueueProps,
+    /// The on-failure bucket, with `onFailure: bucket` (the default; set with another
+    /// destination, it is an error). Its objects are whole stream records: personal data, if
+    /// the table holds any. Default: kept until deleted (a re-drive moves what it published under `redriven/`), old
+    /// versions 90 days.
+    #[serde(default)]
+    pub failed_batches: BucketProps,
     /// The event bus. Default: named `<stack>-<id>Bus`, 30-day archive.
     #[serde(default)]
     pub bus: EventBusProps,
@@ -135,9 +142,11 @@ pub struct StreamToBusSpec {
     /// subscribe them on that topic). Default: a topic of the pattern's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_topic: Option<String>,
-    /// Functions of this stack that write the table (write grant + `TABLE_NAME`). Default: none.
+    /// Functions of this stack that write the table: each gets `TABLE_NAME` and a grant on the
+    /// table only, `create` (`PutItem`, `GetItem`) unless it asks for more
+    /// (`{function: Id, access: write | readWrite}`). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub writers: Vec<FunctionRef>,
+    pub writers: Vec<WriterSpec>,
     /// The event contract the publisher implements: the path of its contract file (written by
     /// the domain crate from its Rust types), relative to this spec. Its schemas go into a
     /// schema registry beside the bus, and rules on the bus are checked against it. Default: none.
@@ -147,6 +156,78 @@ pub struct StreamToBusSpec {
     /// under it, each with its reason (recorded in the template). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppress: Vec<Suppression>,
+}
+
+/// A writer of a pattern's table: the id of a function of the stack (granted `create`), or a map
+/// `{function: Id, access: create | write | readWrite}`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum WriterSpec {
+    /// The id of a function of this stack, granted `create` (`PutItem`, `GetItem`).
+    Function(FunctionRef),
+    /// A function and the grant it needs.
+    WithAccess(WriterAccess),
+}
+
+impl WriterSpec {
+    /// The function's id.
+    pub fn function(&self) -> &str {
+        match self {
+            WriterSpec::Function(f) => f,
+            WriterSpec::WithAccess(w) => &w.function,
+        }
+    }
+
+    /// The grant level.
+    pub fn access(&self) -> TableAccess {
+        match self {
+            WriterSpec::Function(_) => TableAccess::default(),
+            WriterSpec::WithAccess(w) => w.access,
+        }
+    }
+}
+
+impl From<&str> for WriterSpec {
+    fn from(id: &str) -> Self {
+        WriterSpec::Function(id.to_owned())
+    }
+}
+
+impl<'de> Deserialize<'de> for WriterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WriterSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a function id, or a map with `function` (and `access`)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<WriterSpec, E> {
+                Ok(WriterSpec::Function(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<WriterSpec, A::Error> {
+                WriterAccess::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(WriterSpec::WithAccess)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A writer with its grant level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map with `function` (and `access`)")]
+pub struct WriterAccess {
+    /// The id of a function of this stack.
+    pub function: FunctionRef,
+    /// What it may do with the table's items: `create` (`PutItem`, `GetItem`), `write` (and
+    /// `UpdateItem`, `DeleteItem`, `ConditionCheckItem`) or `readWrite` (and `Query`,
+    /// `BatchGetItem`). Default: `create`.
+    #[serde(default)]
+    pub access: TableAccess,
 }
 
 /// An HTTP API.
@@ -166,6 +247,13 @@ pub struct HttpApiSpec {
     pub description: Option<String>,
     /// Routes to functions of this stack.
     pub routes: Vec<RouteSpec>,
+    /// Alarm settings: the API alarms on its first server error (5xx). Default: no emails.
+    #[serde(default)]
+    pub alarms: ApiAlarmOptions,
+    /// The id of a topic of this stack that the API's alarms go to (then `alarms.emails` is an
+    /// error: subscribe them on that topic). Default: a topic of the API's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_topic: Option<String>,
     /// Policy rules (or checkov checks) knowingly switched off for this construct and everything
     /// under it, each with its reason (recorded in the template). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
-use super::model::{AppSpec, StackSpec};
+use super::model::{AppSpec, StackSpec, WriterSpec};
 use crate::assets::Workspace;
 use crate::constructs::{
     Function, FunctionProps, HttpApi, HttpApiProps, RuleProps, Target, TargetKind, Topic,
@@ -112,6 +112,7 @@ fn build_stack(
             stream: p.stream.clone(),
             on_failure: p.on_failure,
             dead_letter_queue: p.dead_letter_queue.clone(),
+            failed_batches: p.failed_batches,
             bus: p.bus.clone(),
             alarms: p.alarms.clone(),
             // Read (or refused, with the file's errors) when the spec was loaded.
@@ -131,15 +132,19 @@ fn build_stack(
         }
         let pattern = StreamToBus::new(stack, path.clone(), &props, alerts.as_ref());
         for (i, writer) in p.writers.iter().enumerate() {
+            let field = match writer {
+                WriterSpec::Function(_) => format!("writers[{i}]"),
+                WriterSpec::WithAccess(_) => format!("writers[{i}].function"),
+            };
             if let Some(f) = lookup(
                 stack,
                 &path,
-                &format!("writers[{i}]"),
+                &field,
                 "function",
-                writer,
+                writer.function(),
                 &functions,
             ) {
-                pattern.add_writer(stack, &f);
+                pattern.add_writer_with(stack, &f, writer.access());
             }
         }
         patterns.insert((stack.name().to_string(), id.to_string()), pattern);
@@ -154,11 +159,16 @@ fn build_stack(
             throttling: api_spec.throttling,
             access_log_retention_days: api_spec.access_log_retention_days,
             description: api_spec.description.clone(),
+            alarms: api_spec.alarms.clone(),
         };
         for s in &api_spec.suppress {
             stack.suppress(&path, s.clone());
         }
-        let api = HttpApi::new(stack, path.clone(), &props);
+        let alerts = match &api_spec.alert_topic {
+            Some(name) => lookup(stack, &path, "alertTopic", "topic", name, &topics),
+            None => None,
+        };
+        let api = HttpApi::new(stack, path.clone(), &props, alerts.as_ref());
         for (i, route) in api_spec.routes.iter().enumerate() {
             if let Some(f) = lookup(
                 stack,

@@ -84,7 +84,7 @@ fn validate_reports_the_default_app_valid_and_lists_the_rules() {
     assert_eq!(code, 0);
     assert_eq!(
         stdout.trim_end(),
-        "valid: 2 stack(s), 21 rules, 0 errors, 0 warning(s), 0 suppressed finding(s) recorded in the templates"
+        "valid: 2 stack(s), 22 rules, 0 errors, 0 warning(s), 0 suppressed finding(s) recorded in the templates"
     );
     let (code, stdout, _) = tributary(&["validate", "--rules"]);
     assert_eq!(code, 0);
@@ -163,7 +163,7 @@ fn every_bad_construct_of_a_spec_is_reported_in_one_run() {
     assert_eq!(code, 1);
     let stderr = stderr.replace(dir.path().to_str().unwrap(), "[dir]");
     insta::assert_snapshot!(stderr, @r#"
-    error: [dir]/typos.yaml:4:12: stacks.S.functions.A: unknown field `handlr`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `suppress`; did you mean `handler`?
+    error: [dir]/typos.yaml:4:12: stacks.S.functions.A: unknown field `handlr`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`; did you mean `handler`?
     error: [dir]/typos.yaml:5:44: stacks.S.functions.B.tracing: invalid type: string "sometimes", expected a boolean
     error: [dir]/typos.yaml:7:5: stacks.T: unknown field `topic`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `streamToBus`, `httpApis`, `rules`; did you mean `topics`?
     error: the app spec is invalid (3 errors)

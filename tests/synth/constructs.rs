@@ -14,13 +14,12 @@ use crate::common::{
 /// rule that asks for them (a real app gets them from `StreamToBus`).
 fn without_alarms(s: &mut Stack) {
     let root = ConstructPath::root(s.name());
-    s.suppress(
-        &root,
-        Suppression::new(
-            "destination-without-alarm",
-            "raw constructs under test, alarms are the pattern's",
-        ),
-    );
+    for rule in ["destination-without-alarm", "unalarmed-failure-path"] {
+        s.suppress(
+            &root,
+            Suppression::new(rule, "raw constructs under test, alarms are the pattern's"),
+        );
+    }
 }
 
 #[test]
@@ -202,7 +201,7 @@ fn bus_rule_targets_api_alarms() {
                 &dlq,
             );
             let p = s.construct("Api");
-            let api = HttpApi::new(s, p, &HttpApiProps::default());
+            let api = HttpApi::new(s, p, &HttpApiProps::default(), None);
             api.add_route(s, HttpMethod::Get, &"/orders/{id}".parse().unwrap(), &f);
             let p = s.construct("Alerts");
             let alerts = Topic::new(s, p, &TopicProps::default());
@@ -348,14 +347,18 @@ fn unsafe_mappings_are_refused_unless_suppressed_with_a_reason() {
             &StreamSourceProps::default(),
         );
     });
-    insta::assert_snapshot!(errors(result), @"error[TRB001]: Test/Mapping: the mapping has no on-failure destination (no-on-failure-destination). Fix: Give the mapping an on-failure destination (the pattern's default is a bucket that keeps whole records).");
+    insta::assert_snapshot!(errors(result), @"
+    error[TRB001]: Test/Mapping: the mapping has no on-failure destination (no-on-failure-destination). Fix: Give the mapping an on-failure destination (the pattern's default is a bucket that keeps whole records).
+    error[TRB023]: Test/Mapping: the stream mapping has no alarm on AWS/Lambda DroppedEventCount (dimensions EventSourceMappingUUID): records it drops are lost (unalarmed-failure-path). Fix: Alarm on the metric the message names, with exactly those dimensions, and give the alarm an action (the constructs do).
+    error[TRB023]: Test/Mapping: the stream mapping has no alarm on AWS/Lambda IteratorAge (dimensions FunctionName): its records expire from the stream after 24 h while it falls behind (unalarmed-failure-path). Fix: Alarm on the metric the message names, with exactly those dimensions, and give the alarm an action (the constructs do).
+    ");
     insta::assert_snapshot!(
         mapping_errors(StreamSourceProps {
             retries: Retries::Infinite,
             suppress: vec![Suppression::new("infinite-retries", " ")],
             ..Default::default()
         }),
-        @r"
+        @"
     error: Test/Mapping: the suppression of `infinite-retries` needs a reason (a few words for reviewers)
     error[TRB002]: Test/Mapping: the mapping retries a failing batch forever (infinite-retries). Fix: Set a finite retry count (default 3).
     "

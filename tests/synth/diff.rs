@@ -329,6 +329,7 @@ case!(
             "      Oncall:\n        emailSubscriptions"
         ),
         ("alertTopic: Alerts", "alertTopic: Oncall"),
+        ("alertTopic: Alerts", "alertTopic: Oncall"),
     ]
 );
 case!(
@@ -370,7 +371,7 @@ case!(
 case!(
     removing_the_api_loses_its_access_logs,
     &[(
-        "    httpApis:\n      Api:\n        routes:\n          - { method: POST, path: /reservations, function: CreateReservation }\n",
+        "    httpApis:\n      Api:\n        alertTopic: Alerts\n        routes:\n          - { method: POST, path: /reservations, function: CreateReservation }\n",
         ""
     )]
 );

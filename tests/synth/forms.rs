@@ -24,7 +24,7 @@ fn base() -> Value {
             "streamToBus": {"O": {
                 "table": {"partitionKey": {"name": "id"}},
                 "publisher": {"handler": "stream-publisher"},
-                "writers": ["Api"]
+                "writers": [{"function": "Api"}]
             }},
             "httpApis": {"Http": {"routes": [{"method": "POST", "path": "/r", "function": "Api"}]}},
             "rules": {"R": {
@@ -88,10 +88,15 @@ const PLACES: &[(&str, &str)] = &[
     ("RecordAge", "/stacks/S/streamToBus/O/stream/maxRecordAge"),
     ("FailureDestination", "/stacks/S/streamToBus/O/onFailure"),
     ("QueueProps", "/stacks/S/streamToBus/O/deadLetterQueue"),
+    ("BucketProps", "/stacks/S/streamToBus/O/failedBatches"),
+    ("WriterSpec", "/stacks/S/streamToBus/O/writers/0"),
+    ("WriterAccess", "/stacks/S/streamToBus/O/writers/0"),
+    ("TableAccess", "/stacks/S/streamToBus/O/writers/0/access"),
     ("EventBusProps", "/stacks/S/streamToBus/O/bus"),
     ("AlarmOptions", "/stacks/S/streamToBus/O/alarms"),
     ("HttpApiSpec", "/stacks/S/httpApis/Http"),
     ("Throttling", "/stacks/S/httpApis/Http/throttling"),
+    ("ApiAlarmOptions", "/stacks/S/httpApis/Http/alarms"),
     ("RouteSpec", "/stacks/S/httpApis/Http/routes/0"),
     ("HttpMethod", "/stacks/S/httpApis/Http/routes/0/method"),
     ("RoutePath", "/stacks/S/httpApis/Http/routes/0/path"),
@@ -165,6 +170,7 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "reservedConcurrency": 5,
                 "description": "Sends mail",
                 "sendEmailFrom": ["example.com"],
+                "sesSandboxRecipients": ["staff@example.com"],
                 "suppress": [{"rule": "CKV_AWS_117", "reason": reason}]
             }),
         ),
@@ -202,6 +208,7 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "stream": {},
                 "onFailure": "bucket",
                 "deadLetterQueue": {},
+                "failedBatches": {},
                 "bus": {},
                 "alarms": {},
                 "alertTopic": "Alerts",
@@ -210,6 +217,18 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "suppress": [{"rule": "iam-wildcard", "reason": reason}]
             }),
         ),
+        ("BucketProps", json!({})),
+        ("BucketProps", json!({"expireAfterDays": 30})),
+        ("WriterSpec", json!("Api")),
+        ("WriterSpec", json!({"function": "Api", "access": "write"})),
+        ("WriterAccess", json!({"function": "Api"})),
+        (
+            "WriterAccess",
+            json!({"function": "Api", "access": "readWrite"}),
+        ),
+        ("TableAccess", json!("create")),
+        ("TableAccess", json!("write")),
+        ("TableAccess", json!("readWrite")),
         ("TableProps", json!({"partitionKey": {"name": "id"}})),
         (
             "TableProps",
@@ -287,10 +306,14 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "throttling": {},
                 "accessLogRetentionDays": 7,
                 "description": "Public API",
+                "alarms": {},
+                "alertTopic": "Alerts",
                 "routes": [{"method": "GET", "path": "/r/{id}", "function": "Api"}],
                 "suppress": [{"rule": "CKV_AWS_76", "reason": reason}]
             }),
         ),
+        ("ApiAlarmOptions", json!({})),
+        ("ApiAlarmOptions", json!({"emails": ["ops@example.com"]})),
         ("Throttling", json!({})),
         ("Throttling", json!({"burstLimit": 10, "rateLimit": 5})),
         (

@@ -13,6 +13,7 @@ mod core;
 mod diff;
 mod errors;
 mod examples;
+mod failure_paths;
 mod forms;
 mod graph;
 mod init;

@@ -234,9 +234,9 @@ fn a_construct_may_be_named_resource() {
             format!("{stack}: {}", ids.join(" "))
         })
         .collect();
-    insta::assert_snapshot!(ids.join("\n"), @r"
+    insta::assert_snapshot!(ids.join("\n"), @"
     T: ResourceTable ResourceAlerts ResourceBus ResourceBusArchive ResourcePublisherLogGroup ResourcePublisherServiceRole ResourcePublisherServiceRoleDefaultPolicy ResourcePublisher ResourceFailedBatches ResourceFailedBatchesPolicy ResourceStreamSource ResourceIteratorAgeAlarm ResourcePublisherErrorsAlarm ResourceGivenUpAlarm ResourceDestinationFailuresAlarm ResourceDroppedAlarm
-    S: ResourceLogGroup ResourceServiceRole ResourceServiceRoleDefaultPolicy Resource ResourceErrorsAlarm ResourceAsyncFailureQueue ResourceAsyncInvokeConfig ResourceAsyncFailureQueueAlarm
+    S: ResourceLogGroup ResourceServiceRole ResourceServiceRoleDefaultPolicy Resource ResourceErrorsAlarm ResourceAsyncFailureQueue ResourceAsyncInvokeConfig ResourceAsyncFailureQueueAlarm ResourceDestinationFailuresAlarm ResourceAsyncEventsDroppedAlarm
     ");
 }
 

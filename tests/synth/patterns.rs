@@ -427,5 +427,8 @@ fn constructs_refuse_patterns_built_in_rust() {
             &dlq,
         );
     });
-    insta::assert_snapshot!(errors(result), @"error: Test/Rule: pattern.detail.$or: `$or` takes at least two alternatives (EventBridge refuses fewer), not 1");
+    insta::assert_snapshot!(errors(result), @"
+    error: Test/Rule: pattern.detail.$or: `$or` takes at least two alternatives (EventBridge refuses fewer), not 1
+    error[TRB023]: Test/Target: the asynchronously invoked function has no alarm on AWS/Lambda AsyncEventsDropped (dimensions FunctionName): events Lambda drops (too old, or retries run out) are lost (unalarmed-failure-path). Fix: Alarm on the metric the message names, with exactly those dimensions, and give the alarm an action (the constructs do).
+    ");
 }

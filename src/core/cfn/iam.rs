@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::core::value::Value;
+use crate::core::value::{Pseudo, Value};
 
 /// An IAM action a grant allows (or, for [`Action::S3All`], the bucket policy denies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -138,7 +138,10 @@ impl From<Action> for Value {
     }
 }
 
-/// Write one item of a table (conditional puts included) and read it back.
+/// Put items of a table (conditional puts included) and read one back: what a writer of new
+/// records needs.
+pub const TABLE_CREATE: &[Action] = &[Action::DynamoDbPutItem, Action::DynamoDbGetItem];
+/// Put, update and delete items of a table, and read one back.
 pub const TABLE_WRITE: &[Action] = &[
     Action::DynamoDbPutItem,
     Action::DynamoDbUpdateItem,
@@ -149,6 +152,16 @@ pub const TABLE_WRITE: &[Action] = &[
 /// Read items of a table.
 pub const TABLE_READ: &[Action] = &[
     Action::DynamoDbGetItem,
+    Action::DynamoDbQuery,
+    Action::DynamoDbBatchGetItem,
+];
+/// Write items of a table and read them, one or by query.
+pub const TABLE_READ_WRITE: &[Action] = &[
+    Action::DynamoDbPutItem,
+    Action::DynamoDbUpdateItem,
+    Action::DynamoDbDeleteItem,
+    Action::DynamoDbGetItem,
+    Action::DynamoDbConditionCheckItem,
     Action::DynamoDbQuery,
     Action::DynamoDbBatchGetItem,
 ];
@@ -197,6 +210,20 @@ pub const APIGATEWAY_SERVICE: &str = "apigateway.amazonaws.com";
 pub const SECURE_TRANSPORT_KEY: &str = "aws:SecureTransport";
 /// The condition key holding the ARN of the resource a service principal acts for.
 pub const SOURCE_ARN_KEY: &str = "aws:SourceArn";
+
+/// The condition key holding the account that owns the S3 bucket a request is for.
+pub const S3_RESOURCE_ACCOUNT_KEY: &str = "s3:ResourceAccount";
+
+/// The condition that a request is for a bucket of the stack's own account:
+/// `{"StringEquals": {"s3:ResourceAccount": {"Ref": "AWS::AccountId"}}}`. A grant on a bucket
+/// named by its name alone would also reach a bucket of that name in another account (bucket
+/// names are global): if the bucket is ever deleted and its name taken, the writes would go there.
+pub fn resource_account_is_own() -> Value {
+    Value::map([(
+        "StringEquals",
+        Value::map([(S3_RESOURCE_ACCOUNT_KEY, Value::Pseudo(Pseudo::AccountId))]),
+    )])
+}
 
 /// The condition of a statement about plain-HTTP requests: `{"Bool": {"aws:SecureTransport": "false"}}`.
 pub fn insecure_transport() -> Value {
