@@ -23,7 +23,7 @@ pub use alarm::Alarm;
 pub use bucket::{Bucket, BucketProps};
 pub use email::{EmailAddress, MailDomain, SesIdentity};
 pub use environment::EnvVarName;
-pub use event_bus::{EventBus, EventBusProps};
+pub use event_bus::{BusArn, BusSource, EventBus, EventBusProps, OrganizationId};
 pub use event_schemas::{EventContract, EventSchema, SchemaRegistry};
 pub use function::{Function, FunctionProps};
 pub use http_api::{ApiAlarmOptions, HttpApi, HttpApiProps, HttpMethod, Throttling};

@@ -109,6 +109,21 @@ impl Rule {
             stack.error(&path, e.at("pattern"));
         }
         RULE_TARGETS.check(stack, &path, "targets", targets.len() as i64);
+        if let Some(arn) = bus.existing_arn() {
+            let env = stack.env();
+            let account = env.account.as_ref().map(|a| a.as_str());
+            let region = env.region.as_ref().map(|r| r.as_str());
+            if account.is_some_and(|a| a != arn.account) || region.is_some_and(|r| r != arn.region)
+            {
+                stack.error(
+                    &path,
+                    format!(
+                        "a rule sits on a bus of its own account and region, and `{}` is in {} {}; put the rule in a stack of that account, or forward the events to a bus of this one",
+                        arn.arn, arn.account, arn.region
+                    ),
+                );
+            }
+        }
         let id = LogicalId::text_of(&path);
         let on_bus = format!("event bus `{}`", bus.physical_name);
         let stack_name = stack.name().clone();
@@ -125,7 +140,7 @@ impl Rule {
             &resource_path,
             Resource::new(ResourceType::EventsRule)
                 .prop("Name", name.clone())
-                .prop("EventBusName", bus.name())
+                .prop("EventBusName", bus.put_events_target())
                 .prop("EventPattern", Value::Json(pattern))
                 .prop("State", if props.enabled { "ENABLED" } else { "DISABLED" })
                 .prop_opt("Description", props.description.clone()),

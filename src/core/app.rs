@@ -264,6 +264,7 @@ fn check_stacks_and_names(
                     scope: None,
                     name: name.clone(),
                     path,
+                    global: false,
                 }),
                 Err(e) => diagnostics.push(Diagnostic {
                     location: None,

@@ -57,6 +57,11 @@ pub struct AccountId(String);
 pub const REGION_PATTERN: &str = "^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$";
 
 impl AccountId {
+    /// The 12 digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     /// Validates an account ID.
     pub fn new(s: &str) -> Result<Self, EnvError> {
         if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {

@@ -145,6 +145,9 @@ pub(crate) struct NameClaim {
     pub scope: Option<String>,
     pub name: String,
     pub path: ConstructPath,
+    /// Unique within `scope` wherever the claiming stacks deploy (the scope names one thing of
+    /// one account, e.g. a bus by its ARN), not per environment.
+    pub global: bool,
 }
 
 /// Reports every name claimed twice in one environment, at the second claim, naming the first.
@@ -157,7 +160,11 @@ pub(crate) fn check_unique<'a>(
     let mut seen: HashMap<(String, &str, Option<&str>, &str), &ConstructPath> = HashMap::new();
     for (env, c) in claims {
         let key = (
-            env.to_assembly_uri(),
+            if c.global {
+                String::new()
+            } else {
+                env.to_assembly_uri()
+            },
             c.what,
             c.scope.as_deref(),
             c.name.as_str(),
@@ -315,6 +322,7 @@ mod tests {
             scope: scope.map(str::to_owned),
             name: name.to_owned(),
             path: root.child(id),
+            global: false,
         };
         let agnostic = Environment::agnostic();
         let eu = Environment {

@@ -282,6 +282,26 @@ impl Stack {
             scope: scope.map(str::to_owned),
             name: name.to_owned(),
             path: path.clone(),
+            global: false,
+        });
+    }
+
+    /// Claims `name` as the `what` of `path` within `scope`, which names one thing wherever the
+    /// claiming stacks deploy (a bus by its ARN or construct path): a second claim of it, from
+    /// any stack of the app, is an error naming the first.
+    pub fn claim_within(
+        &mut self,
+        path: &ConstructPath,
+        what: &'static str,
+        scope: &str,
+        name: &str,
+    ) {
+        self.names.push(NameClaim {
+            what,
+            scope: Some(scope.to_owned()),
+            name: name.to_owned(),
+            path: path.clone(),
+            global: true,
         });
     }
 

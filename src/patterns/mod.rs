@@ -2,4 +2,6 @@
 
 pub mod stream_to_bus;
 
-pub use stream_to_bus::{AlarmOptions, FailureDestination, StreamToBus, StreamToBusProps};
+pub use stream_to_bus::{
+    AlarmOptions, FailureDestination, StreamToBus, StreamToBusProps, add_rule_on,
+};

@@ -108,8 +108,11 @@ pub struct StreamToBusProps {
     /// The failed-batches bucket, when `on_failure` is a bucket. Default: objects kept until
     /// deleted (old versions 90 days).
     pub failed_batches: BucketProps,
-    /// The bus. Default: named `<stack>-<id>Bus`, 30-day archive.
+    /// The bus of the pattern's own. Default: named `<stack>-<id>Bus`, 30-day archive.
     pub bus: EventBusProps,
+    /// Publish to this bus (one of the app's, or an existing one by ARN) instead of a bus of the
+    /// pattern's own (then `bus` must be left at its default). Default: none.
+    pub publish_to: Option<EventBus>,
     pub alarms: AlarmOptions,
     /// The events the publisher puts on the bus. Given: a schema registry of them, and rules are
     /// checked against it. Default: none.
@@ -127,6 +130,7 @@ impl StreamToBusProps {
             dead_letter_queue: QueueProps::default(),
             failed_batches: BucketProps::default(),
             bus: EventBusProps::default(),
+            publish_to: None,
             alarms: AlarmOptions::default(),
             events: None,
         }
@@ -235,15 +239,36 @@ impl StreamToBus {
             }
         };
 
-        let bus_path = stack.child(&path, "Bus");
-        let bus = EventBus::new(stack, bus_path, &props.bus);
+        let bus = match &props.publish_to {
+            Some(bus) => {
+                if props.bus != EventBusProps::default() {
+                    stack.error(
+                        &path,
+                        format!(
+                            "the bus settings configure a bus of the pattern's own, but it publishes to {}; set them on that bus, or leave them out",
+                            bus.path
+                        ),
+                    );
+                }
+                bus.clone()
+            }
+            None => {
+                let bus_path = stack.child(&path, "Bus");
+                EventBus::new(stack, bus_path, &props.bus)
+            }
+        };
+        if let Some(contract) = &props.events {
+            // Consumers tell a bus's publishers apart by `source`: two of them with one source
+            // on one bus would make every rule match both.
+            stack.claim_within(&path, "event source", &bus.identity(), &contract.source);
+        }
 
         let publisher_path = stack.child(&path, "Publisher");
         let publisher = Function::new(stack, publisher_path, &props.publisher);
         publisher.set_environment(
             stack,
             env::EVENT_BUS_NAME,
-            bus.name(),
+            bus.put_events_target(),
             &format!("the bus binding of {path}"),
         );
         publisher.grant(stack, bus.put_events());
@@ -311,7 +336,7 @@ impl StreamToBus {
             &format!("{id}BusName"),
             Output {
                 description: Some(format!("The event bus of {path}")),
-                value: bus.name(),
+                value: bus.put_events_target(),
                 export_name: None,
             },
         );
@@ -363,7 +388,8 @@ impl StreamToBus {
     }
 
     /// Adds a rule on the pattern's bus in `stack` (this or another team's stack), with a
-    /// dead-letter queue for its targets and alarms on the queue and on failed invocations.
+    /// dead-letter queue for its targets and alarms on the queue and on failed invocations, to
+    /// the pattern's alert topic. Its pattern is checked against the pattern's contract.
     pub fn add_rule(
         &self,
         stack: &mut Stack,
@@ -371,26 +397,51 @@ impl StreamToBus {
         props: &RuleProps,
         targets: &[Target],
     ) -> Rule {
-        if let Some((contract, _)) = &self.events {
-            check_pattern(stack, &path, &self.bus.path, contract, props);
-        }
-        let dlq_path = stack.child(&path, "DeadLetterQueue");
-        let dlq = Queue::new(stack, dlq_path, &QueueProps::default());
-        let rule = Rule::new(stack, path, &self.bus, props, targets, &dlq);
-        let dlq_alarm = stack.child(&rule.path, "DeadLetterQueueAlarm");
-        Alarm::dlq_depth(stack, dlq_alarm, &dlq, &self.alerts);
-        let failed = stack.child(&rule.path, "FailedInvocationsAlarm");
-        Alarm::rule_failed_invocations(stack, failed, &rule, &self.alerts);
-        for target in targets {
-            if let TargetKind::Function(f) = &target.kind
-                && f.reference.stack == *stack.name()
-            {
-                alarm_errors_once(stack, f, &self.alerts);
-                async_failures_once(stack, f, &self.alerts);
-            }
-        }
-        rule
+        let contracts: Vec<&EventContract> = self.events.iter().map(|(c, _)| c).collect();
+        add_rule_on(
+            stack,
+            path,
+            &self.bus,
+            &contracts,
+            props,
+            targets,
+            &self.alerts,
+        )
     }
+}
+
+/// Adds a rule on `bus` in `stack`, with a dead-letter queue for its targets and alarms on the
+/// queue, on failed invocations, and on each target function's errors and asynchronous
+/// failures, to `alerts`. When `contracts` are the contracts of every publisher of the bus, the
+/// rule's `source` and `detail-type` must be among theirs (an empty list checks nothing).
+pub fn add_rule_on(
+    stack: &mut Stack,
+    path: ConstructPath,
+    bus: &EventBus,
+    contracts: &[&EventContract],
+    props: &RuleProps,
+    targets: &[Target],
+    alerts: &Topic,
+) -> Rule {
+    if !contracts.is_empty() {
+        check_pattern(stack, &path, &bus.path, contracts, props);
+    }
+    let dlq_path = stack.child(&path, "DeadLetterQueue");
+    let dlq = Queue::new(stack, dlq_path, &QueueProps::default());
+    let rule = Rule::new(stack, path, bus, props, targets, &dlq);
+    let dlq_alarm = stack.child(&rule.path, "DeadLetterQueueAlarm");
+    Alarm::dlq_depth(stack, dlq_alarm, &dlq, alerts);
+    let failed = stack.child(&rule.path, "FailedInvocationsAlarm");
+    Alarm::rule_failed_invocations(stack, failed, &rule, alerts);
+    for target in targets {
+        if let TargetKind::Function(f) = &target.kind
+            && f.reference.stack == *stack.name()
+        {
+            alarm_errors_once(stack, f, alerts);
+            async_failures_once(stack, f, alerts);
+        }
+    }
+    rule
 }
 
 /// Adds the errors alarm of a function unless it already has one.
@@ -439,42 +490,57 @@ fn async_failures_once(stack: &mut Stack, function: &Function, alerts: &Topic) {
     Alarm::async_events_dropped(stack, dropped, function, alerts);
 }
 
-/// Errors for a rule pattern that names a source or detail type the bus's contract does not have
+/// Errors for a rule pattern that names a source or detail type no contract of the bus has
 /// (the rule would never match).
 fn check_pattern(
     stack: &mut Stack,
     path: &ConstructPath,
     bus: &ConstructPath,
-    contract: &EventContract,
+    contracts: &[&EventContract],
     props: &RuleProps,
 ) {
     let hint = |value: &str, known: &[&str]| match closest(value, known.iter().copied()) {
         Some(close) => format!(" (did you mean `{close}`?)"),
         None => format!(" (expected one of: {})", known.join(", ")),
     };
-    let sources = [contract.source.as_str()];
-    for source in props.pattern.exact_sources() {
-        if source != contract.source {
-            let hint = hint(source, &sources);
-            stack.error(
-                path,
-                format!(
-                    "pattern.source: `{source}` is not published on {bus}, which carries `{}`{hint}",
-                    contract.source
-                ),
-            );
+    let sources: Vec<&str> = contracts.iter().map(|c| c.source.as_str()).collect();
+    let carried = sources
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut matched: Vec<&EventContract> = Vec::new();
+    let exact: Vec<&str> = props.pattern.exact_sources();
+    for source in &exact {
+        match contracts.iter().find(|c| c.source == *source) {
+            Some(c) => matched.push(c),
+            None => {
+                let hint = hint(source, &sources);
+                stack.error(
+                    path,
+                    format!(
+                        "pattern.source: `{source}` is not published on {bus}, which carries {carried}{hint}"
+                    ),
+                );
+            }
         }
     }
-    let detail_types: Vec<&str> = contract.detail_types().collect();
+    if matched.is_empty() {
+        // No source, or none the bus carries (reported): any contract's detail type may match.
+        matched = contracts.to_vec();
+    }
+    let detail_types: Vec<&str> = matched.iter().flat_map(|c| c.detail_types()).collect();
+    let of = matched
+        .iter()
+        .map(|c| format!("`{}`", c.source))
+        .collect::<Vec<_>>()
+        .join(" or ");
     for detail_type in props.pattern.exact_detail_types() {
         if !detail_types.contains(&detail_type) {
             let hint = hint(detail_type, &detail_types);
             stack.error(
                 path,
-                format!(
-                    "pattern.detailType: `{detail_type}` is not an event of `{}`{hint}",
-                    contract.source
-                ),
+                format!("pattern.detailType: `{detail_type}` is not an event of {of}{hint}"),
             );
         }
     }

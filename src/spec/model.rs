@@ -79,6 +79,14 @@ pub struct StackSpec {
         skip_serializing_if = "IndexMap::is_empty"
     )]
     pub functions: IndexMap<ConstructId, FunctionProps>,
+    /// Event buses of their own (a central bus several patterns publish to, with the accounts
+    /// or the organization that may put events on it), by id. Default: none.
+    #[serde(
+        deserialize_with = "unique_entries",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
+    pub buses: IndexMap<ConstructId, EventBusProps>,
     /// Stream-to-bus patterns by id. Default: none.
     #[serde(
         deserialize_with = "unique_entries",
@@ -93,7 +101,7 @@ pub struct StackSpec {
         skip_serializing_if = "IndexMap::is_empty"
     )]
     pub http_apis: IndexMap<ConstructId, HttpApiSpec>,
-    /// Rules on the bus of a stream-to-bus pattern, by id. Default: none.
+    /// Rules on a bus (of a pattern, of `buses:`, or an existing one), by id. Default: none.
     #[serde(
         deserialize_with = "unique_entries",
         default,
@@ -132,9 +140,14 @@ pub struct StreamToBusSpec {
     /// versions 90 days.
     #[serde(default)]
     pub failed_batches: BucketProps,
-    /// The event bus. Default: named `<stack>-<id>Bus`, 30-day archive.
+    /// The event bus the publisher puts events on: a map of settings for a bus of the pattern's
+    /// own, or the bus to publish to instead: `Id` (or `Stack/Id`) of a bus of `buses:`, or the
+    /// ARN of an existing bus (`arn:aws:events:<region>:<account>:event-bus/<name>`, another
+    /// account's included; that bus's policy must let this account put events). Several
+    /// patterns may publish to one bus, each with its own `source`. Default: a bus of its own,
+    /// named `<stack>-<id>Bus`, 30-day archive.
     #[serde(default)]
-    pub bus: EventBusProps,
+    pub bus: BusSpec,
     /// Alarm settings. Default: iterator age 300 s, no emails.
     #[serde(default)]
     pub alarms: AlarmOptions,
@@ -156,6 +169,44 @@ pub struct StreamToBusSpec {
     /// under it, each with its reason (recorded in the template). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppress: Vec<Suppression>,
+}
+
+/// A pattern's bus: settings for a bus of its own, or a bus to publish to.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum BusSpec {
+    /// `Id` or `Stack/Id` of a bus of `buses:`, or an existing bus's ARN.
+    Named(String),
+    /// A bus of the pattern's own.
+    Own(Box<EventBusProps>),
+}
+
+impl Default for BusSpec {
+    fn default() -> Self {
+        BusSpec::Own(Box::default())
+    }
+}
+
+impl<'de> Deserialize<'de> for BusSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BusSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a map of the bus's settings, a bus id (`Id` or `Stack/Id`) or a bus ARN",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<BusSpec, E> {
+                Ok(BusSpec::Named(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<BusSpec, A::Error> {
+                EventBusProps::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|props| BusSpec::Own(Box::new(props)))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// A writer of a pattern's table: the id of a function of the stack (granted `create`), or a map
@@ -282,8 +333,14 @@ pub struct RouteSpec {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[serde(expecting = "a map of the rule's settings, with `bus`, `pattern` and `targets`")]
 pub struct RuleSpec {
-    /// The stream-to-bus pattern whose bus the rule is on: `Id` or `Stack/Id`.
+    /// The bus the rule is on: a stream-to-bus pattern's (`Id` or `Stack/Id` of the pattern),
+    /// a bus of `buses:` (`Id` or `Stack/Id`), or an existing bus of this stack's account by
+    /// ARN.
     pub bus: String,
+    /// The id of a topic of this stack that the rule's alarms go to. Default: the pattern's
+    /// alert topic for a rule on a pattern's bus, else a topic of the rule's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_topic: Option<String>,
     /// Which events the rule matches.
     pub pattern: EventPattern,
     /// A description. Default: none.

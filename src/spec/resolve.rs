@@ -1,4 +1,4 @@
-//! Spec -> constructs: creates every construct of every stack in a fixed order (topics,
+//! Spec -> constructs: creates every construct of every stack in a fixed order (topics, buses,
 //! functions, patterns and their writers, HTTP APIs, rules), resolving names to handles. A name
 //! that resolves to nothing is reported at the construct that used it, with the closest name.
 
@@ -7,13 +7,14 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
-use super::model::{AppSpec, StackSpec, WriterSpec};
+use super::model::{AppSpec, BusSpec, StackSpec, WriterSpec};
 use crate::assets::Workspace;
 use crate::constructs::{
-    Function, FunctionProps, HttpApi, HttpApiProps, RuleProps, Target, TargetKind, Topic,
+    EventBus, EventBusProps, EventContract, Function, FunctionProps, HttpApi, HttpApiProps,
+    RuleProps, Target, TargetKind, Topic, TopicProps,
 };
 use crate::core::{App, ConstructPath, Stack, StackName};
-use crate::patterns::{StreamToBus, StreamToBusProps};
+use crate::patterns::{StreamToBus, StreamToBusProps, add_rule_on};
 
 /// Builds the app a spec describes; handlers are the binaries of the cargo workspace at `root`.
 pub fn build(spec: &AppSpec, root: &Path) -> App {
@@ -28,21 +29,48 @@ pub fn build_into(spec: &AppSpec, mut app: App) -> App {
             source.clone(),
         )));
     }
-    // Patterns of earlier stacks, for rules that attach to them: (stack, id) -> pattern.
-    let mut patterns: BTreeMap<(String, String), StreamToBus> = BTreeMap::new();
+    let mut built = Built::default();
     for (name, stack_spec) in &spec.stacks {
         let stack = app.add_stack(name.clone(), stack_spec.env.clone());
-        build_stack(stack, stack_spec, spec, &mut patterns);
+        build_stack(stack, stack_spec, spec, &mut built);
     }
     app
 }
 
-fn build_stack(
-    stack: &mut Stack,
-    spec: &StackSpec,
-    app: &AppSpec,
-    patterns: &mut BTreeMap<(String, String), StreamToBus>,
-) {
+/// What earlier stacks built that later ones refer to, by (stack, id).
+#[derive(Default)]
+struct Built {
+    patterns: BTreeMap<(String, String), StreamToBus>,
+    buses: BTreeMap<(String, String), EventBus>,
+    /// By bus identity: the contracts of the patterns publishing to it, and whether every one
+    /// of them has a contract (only then are rules on the bus checked against them).
+    publishers: BTreeMap<String, (Vec<EventContract>, bool)>,
+    /// A pattern's bus did not resolve (reported): any bus may have a publisher more.
+    unresolved_publisher: bool,
+}
+
+impl Built {
+    fn publishes(&mut self, bus: &EventBus, contract: Option<&EventContract>) {
+        let entry = self
+            .publishers
+            .entry(bus.identity())
+            .or_insert_with(|| (Vec::new(), true));
+        match contract {
+            Some(c) => entry.0.push(c.clone()),
+            None => entry.1 = false,
+        }
+    }
+
+    /// The contracts rules on `bus` are checked against: none unless every publisher has one.
+    fn contracts_of(&self, bus: &EventBus) -> Vec<&EventContract> {
+        match self.publishers.get(&bus.identity()) {
+            Some((contracts, true)) if !self.unresolved_publisher => contracts.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut Built) {
     if let Some(d) = &spec.description {
         stack.set_description(d.clone());
     }
@@ -57,6 +85,7 @@ fn build_stack(
     let mut kinds: IndexMap<&str, &str> = IndexMap::new();
     let sections = [
         ("topic", spec.topics.keys().collect::<Vec<_>>()),
+        ("bus", spec.buses.keys().collect()),
         ("function", spec.functions.keys().collect()),
         ("stream-to-bus pattern", spec.stream_to_bus.keys().collect()),
         ("HTTP API", spec.http_apis.keys().collect()),
@@ -87,6 +116,17 @@ fn build_stack(
         topics.insert(id.to_string(), Topic::new(stack, path, props));
     }
 
+    for (id, props) in &spec.buses {
+        if !first_of_its_name(id.as_str(), "bus") {
+            continue;
+        }
+        let path = stack.construct(id.as_str());
+        let bus = EventBus::new(stack, path, props);
+        built
+            .buses
+            .insert((stack.name().to_string(), id.to_string()), bus);
+    }
+
     let mut functions: IndexMap<String, Function> = IndexMap::new();
     for (id, props) in &spec.functions {
         if !first_of_its_name(id.as_str(), "function") {
@@ -106,6 +146,19 @@ fn build_stack(
             Some(name) => lookup(stack, &path, "alertTopic", "topic", name, &topics),
             None => None,
         };
+        let (own_bus, publish_to) = match &p.bus {
+            BusSpec::Own(props) => ((**props).clone(), None),
+            BusSpec::Named(name) => (
+                EventBusProps::default(),
+                lookup_bus(stack, &path, "bus", name, &built.buses),
+            ),
+        };
+        if matches!(p.bus, BusSpec::Named(_)) && publish_to.is_none() {
+            // Reported. The pattern is still built (on a bus of its own), so that nothing else
+            // is reported for want of it; rules are not checked against contracts, as which
+            // bus this one publishes to is unknown.
+            built.unresolved_publisher = true;
+        }
         let props = StreamToBusProps {
             table: p.table.clone(),
             publisher: relative_to(spec_dir, &p.publisher),
@@ -113,7 +166,8 @@ fn build_stack(
             on_failure: p.on_failure,
             dead_letter_queue: p.dead_letter_queue.clone(),
             failed_batches: p.failed_batches,
-            bus: p.bus.clone(),
+            bus: own_bus,
+            publish_to,
             alarms: p.alarms.clone(),
             // Read (or refused, with the file's errors) when the spec was loaded.
             events: p.events.as_ref().and_then(|file| {
@@ -131,6 +185,7 @@ fn build_stack(
             stack.suppress(&path, s.clone());
         }
         let pattern = StreamToBus::new(stack, path.clone(), &props, alerts.as_ref());
+        built.publishes(&pattern.bus, props.events.as_ref());
         for (i, writer) in p.writers.iter().enumerate() {
             let field = match writer {
                 WriterSpec::Function(_) => format!("writers[{i}]"),
@@ -147,7 +202,9 @@ fn build_stack(
                 pattern.add_writer_with(stack, &f, writer.access());
             }
         }
-        patterns.insert((stack.name().to_string(), id.to_string()), pattern);
+        built
+            .patterns
+            .insert((stack.name().to_string(), id.to_string()), pattern);
     }
 
     for (id, api_spec) in &spec.http_apis {
@@ -191,8 +248,15 @@ fn build_stack(
         for s in &rule_spec.suppress {
             stack.suppress(&path, s.clone());
         }
-        let Some(pattern) = lookup_pattern(stack, &path, &rule_spec.bus, patterns) else {
+        let Some((bus, pattern_alerts)) = rule_bus(stack, &path, &rule_spec.bus, built) else {
             continue;
+        };
+        let alerts = match &rule_spec.alert_topic {
+            Some(name) => match lookup(stack, &path, "alertTopic", "topic", name, &topics) {
+                Some(t) => Some(t),
+                None => continue,
+            },
+            None => pattern_alerts,
         };
         let mut targets = Vec::new();
         for (i, t) in rule_spec.targets.iter().enumerate() {
@@ -220,8 +284,127 @@ fn build_stack(
             description: rule_spec.description.clone(),
             enabled: rule_spec.enabled,
         };
-        pattern.add_rule(stack, path, &props, &targets);
+        let alerts = match alerts {
+            Some(t) => t,
+            None => {
+                let p = stack.child(&path, "Alerts");
+                Topic::new(stack, p, &TopicProps::default())
+            }
+        };
+        let contracts = built.contracts_of(&bus);
+        add_rule_on(stack, path, &bus, &contracts, &props, &targets, &alerts);
     }
+}
+
+/// The bus a rule names, and the alert topic of the pattern it names (if it names one): a
+/// pattern (`Id`, `Stack/Id`), a bus of `buses:`, or an existing bus by ARN.
+fn rule_bus(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    name: &str,
+    built: &Built,
+) -> Option<(EventBus, Option<Topic>)> {
+    if name.starts_with("arn:") {
+        return match EventBus::existing(path.child("Bus"), name) {
+            Ok(bus) => Some((bus, None)),
+            Err(e) => {
+                stack.error(path, format!("bus: {e}"));
+                None
+            }
+        };
+    }
+    let key = qualified(stack, name);
+    if let Some(p) = built.patterns.get(&key) {
+        return Some((p.bus.clone(), Some(p.alerts.clone())));
+    }
+    if let Some(b) = built.buses.get(&key) {
+        return Some((b.clone(), None));
+    }
+    let known: Vec<(String, String)> = built
+        .patterns
+        .keys()
+        .chain(built.buses.keys())
+        .cloned()
+        .collect();
+    report_dangling(
+        stack,
+        path,
+        "bus",
+        name,
+        &key,
+        &known,
+        "bus or stream-to-bus pattern",
+    );
+    None
+}
+
+/// A bus a pattern publishes to: one of `buses:` by `Id` or `Stack/Id`, or an existing bus by ARN.
+fn lookup_bus(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    field: &str,
+    name: &str,
+    buses: &BTreeMap<(String, String), EventBus>,
+) -> Option<EventBus> {
+    if name.starts_with("arn:") {
+        return match EventBus::existing(path.child("Bus"), name) {
+            Ok(bus) => Some(bus),
+            Err(e) => {
+                stack.error(path, format!("{field}: {e}"));
+                None
+            }
+        };
+    }
+    let key = qualified(stack, name);
+    if let Some(b) = buses.get(&key) {
+        return Some(b.clone());
+    }
+    let known: Vec<(String, String)> = buses.keys().cloned().collect();
+    report_dangling(stack, path, field, name, &key, &known, "bus");
+    None
+}
+
+/// `(stack, id)` of `Id` (in this stack) or `Stack/Id`.
+fn qualified(stack: &Stack, name: &str) -> (String, String) {
+    match name.split_once('/') {
+        Some((s, id)) => (s.to_owned(), id.to_owned()),
+        None => (stack.name().to_string(), name.to_owned()),
+    }
+}
+
+/// Reports a name that resolves to nothing among `known` (earlier stacks' and this stack's
+/// constructs of `kind`), with the closest one.
+fn report_dangling(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    field: &str,
+    name: &str,
+    key: &(String, String),
+    known: &[(String, String)],
+    kind: &str,
+) {
+    if StackName::new(key.0.clone()).is_ok()
+        && key.0 != stack.name().as_str()
+        && !known.iter().any(|(s, _)| *s == key.0)
+    {
+        stack.error(
+            path,
+            format!("{field}: stack `{}` has no {kind}s, or comes after `{}` (a stack may only refer to earlier stacks)", key.0, stack.name()),
+        );
+        return;
+    }
+    let names: Vec<String> = known
+        .iter()
+        .map(|(s, id)| {
+            if s == stack.name().as_str() {
+                id.clone()
+            } else {
+                format!("{s}/{id}")
+            }
+        })
+        .collect();
+    let hint = suggestion(name, names.iter().map(String::as_str), kind);
+    stack.error(path, format!("{field}: there is no {kind} `{name}`{hint}"));
 }
 
 /// Finds a construct of this stack by id, or reports the dangling name with the closest one.
@@ -243,47 +426,6 @@ fn lookup<T: Clone>(
             "{field}: there is no {kind} `{name}` in stack `{}`{hint}",
             stack.name()
         ),
-    );
-    None
-}
-
-fn lookup_pattern(
-    stack: &mut Stack,
-    path: &ConstructPath,
-    name: &str,
-    patterns: &BTreeMap<(String, String), StreamToBus>,
-) -> Option<StreamToBus> {
-    let key = match name.split_once('/') {
-        Some((s, id)) => (s.to_owned(), id.to_owned()),
-        None => (stack.name().to_string(), name.to_owned()),
-    };
-    if let Some(p) = patterns.get(&key) {
-        return Some(p.clone());
-    }
-    if StackName::new(key.0.clone()).is_ok()
-        && key.0 != stack.name().as_str()
-        && !patterns.keys().any(|(s, _)| *s == key.0)
-    {
-        stack.error(
-            path,
-            format!("bus: stack `{}` has no stream-to-bus patterns, or comes after `{}` (a stack may only refer to earlier stacks)", key.0, stack.name()),
-        );
-        return None;
-    }
-    let names: Vec<String> = patterns
-        .keys()
-        .map(|(s, id)| {
-            if s == stack.name().as_str() {
-                id.clone()
-            } else {
-                format!("{s}/{id}")
-            }
-        })
-        .collect();
-    let hint = suggestion(name, names.iter().map(String::as_str), "pattern");
-    stack.error(
-        path,
-        format!("bus: there is no stream-to-bus pattern `{name}`{hint}"),
     );
     None
 }

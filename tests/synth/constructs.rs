@@ -3,7 +3,7 @@
 
 use tributary::constructs::limits::{self, Limit};
 use tributary::constructs::*;
-use tributary::core::{ConstructPath, Stack, Suppression, Value};
+use tributary::core::{AccountId, ConstructPath, Stack, Suppression, Value};
 use tributary::patterns::{FailureDestination, StreamToBus, StreamToBusProps};
 
 use crate::common::{
@@ -164,6 +164,8 @@ fn bus_rule_targets_api_alarms() {
                     archive_retention_days: Some(7),
                     archive_pattern: None,
                     description: None,
+                    allow_accounts: vec![AccountId::new("111111111111").unwrap()],
+                    allow_organization: Some("o-a1b2c3d4e5".to_owned().try_into().unwrap()),
                 },
             );
             let f = function(s, "Target");

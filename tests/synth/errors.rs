@@ -47,7 +47,7 @@ fn dangling_references_suggest_the_closest_name() {
 ";
     insta::assert_snapshot!(synth_errors(yaml), @"
     error: app.yaml:9:19: S/Orders: writers[0]: there is no function `Writr` in stack `S`; did you mean `Writer`?
-    error: app.yaml:12:9: S/R: bus: there is no stream-to-bus pattern `Ordrs`; did you mean `Orders`?
+    error: app.yaml:12:9: S/R: bus: there is no bus or stream-to-bus pattern `Ordrs`; did you mean `Orders`?
     ");
 }
 

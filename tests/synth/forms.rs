@@ -93,6 +93,11 @@ const PLACES: &[(&str, &str)] = &[
     ("WriterAccess", "/stacks/S/streamToBus/O/writers/0"),
     ("TableAccess", "/stacks/S/streamToBus/O/writers/0/access"),
     ("EventBusProps", "/stacks/S/streamToBus/O/bus"),
+    ("BusSpec", "/stacks/S/streamToBus/O/bus"),
+    (
+        "OrganizationId",
+        "/stacks/S/streamToBus/O/bus/allowOrganization",
+    ),
     ("AlarmOptions", "/stacks/S/streamToBus/O/alarms"),
     ("HttpApiSpec", "/stacks/S/httpApis/Http"),
     ("Throttling", "/stacks/S/httpApis/Http/throttling"),
@@ -131,6 +136,7 @@ fn instances() -> Vec<(&'static str, Value)> {
                     "publisher": {"handler": "stream-publisher"}
                 }},
                 "httpApis": {"H": {"routes": []}},
+                "buses": {"B": {"allowAccounts": ["111111111111"]}},
                 "rules": {"Q": {
                     "bus": "P",
                     "pattern": {"source": ["orders"]},
@@ -294,6 +300,13 @@ fn instances() -> Vec<(&'static str, Value)> {
             "EventBusProps",
             json!({"archiveRetentionDays": 7, "archivePattern": {"source": ["orders"]}}),
         ),
+        (
+            "EventBusProps",
+            json!({"allowAccounts": ["111111111111", 222222222222_u64], "allowOrganization": "o-a1b2c3d4e5"}),
+        ),
+        ("OrganizationId", json!("o-abcdefghij0123456789")),
+        ("BusSpec", json!("Central")),
+        ("BusSpec", json!({})),
         ("AlarmOptions", json!({})),
         (
             "AlarmOptions",
@@ -334,6 +347,7 @@ fn instances() -> Vec<(&'static str, Value)> {
             "RuleSpec",
             json!({
                 "bus": "S/O",
+                "alertTopic": "Alerts",
                 "pattern": {"source": ["orders"]},
                 "description": "Staff mail",
                 "enabled": false,
@@ -1157,8 +1171,8 @@ fn cross_field_cases() -> Vec<CrossField> {
         cross(
             "/stacks/S/rules/R/bus",
             json!("Nope"),
-            "there is no stream-to-bus pattern `Nope`",
-            "The stream-to-bus pattern whose bus the rule is on",
+            "there is no bus or stream-to-bus pattern `Nope`",
+            "The bus the rule is on: a stream-to-bus pattern's",
         ),
         cross(
             "/stacks/S/functions/Notify/suppress",

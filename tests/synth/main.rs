@@ -4,6 +4,7 @@
 
 mod adopt;
 mod assets;
+mod buses;
 mod checks;
 mod cli;
 mod common;

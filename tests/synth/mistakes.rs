@@ -1619,12 +1619,12 @@ fn alert_topic_misspelt() {
 
 #[test]
 fn rule_bus_misspelt() {
-    insta::assert_snapshot!(refused(&[(r#"        bus: Reservations/Reservations"#, r#"        bus: Reservations/Reservation"#)]), @"error: examples/reservations.yaml:53:9: StaffNotifications/OnReservationCreated: bus: there is no stream-to-bus pattern `Reservations/Reservation`; did you mean `Reservations/Reservations`?");
+    insta::assert_snapshot!(refused(&[(r#"        bus: Reservations/Reservations"#, r#"        bus: Reservations/Reservation"#)]), @"error: examples/reservations.yaml:53:9: StaffNotifications/OnReservationCreated: bus: there is no bus or stream-to-bus pattern `Reservations/Reservation`; did you mean `Reservations/Reservations`?");
 }
 
 #[test]
 fn rule_bus_in_a_later_stack() {
-    insta::assert_snapshot!(refused(&[(r#"        bus: Reservations/Reservations"#, r#"        bus: StaffNotifications/Reservations"#)]), @"error: examples/reservations.yaml:53:9: StaffNotifications/OnReservationCreated: bus: there is no stream-to-bus pattern `StaffNotifications/Reservations` (known: Reservations/Reservations)");
+    insta::assert_snapshot!(refused(&[(r#"        bus: Reservations/Reservations"#, r#"        bus: StaffNotifications/Reservations"#)]), @"error: examples/reservations.yaml:53:9: StaffNotifications/OnReservationCreated: bus: there is no bus or stream-to-bus pattern `StaffNotifications/Reservations` (known: Reservations/Reservations)");
 }
 
 #[test]
