@@ -30,6 +30,16 @@ pub fn build_into(spec: &AppSpec, mut app: App) -> App {
     }
     // Patterns of earlier stacks, for rules that attach to them: (stack, id) -> pattern.
     let mut patterns: BTreeMap<(String, String), StreamToBus> = BTreeMap::new();
+    // Before the stacks: every stack inherits them, and names are generated with the prefix.
+    for (k, v) in &spec.tags {
+        app.tag(k, v);
+    }
+    if let Some(b) = &spec.permissions_boundary {
+        app.set_permissions_boundary(b);
+    }
+    if let Some(p) = &spec.name_prefix {
+        app.set_name_prefix(p);
+    }
     for (name, stack_spec) in &spec.stacks {
         let stack = app.add_stack(name.clone(), stack_spec.env.clone());
         build_stack(stack, stack_spec, spec, &mut patterns);
@@ -47,6 +57,15 @@ fn build_stack(
         stack.set_description(d.clone());
     }
     stack.set_termination_protection(spec.termination_protection);
+    for (k, v) in &spec.tags {
+        stack.add_tag(k, v);
+    }
+    if let Some(b) = &spec.permissions_boundary {
+        stack.set_permissions_boundary(b);
+    }
+    if let Some(p) = &spec.name_prefix {
+        stack.set_name_prefix(p);
+    }
     for (path, id) in &spec.logical_id_overrides {
         // Both are validated types already; an override naming no resource fails the synth.
         let _ = stack.override_logical_id(path, id.as_str());
@@ -82,9 +101,10 @@ fn build_stack(
     let (contracts, spec_dir) = (&app.contracts, &app.dir);
 
     let mut topics: IndexMap<String, Topic> = IndexMap::new();
-    for (id, props) in &spec.topics {
+    for (id, topic) in &spec.topics {
         let path = stack.construct(id.as_str());
-        topics.insert(id.to_string(), Topic::new(stack, path, props));
+        tag(stack, &path, &topic.tags);
+        topics.insert(id.to_string(), Topic::new(stack, path, &topic.props()));
     }
 
     let mut functions: IndexMap<String, Function> = IndexMap::new();
@@ -129,6 +149,7 @@ fn build_stack(
         for s in &p.suppress {
             stack.suppress(&path, s.clone());
         }
+        tag(stack, &path, &p.tags);
         let pattern = StreamToBus::new(stack, path.clone(), &props, alerts.as_ref());
         for (i, writer) in p.writers.iter().enumerate() {
             if let Some(f) = lookup(
@@ -158,6 +179,7 @@ fn build_stack(
         for s in &api_spec.suppress {
             stack.suppress(&path, s.clone());
         }
+        tag(stack, &path, &api_spec.tags);
         let api = HttpApi::new(stack, path.clone(), &props);
         for (i, route) in api_spec.routes.iter().enumerate() {
             if let Some(f) = lookup(
@@ -181,6 +203,7 @@ fn build_stack(
         for s in &rule_spec.suppress {
             stack.suppress(&path, s.clone());
         }
+        tag(stack, &path, &rule_spec.tags);
         let Some(pattern) = lookup_pattern(stack, &path, &rule_spec.bus, patterns) else {
             continue;
         };
@@ -211,6 +234,13 @@ fn build_stack(
             enabled: rule_spec.enabled,
         };
         pattern.add_rule(stack, path, &props, &targets);
+    }
+}
+
+/// Tags the construct at `path` (and everything under it).
+fn tag(stack: &mut Stack, path: &ConstructPath, tags: &BTreeMap<String, String>) {
+    for (k, v) in tags {
+        stack.tag(path, k, v);
     }
 }
 
