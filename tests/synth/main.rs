@@ -24,3 +24,4 @@ mod names;
 mod patterns;
 mod registry;
 mod schema;
+mod tags;
