@@ -63,7 +63,7 @@ const PLACES: &[(&str, &str)] = &[
     ("AccountId", "/stacks/S/env/account"),
     ("Region", "/stacks/S/env/region"),
     ("LogicalId", "/stacks/S/logicalIdOverrides"),
-    ("TopicProps", "/stacks/S/topics/Alerts"),
+    ("TopicSpec", "/stacks/S/topics/Alerts"),
     ("EmailAddress", "/stacks/S/topics/Alerts/emailSubscriptions"),
     ("FunctionProps", "/stacks/S/functions/Notify"),
     ("HandlerRef", "/stacks/S/functions/Notify/handler"),
@@ -118,6 +118,9 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "env": {"account": "123456789012", "region": "eu-west-1"},
                 "description": "Everything",
                 "terminationProtection": true,
+                "tags": {"team": "orders"},
+                "permissionsBoundary": "org-boundary",
+                "namePrefix": "acme",
                 "logicalIdOverrides": {"O/Table/Resource": "OrdersTable"},
                 "topics": {"T": {}},
                 "functions": {"F": {"handler": "notify-staff"}},
@@ -145,10 +148,10 @@ fn instances() -> Vec<(&'static str, Value)> {
         ("Region", json!("eusc-de-east-1")),
         ("Region", json!("us-isob-east-1")),
         ("LogicalId", json!({"O/Table/Resource": "OrdersTable"})),
-        ("TopicProps", json!({})),
+        ("TopicSpec", json!({})),
         (
-            "TopicProps",
-            json!({"displayName": "Alerts", "emailSubscriptions": ["ops@example.com"]}),
+            "TopicSpec",
+            json!({"displayName": "Alerts", "emailSubscriptions": ["ops@example.com"], "tags": {"pager": "yes"}}),
         ),
         ("FunctionProps", json!({"handler": "notify-staff"})),
         (
@@ -165,7 +168,8 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "reservedConcurrency": 5,
                 "description": "Sends mail",
                 "sendEmailFrom": ["example.com"],
-                "suppress": [{"rule": "CKV_AWS_117", "reason": reason}]
+                "suppress": [{"rule": "CKV_AWS_117", "reason": reason}],
+                "tags": {"owner": "mail-team", "reviewed": ""}
             }),
         ),
         (
@@ -207,7 +211,8 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "alertTopic": "Alerts",
                 "writers": ["Api"],
                 "events": null,
-                "suppress": [{"rule": "iam-wildcard", "reason": reason}]
+                "suppress": [{"rule": "iam-wildcard", "reason": reason}],
+                "tags": {"data": "personal"}
             }),
         ),
         ("TableProps", json!({"partitionKey": {"name": "id"}})),
@@ -288,7 +293,8 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "accessLogRetentionDays": 7,
                 "description": "Public API",
                 "routes": [{"method": "GET", "path": "/r/{id}", "function": "Api"}],
-                "suppress": [{"rule": "CKV_AWS_76", "reason": reason}]
+                "suppress": [{"rule": "CKV_AWS_76", "reason": reason}],
+                "tags": {"exposure": "public"}
             }),
         ),
         ("Throttling", json!({})),
@@ -315,7 +321,8 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "description": "Staff mail",
                 "enabled": false,
                 "targets": [{"function": "Notify"}],
-                "suppress": [{"rule": "TRB011", "reason": reason}]
+                "suppress": [{"rule": "TRB011", "reason": reason}],
+                "tags": {"owner": "staff-team"}
             }),
         ),
         (
