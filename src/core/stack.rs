@@ -343,6 +343,21 @@ impl Stack {
             self.add_tag(key, value);
             return;
         }
+        let inside = path
+            .as_str()
+            .strip_prefix(self.root.as_str())
+            .is_some_and(|rest| rest.starts_with('/'));
+        if !inside {
+            let root = self.root.clone();
+            self.error(
+                &root,
+                format!(
+                    "tags: `{path}` is not a construct of stack `{}`; tag it through its own stack",
+                    self.name
+                ),
+            );
+            return;
+        }
         if let Some(why) = check_tag(key, value, TagLevel::Construct) {
             self.error(path, why);
             return;

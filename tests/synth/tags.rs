@@ -609,6 +609,23 @@ fn a_prefix_set_after_names_were_generated_is_an_error() {
 }
 
 #[test]
+fn a_construct_of_another_stack_is_not_tagged_through_this_one() {
+    let result = one_stack(|s| {
+        let f = function(s, "Fn");
+        let elsewhere = tributary::core::ConstructPath::root(
+            &tributary::core::StackName::new("Other").unwrap(),
+        )
+        .child("Fn");
+        s.tag(&elsewhere, "team", "x");
+        s.tag(&f.path, "aws:team", "x");
+    });
+    insta::assert_snapshot!(errors(result), @r"
+    error: Test: tags: `Other/Fn` is not a construct of stack `Test`; tag it through its own stack
+    error: Test/Fn: tags: key `aws:team` starts with `aws:`, which AWS reserves for its own tags
+    ");
+}
+
+#[test]
 fn tagged_resources_render_deterministically() {
     let a = one_stack(|s| {
         s.add_tag("b", "2");
