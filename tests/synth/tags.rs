@@ -784,6 +784,50 @@ fn tagged_resources_render_deterministically() {
     "#);
 }
 
+/// The bundled example with every guard rail on: tags at each level, a boundary, a prefix.
+fn guarded_example() -> String {
+    let yaml = std::fs::read_to_string(root().join("examples/reservations.yaml")).unwrap();
+    let yaml = yaml
+        .replace(
+            "../handlers/reservations/contract.json",
+            "reservations.json",
+        )
+        .replace(
+            "  Reservations:\n    description:",
+            "  Reservations:\n    tags: { cost-center: '4711' }\n    description:",
+        );
+    format!(
+        "tags: {{ team: payments, env: prod }}\npermissionsBoundary: org-boundary\nnamePrefix: acme\n{yaml}"
+    )
+}
+
+#[test]
+fn the_example_with_every_guard_rail_keeps_its_resources_and_tags_them_all() {
+    let (manifest, templates) = accepted("example", &guarded_example());
+    assert_eq!(
+        manifest["artifacts"]["Reservations"]["properties"]["tags"],
+        json!({"cost-center": "4711", "env": "prod", "team": "payments"})
+    );
+    for (stack, t) in &templates {
+        for (id, r) in t["Resources"].as_object().unwrap() {
+            let kind = resource_type(r["Type"].as_str().unwrap());
+            if let Some(tagging) = kind.tagging() {
+                let tags = tags_of(r, tagging.shape).unwrap_or_default();
+                assert!(
+                    tags.iter().any(|(k, v)| k == "team" && v == "payments"),
+                    "{stack}/{id}"
+                );
+            }
+            if kind == ResourceType::IamRole {
+                assert!(
+                    r["Properties"].get("PermissionsBoundary").is_some(),
+                    "{stack}/{id}"
+                );
+            }
+        }
+    }
+}
+
 /// cfn-lint over every accepted case's templates, when the CI's cfn-lint is known.
 #[test]
 fn accepted_cases_are_cfn_lint_clean() {
@@ -801,10 +845,12 @@ fn accepted_cases_are_cfn_lint_clean() {
         .find(|p| p.is_file())
         .expect("cfn-lint beside its schemas");
     let mut files = Vec::new();
+    let example = guarded_example();
     for (case, yaml) in [
         ("lint-tagged", TAGGED),
         ("lint-bounded", BOUNDED),
         ("lint-prefixed", PREFIXED),
+        ("lint-example", example.as_str()),
     ] {
         accepted(case, yaml);
         for f in std::fs::read_dir(case_dir(case).join("cdk.out")).unwrap() {
