@@ -470,10 +470,17 @@ stacks:
       Orders:
         table: { partitionKey: { name: id } }
         publisher: { handler: stream-publisher }
+    rules:
+      OnOrder:
+        bus: Orders
+        pattern: { source: [orders] }
+        targets: [{ function: F }]
   ByArn:
     permissionsBoundary: arn:aws:iam::123456789012:policy/boundaries/strict
-    functions:
-      G: { handler: notify-staff }
+    streamToBus:
+      Changes:
+        table: { partitionKey: { name: id } }
+        publisher: { handler: stream-publisher }
 ";
 
 #[test]
