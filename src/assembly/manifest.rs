@@ -51,31 +51,46 @@ pub fn manifest(stacks: &[StackFiles<'_>]) -> Value {
         );
         let mut dependencies: Vec<Value> = s.dependencies.iter().map(|d| json!(d)).collect();
         dependencies.push(json!(assets_id));
-        artifacts.insert(
-            name.to_owned(),
-            json!({
-                "type": "aws:cloudformation:stack",
-                "environment": s.stack.env.to_assembly_uri(),
-                "properties": {
-                    "templateFile": s.template_file,
-                    "terminationProtection": s.stack.termination_protection,
-                    "validateOnSynth": false,
-                    "assumeRoleArn": bootstrap::role_arn("deploy"),
-                    "cloudFormationExecutionRoleArn": bootstrap::role_arn("cfn-exec"),
-                    "stackTemplateAssetObjectUrl": format!("s3://{}/{}.json", bootstrap::ASSET_BUCKET, s.template_hash),
-                    "requiresBootstrapStackVersion": bootstrap::REQUIRED_VERSION,
+        let mut artifact = json!({
+            "type": "aws:cloudformation:stack",
+            "environment": s.stack.env.to_assembly_uri(),
+            "properties": {
+                "templateFile": s.template_file,
+                "terminationProtection": s.stack.termination_protection,
+                "validateOnSynth": false,
+                "assumeRoleArn": bootstrap::role_arn("deploy"),
+                "cloudFormationExecutionRoleArn": bootstrap::role_arn("cfn-exec"),
+                "stackTemplateAssetObjectUrl": format!("s3://{}/{}.json", bootstrap::ASSET_BUCKET, s.template_hash),
+                "requiresBootstrapStackVersion": bootstrap::REQUIRED_VERSION,
+                "bootstrapStackVersionSsmParameter": bootstrap::VERSION_PARAMETER,
+                "additionalDependencies": [assets_id],
+                "lookupRole": {
+                    "arn": bootstrap::role_arn("lookup"),
+                    "requiresBootstrapStackVersion": bootstrap::LOOKUP_ROLE_VERSION,
                     "bootstrapStackVersionSsmParameter": bootstrap::VERSION_PARAMETER,
-                    "additionalDependencies": [assets_id],
-                    "lookupRole": {
-                        "arn": bootstrap::role_arn("lookup"),
-                        "requiresBootstrapStackVersion": bootstrap::LOOKUP_ROLE_VERSION,
-                        "bootstrapStackVersionSsmParameter": bootstrap::VERSION_PARAMETER,
-                    },
                 },
-                "dependencies": dependencies,
-                "displayName": name,
-            }),
-        );
+            },
+            "dependencies": dependencies,
+            "displayName": name,
+        });
+        if !s.stack.tags.is_empty() {
+            // As the CDK writes them: `properties.tags`, which the CLI tags the stack with,
+            // and the same tags as `aws:cdk:stack-tags` metadata of the stack's path.
+            artifact["properties"]["tags"] = json!(s.stack.tags);
+            let data: Vec<Value> = s
+                .stack
+                .tags
+                .iter()
+                .map(|(k, v)| json!({ "Key": k, "Value": v }))
+                .collect();
+            let mut metadata = serde_json::Map::new();
+            metadata.insert(
+                format!("/{name}"),
+                json!([{ "type": "aws:cdk:stack-tags", "data": data }]),
+            );
+            artifact["metadata"] = Value::Object(metadata);
+        }
+        artifacts.insert(name.to_owned(), artifact);
     }
     json!({ "version": ASSEMBLY_VERSION, "artifacts": artifacts })
 }

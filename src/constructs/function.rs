@@ -2,6 +2,8 @@
 //! handler `bootstrap`, its own log group with retention, and an execution role whose one policy
 //! grants append to.
 
+use std::collections::BTreeMap;
+
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -101,6 +103,13 @@ pub struct FunctionProps {
     /// under it, each with its reason (recorded in the template). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppress: Vec<Suppression>,
+    /// Tags for every resource under this function that takes tags (key -> value), besides the
+    /// app's and the stack's; a key set nearer the resource wins (construct > stack > app).
+    /// Keys 1..=128 characters, not starting with `aws:`; values 0..=256; letters, digits,
+    /// spaces and `_ . : / = + - @`; at most 50 tags per resource in all. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("maxProperties" = 50))]
+    pub tags: BTreeMap<String, String>,
 }
 
 impl FunctionProps {
@@ -147,6 +156,7 @@ impl FunctionProps {
             send_email_from: Vec::new(),
             ses_sandbox_recipients: Vec::new(),
             suppress: Vec::new(),
+            tags: BTreeMap::new(),
         }
     }
 }
@@ -171,6 +181,9 @@ impl Function {
         check_log_retention(stack, &path, "logRetentionDays", props.log_retention_days);
         for s in &props.suppress {
             stack.suppress(&path, s.clone());
+        }
+        for (k, v) in &props.tags {
+            stack.tag(&path, k, v);
         }
         let arch = props
             .architecture

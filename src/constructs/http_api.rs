@@ -160,9 +160,10 @@ impl HttpApi {
                 "throttling: a burst or rate limit of 0 answers every request with 429; raise it, or remove the routes",
             );
         }
-        let name = crate::core::names::physical_name(
-            &[stack.name().as_str(), path.leaf()],
+        let name = stack.generated_name(
+            &path,
             &super::limits::HTTP_API_NAME,
+            &[&stack.name().to_string(), path.leaf()],
         );
         let reference = stack.add(
             &resource,

@@ -13,6 +13,7 @@ use super::diagnostic::{Diagnostic, Diagnostics, Locate, Severity};
 use super::env::Environment;
 use super::id::{ConstructPath, StackName};
 use super::names::{self, NameClaim};
+use super::scope::{self, NamePrefix, PermissionsBoundary, Scope, TagLevel, Tags, check_tag};
 use super::stack::{Stack, StackParts};
 use super::template::{Output, Template};
 use super::value::{Reference, Value, export_name, export_output_id};
@@ -24,6 +25,9 @@ pub struct App {
     assets: Arc<dyn AssetResolver>,
     diagnostics: Vec<Diagnostic>,
     locator: Option<Arc<dyn Locate>>,
+    /// What the app gives every stack: tags, a permissions boundary, a name prefix (boxed: an
+    /// app is moved around whole, and most set none of it).
+    scope: Box<Scope>,
 }
 
 /// One synthesized stack.
@@ -42,6 +46,9 @@ pub struct SynthesizedStack {
     pub termination_protection: bool,
     /// The construct path of each resource (what `logicalIdOverrides` keys name).
     pub origins: IndexMap<super::id::LogicalId, ConstructPath, super::template::FastHash>,
+    /// The stack's own tags (the app's and the stack's, the stack's winning), which the
+    /// cloud assembly gives the CDK CLI to tag the stack with.
+    pub tags: Tags,
 }
 
 /// A synthesized app: stacks in deployment order, plus the warnings found.
@@ -125,7 +132,62 @@ impl App {
             assets,
             diagnostics: Vec::new(),
             locator: None,
+            scope: Box::default(),
         }
+    }
+
+    /// Tags every resource of every stack that takes tags, and the stacks themselves (as
+    /// `Tags.of(app).add(key, value)` in the CDK); a stack's or construct's tag of the same key
+    /// wins. A tag AWS would refuse is reported.
+    pub fn tag(&mut self, key: &str, value: &str) {
+        if let Some(why) = check_tag(key, value, TagLevel::Stack) {
+            self.app_error(format!("app {why}"));
+            return;
+        }
+        self.scope.tags.insert(key.to_owned(), value.to_owned());
+        self.scope_changed();
+    }
+
+    /// Gives every IAM role of the app a permissions boundary (a stack's own wins): a managed
+    /// policy ARN or the name of a policy of the deploying account. One that is neither is
+    /// reported.
+    pub fn set_permissions_boundary(&mut self, boundary: &str) {
+        match boundary.parse::<PermissionsBoundary>() {
+            Ok(b) => {
+                self.scope.permissions_boundary = Some(b);
+                self.scope_changed();
+            }
+            Err(e) => self.app_error(format!("app {e}")),
+        }
+    }
+
+    /// Prefixes every name the app's constructs generate (a stack's own prefix wins); set it
+    /// before adding stacks.
+    pub fn set_name_prefix(&mut self, prefix: &str) {
+        match prefix.parse::<NamePrefix>() {
+            Ok(p) => {
+                self.scope.name_prefix = Some(p);
+                self.scope_changed();
+            }
+            Err(e) => self.app_error(format!("app {e}")),
+        }
+    }
+
+    /// Hands the app's scope to every stack (a stage would come between the two).
+    fn scope_changed(&mut self) {
+        for stack in self.stacks.values_mut() {
+            stack.set_outer((*self.scope).clone());
+        }
+    }
+
+    fn app_error(&mut self, message: String) {
+        self.diagnostics.push(Diagnostic {
+            location: None,
+            code: None,
+            severity: Severity::Error,
+            path: None,
+            message,
+        });
     }
 
     /// Where diagnostics find the spec line of the value behind them (set by the spec layer).
@@ -164,9 +226,12 @@ impl App {
             });
         }
         let assets = self.assets.clone();
-        self.stacks
-            .entry(name.clone())
-            .or_insert_with(|| Stack::new(name, env, assets))
+        let outer = &self.scope;
+        self.stacks.entry(name.clone()).or_insert_with(|| {
+            let mut stack = Stack::new(name, env, assets);
+            stack.set_outer((**outer).clone());
+            stack
+        })
     }
 
     /// A stack by name.
@@ -198,8 +263,10 @@ impl App {
         }
         let mut parts: IndexMap<StackName, StackParts> = IndexMap::new();
         for (name, stack) in self.stacks {
-            let p = stack.into_parts();
+            let mut p = stack.into_parts();
             diagnostics.extend(p.diagnostics.iter().cloned());
+            // Before the references and checks: tags and boundaries are part of the template.
+            scope::apply(&mut p, &mut diagnostics);
             parts.insert(name, p);
         }
 
@@ -226,6 +293,7 @@ impl App {
                 assets: p.assets,
                 termination_protection: p.termination_protection,
                 origins: p.origins,
+                tags: p.scope.tags,
             });
         }
         Ok(Synthesized {

@@ -12,6 +12,7 @@ use super::diagnostic::{Diagnostic, Severity};
 use super::env::Environment;
 use super::id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
 use super::names::{self, NameClaim, NameRule};
+use super::scope::{ConstructTags, NamePrefix, PermissionsBoundary, Scope, TagLevel, check_tag};
 use super::suppression::Suppression;
 use super::template::{FastHash, Output, Resource, Template};
 use super::value::Reference;
@@ -39,6 +40,13 @@ pub struct Stack {
     termination_protection: bool,
     suppressions: Vec<(ConstructPath, Suppression)>,
     names: Vec<NameClaim>,
+    /// What the stack itself sets (tags, boundary, name prefix).
+    scope: Scope,
+    /// What the scopes around the stack give it, resolved (the app's; later a stage's too).
+    outer: Scope,
+    construct_tags: ConstructTags,
+    /// Whether a name was generated already (a prefix set after that would miss it).
+    generated_names: bool,
 }
 
 impl Stack {
@@ -59,6 +67,10 @@ impl Stack {
             termination_protection: false,
             suppressions: Vec::new(),
             names: Vec::new(),
+            scope: Scope::default(),
+            outer: Scope::default(),
+            construct_tags: ConstructTags::default(),
+            generated_names: false,
         }
     }
 
@@ -238,9 +250,9 @@ impl Stack {
         self.template.outputs.insert(id, output);
     }
 
-    /// The name `parts` give under `rule` (shortened with a hash when too long), claimed for
-    /// `path`: a second construct of the app that claims it, in the same account and region and
-    /// `scope`, is an error naming both.
+    /// The name `parts` give under `rule` (shortened with a hash when too long), after the
+    /// scope's name prefix if there is one, claimed for `path`: a second construct of the app
+    /// that claims it, in the same account and region and `scope`, is an error naming both.
     pub fn derive_name(
         &mut self,
         path: &ConstructPath,
@@ -248,9 +260,159 @@ impl Stack {
         scope: Option<&str>,
         parts: &[&str],
     ) -> String {
-        let name = names::physical_name(parts, rule);
+        let name = self.generated_name(path, rule, parts);
         self.claim_name(path, rule, scope, &name);
         name
+    }
+
+    /// The name `parts` give under `rule`, as [`Stack::derive_name`] makes it (the scope's name
+    /// prefix, joined by the rule's separator and kept whole; the rest shortened with a hash
+    /// when too long), without claiming it. A prefix with a character the rule refuses, or one
+    /// that leaves no room, is reported at `path` (and left out).
+    pub fn generated_name(
+        &mut self,
+        path: &ConstructPath,
+        rule: &NameRule,
+        parts: &[&str],
+    ) -> String {
+        self.generated_names = true;
+        let Some(prefix) = self.name_prefix().cloned() else {
+            return names::physical_name(parts, rule);
+        };
+        let prefix = prefix.as_str();
+        if let Some(c) = prefix.chars().find(|c| !rule.allows(*c)) {
+            self.error(
+                path,
+                format!(
+                    "namePrefix `{prefix}` contains {c:?}, which {}s refuse ({})",
+                    rule.what, rule.chars_text
+                ),
+            );
+            return names::physical_name(parts, rule);
+        }
+        let used = prefix.chars().count() + rule.separator.chars().count();
+        // The rest needs room for a readable character, the separator and a hash.
+        let least = names::HASH_LEN + rule.separator.chars().count() + 1;
+        if used + least > rule.max_len {
+            self.error(
+                path,
+                format!(
+                    "namePrefix `{prefix}` leaves no room in a {} (at most {} characters) for the rest of the name",
+                    rule.what, rule.max_len
+                ),
+            );
+            return names::physical_name(parts, rule);
+        }
+        let rest = NameRule {
+            max_len: rule.max_len - used,
+            ..*rule
+        };
+        format!(
+            "{prefix}{}{}",
+            rule.separator,
+            names::physical_name(parts, &rest)
+        )
+    }
+
+    /// The prefix of the names the stack's constructs generate: the stack's own, else its
+    /// outer scopes'. Names users give are never prefixed.
+    pub fn name_prefix(&self) -> Option<&NamePrefix> {
+        self.scope
+            .name_prefix
+            .as_ref()
+            .or(self.outer.name_prefix.as_ref())
+    }
+
+    /// Tags every resource of the stack that takes tags (and the stack itself, through the
+    /// cloud assembly); a construct's tag of the same key wins. A tag AWS would refuse is
+    /// reported.
+    pub fn add_tag(&mut self, key: &str, value: &str) {
+        let root = self.root.clone();
+        if let Some(why) = check_tag(key, value, TagLevel::Stack) {
+            self.error(&root, why);
+            return;
+        }
+        self.scope.tags.insert(key.to_owned(), value.to_owned());
+    }
+
+    /// Tags every resource under `path` (a construct and everything under it; the stack's
+    /// root path tags the stack, as [`Stack::add_tag`]); the nearest construct's tag of a key
+    /// wins, and a resource's own tags win over all. A tag AWS would refuse is reported at `path`.
+    pub fn tag(&mut self, path: &ConstructPath, key: &str, value: &str) {
+        if *path == self.root {
+            self.add_tag(key, value);
+            return;
+        }
+        let inside = path
+            .as_str()
+            .strip_prefix(self.root.as_str())
+            .is_some_and(|rest| rest.starts_with('/'));
+        if !inside {
+            let root = self.root.clone();
+            self.error(
+                &root,
+                format!(
+                    "tags: `{path}` is not a construct of stack `{}`; tag it through its own stack",
+                    self.name
+                ),
+            );
+            return;
+        }
+        if let Some(why) = check_tag(key, value, TagLevel::Construct) {
+            self.error(path, why);
+            return;
+        }
+        self.construct_tags
+            .entry(path.as_str().to_owned())
+            .or_default()
+            .insert(key.to_owned(), value.to_owned());
+    }
+
+    /// Gives every IAM role of the stack (that sets none itself) a permissions boundary: a
+    /// managed policy ARN (`arn:<partition>:iam::<account>:policy/<name>`) or the name of a
+    /// policy of the deploying account. One that is neither is reported.
+    pub fn set_permissions_boundary(&mut self, boundary: &str) {
+        match boundary.parse::<PermissionsBoundary>() {
+            Ok(b) => self.scope.permissions_boundary = Some(b),
+            Err(e) => {
+                let root = self.root.clone();
+                self.error(&root, e.to_string());
+            }
+        }
+    }
+
+    /// Prefixes every name the stack's constructs generate (see [`Stack::generated_name`]); set
+    /// it before adding constructs (a name generated before is reported). One of more than 32
+    /// characters, or with a control character, is reported.
+    pub fn set_name_prefix(&mut self, prefix: &str) {
+        let root = self.root.clone();
+        match prefix.parse::<NamePrefix>() {
+            Ok(p) => {
+                if self.generated_names {
+                    self.error(
+                        &root,
+                        format!("namePrefix `{prefix}` is set after constructs generated names without it; set it before adding constructs"),
+                    );
+                }
+                self.scope.name_prefix = Some(p);
+            }
+            Err(e) => self.error(&root, e.to_string()),
+        }
+    }
+
+    /// What the scopes around the stack give it (set by the app).
+    pub(crate) fn set_outer(&mut self, outer: Scope) {
+        if self.generated_names
+            && self.scope.name_prefix.is_none()
+            && outer.name_prefix != self.outer.name_prefix
+        {
+            let root = self.root.clone();
+            self.error(
+                &root,
+                "the app's namePrefix is set after this stack's constructs generated names without it; set it before adding stacks",
+            );
+        }
+        self.outer = outer;
     }
 
     /// Claims a name a user gave (checked against `rule`, never changed) for `path`; an invalid
@@ -389,6 +551,8 @@ impl Stack {
             origins: self.origins,
             suppressions: self.suppressions,
             names: self.names,
+            scope: Scope::resolve([&self.outer, &self.scope]),
+            construct_tags: self.construct_tags,
         }
     }
 }
@@ -406,4 +570,8 @@ pub(crate) struct StackParts {
     pub suppressions: Vec<(ConstructPath, Suppression)>,
     /// The physical names the stack's constructs claimed.
     pub names: Vec<NameClaim>,
+    /// The stack's scope resolved with its outer scopes: its tags, boundary and name prefix.
+    pub scope: Scope,
+    /// Tags of construct subtrees.
+    pub construct_tags: ConstructTags,
 }

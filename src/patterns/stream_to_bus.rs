@@ -35,7 +35,6 @@ use crate::constructs::{
     StreamViewType, Table, TableAccess, TableProps, Target, TargetKind, Topic, TopicProps,
 };
 use crate::core::cfn::{ResourceType, iam};
-use crate::core::names::physical_name;
 use crate::core::suggest::closest;
 use crate::core::{ConstructPath, LogicalId, Output, Resource, Stack, Statement, Value};
 use tributary_runtime::env;
@@ -276,7 +275,11 @@ impl StreamToBus {
         let id = LogicalId::text_of(&path);
         let events = props.events.as_ref().map(|contract| {
             let registry_path = stack.child(&path, "Schemas");
-            let name = physical_name(&[stack.name().as_str(), &id], &SCHEMA_REGISTRY_NAME);
+            let name = stack.generated_name(
+                &registry_path,
+                &SCHEMA_REGISTRY_NAME,
+                &[&stack.name().to_string(), &id],
+            );
             let description = format!("Events of source `{}` on {}", contract.source, bus.path);
             let registry = SchemaRegistry::new(stack, registry_path, &name, &description, contract);
             (contract.clone(), registry)

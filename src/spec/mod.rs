@@ -13,6 +13,7 @@ pub(crate) use load::{parse_document, read_text, with_suggestion};
 pub use locate::SpecSource;
 pub use model::{
     AppSpec, FunctionRef, HttpApiSpec, RouteSpec, RuleSpec, StackSpec, StreamToBusSpec, TargetSpec,
+    TopicSpec,
 };
 pub use resolve::{build, build_into};
 pub use unique::{RECOVERY_DEPTH, every_error, unique_entries};

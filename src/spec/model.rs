@@ -7,7 +7,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::unique::unique_entries;
+use crate::constructs::email::EmailAddress;
 use crate::constructs::limits::{LOG_RETENTION_DAYS, RULE_TARGETS};
+use crate::constructs::topic::DISPLAY_NAME_CHARS;
 use crate::constructs::{
     ApiAlarmOptions, BucketProps, EventBusProps, EventContract, EventPattern, FunctionProps,
     HttpMethod, QueueProps, RoutePath, StreamSourceProps, TableAccess, TableProps, TargetRetry,
@@ -26,6 +28,26 @@ pub struct AppSpec {
     /// tributary. Default: none.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// Tags for every resource of every stack that takes tags, and for the stacks themselves
+    /// (key -> value; a stack's or construct's tag of the same key wins). Keys 1..=128
+    /// characters, not starting with `aws:`; values 1..=256 (CloudFormation's stack tags take
+    /// no empty value); letters, digits, spaces and `_ . : / = + - @`; at most 50. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("maxProperties" = 50))]
+    pub tags: BTreeMap<String, String>,
+    /// The permissions boundary of every IAM role of the app: a managed policy ARN
+    /// (`arn:<partition>:iam::<12-digit account>:policy/<path/name>`) or the name (with its path,
+    /// if any) of a managed policy of the deploying account, rendered as
+    /// `arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/<name>`. A role that sets its own
+    /// keeps it. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
+    /// A prefix for every name tributary generates of the app (event bus, rule, schema registry and
+    /// HTTP API names): joined by the name's separator (`acme` gives `acme-Orders-ChangesBus`)
+    /// and kept whole when the rest is shortened; 1..=32 characters, each one the name allows.
+    /// Names given in the spec (`bus.name`) are never prefixed. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_prefix: Option<String>,
     /// The stacks by name (a CloudFormation stack name).
     #[serde(deserialize_with = "unique_entries")]
     pub stacks: IndexMap<StackName, StackSpec>,
@@ -57,6 +79,26 @@ pub struct StackSpec {
     /// Refuse stack deletion. Default: off.
     #[serde(default)]
     pub termination_protection: bool,
+    /// Tags for every resource of the stack that takes tags, and for the stack itself, besides
+    /// the app's (key -> value; a stack's tag wins over the app's, a construct's over both). Keys 1..=128
+    /// characters, not starting with `aws:`; values 1..=256 (CloudFormation's stack tags take
+    /// no empty value); letters, digits, spaces and `_ . : / = + - @`; at most 50. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("maxProperties" = 50))]
+    pub tags: BTreeMap<String, String>,
+    /// The permissions boundary of every IAM role of the stack: a managed policy ARN
+    /// (`arn:<partition>:iam::<12-digit account>:policy/<path/name>`) or the name (with its path,
+    /// if any) of a managed policy of the deploying account, rendered as
+    /// `arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/<name>`. A role that sets its own
+    /// keeps it. Default: none (the app's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
+    /// A prefix for every name tributary generates of the stack (event bus, rule, schema registry and
+    /// HTTP API names): joined by the name's separator (`acme` gives `acme-Orders-ChangesBus`)
+    /// and kept whole when the rest is shortened; 1..=32 characters, each one the name allows.
+    /// Names given in the spec (`bus.name`) are never prefixed. Default: none (the app's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_prefix: Option<String>,
     /// Logical IDs to keep when constructs are renamed: resource path (below the stack, e.g.
     /// `Orders/Table/Resource`; it must name a resource of the stack) -> logical ID. Default: none.
     #[serde(
@@ -71,7 +113,7 @@ pub struct StackSpec {
         default,
         skip_serializing_if = "IndexMap::is_empty"
     )]
-    pub topics: IndexMap<ConstructId, TopicProps>,
+    pub topics: IndexMap<ConstructId, TopicSpec>,
     /// Lambda functions from handler crates, by id. Default: none.
     #[serde(
         deserialize_with = "unique_entries",
@@ -108,6 +150,37 @@ pub struct StackSpec {
         skip_serializing_if = "IndexMap::is_empty"
     )]
     pub rules: IndexMap<ConstructId, RuleSpec>,
+}
+
+/// An SNS topic.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the topic's settings (`{}` for none)")]
+pub struct TopicSpec {
+    /// The name shown as the sender of SMS/email: at most 100 characters. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = DISPLAY_NAME_CHARS))]
+    pub display_name: Option<String>,
+    /// Email addresses subscribed to the topic (each must confirm). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub email_subscriptions: Vec<EmailAddress>,
+    /// Tags for every resource under this topic that takes tags (key -> value), besides the
+    /// app's and the stack's; a key set nearer the resource wins (construct > stack > app).
+    /// Keys 1..=128 characters, not starting with `aws:`; values 0..=256; letters, digits,
+    /// spaces and `_ . : / = + - @`; at most 50 tags per resource in all. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("maxProperties" = 50))]
+    pub tags: BTreeMap<String, String>,
+}
+
+impl TopicSpec {
+    /// The topic's construct props.
+    pub fn props(&self) -> TopicProps {
+        TopicProps {
+            display_name: self.display_name.clone(),
+            email_subscriptions: self.email_subscriptions.clone(),
+        }
+    }
 }
 
 /// The name of a construct: `Id` in the same stack, or `Stack/Id` in an earlier stack.
@@ -169,6 +242,13 @@ pub struct StreamToBusSpec {
     /// under it, each with its reason (recorded in the template). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppress: Vec<Suppression>,
+    /// Tags for every resource under this pattern that takes tags (key -> value), besides the
+    /// app's and the stack's; a key set nearer the resource wins (construct > stack > app).
+    /// Keys 1..=128 characters, not starting with `aws:`; values 0..=256; letters, digits,
+    /// spaces and `_ . : / = + - @`; at most 50 tags per resource in all. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("maxProperties" = 50))]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// A pattern's bus: settings for a bus of its own, or a bus to publish to.
@@ -309,6 +389,13 @@ pub struct HttpApiSpec {
     /// under it, each with its reason (recorded in the template). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppress: Vec<Suppression>,
+    /// Tags for every resource under this API that takes tags (key -> value), besides the
+    /// app's and the stack's; a key set nearer the resource wins (construct > stack > app).
+    /// Keys 1..=128 characters, not starting with `aws:`; values 0..=256; letters, digits,
+    /// spaces and `_ . : / = + - @`; at most 50 tags per resource in all. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("maxProperties" = 50))]
+    pub tags: BTreeMap<String, String>,
 }
 
 fn thirty() -> u32 {
@@ -356,6 +443,13 @@ pub struct RuleSpec {
     /// under it, each with its reason (recorded in the template). Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppress: Vec<Suppression>,
+    /// Tags for every resource under this rule that takes tags (key -> value), besides the
+    /// app's and the stack's; a key set nearer the resource wins (construct > stack > app).
+    /// Keys 1..=128 characters, not starting with `aws:`; values 0..=256; letters, digits,
+    /// spaces and `_ . : / = + - @`; at most 50 tags per resource in all. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("maxProperties" = 50))]
+    pub tags: BTreeMap<String, String>,
 }
 
 fn yes() -> bool {

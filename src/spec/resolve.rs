@@ -30,6 +30,16 @@ pub fn build_into(spec: &AppSpec, mut app: App) -> App {
         )));
     }
     let mut built = Built::default();
+    // Before the stacks: every stack inherits them, and names are generated with the prefix.
+    for (k, v) in &spec.tags {
+        app.tag(k, v);
+    }
+    if let Some(b) = &spec.permissions_boundary {
+        app.set_permissions_boundary(b);
+    }
+    if let Some(p) = &spec.name_prefix {
+        app.set_name_prefix(p);
+    }
     for (name, stack_spec) in &spec.stacks {
         let stack = app.add_stack(name.clone(), stack_spec.env.clone());
         build_stack(stack, stack_spec, spec, &mut built);
@@ -75,6 +85,15 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
         stack.set_description(d.clone());
     }
     stack.set_termination_protection(spec.termination_protection);
+    for (k, v) in &spec.tags {
+        stack.add_tag(k, v);
+    }
+    if let Some(b) = &spec.permissions_boundary {
+        stack.set_permissions_boundary(b);
+    }
+    if let Some(p) = &spec.name_prefix {
+        stack.set_name_prefix(p);
+    }
     for (path, id) in &spec.logical_id_overrides {
         // Both are validated types already; an override naming no resource fails the synth.
         let _ = stack.override_logical_id(path, id.as_str());
@@ -111,9 +130,10 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
     let (contracts, spec_dir) = (&app.contracts, &app.dir);
 
     let mut topics: IndexMap<String, Topic> = IndexMap::new();
-    for (id, props) in &spec.topics {
+    for (id, topic) in &spec.topics {
         let path = stack.construct(id.as_str());
-        topics.insert(id.to_string(), Topic::new(stack, path, props));
+        tag(stack, &path, &topic.tags);
+        topics.insert(id.to_string(), Topic::new(stack, path, &topic.props()));
     }
 
     for (id, props) in &spec.buses {
@@ -184,6 +204,7 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
         for s in &p.suppress {
             stack.suppress(&path, s.clone());
         }
+        tag(stack, &path, &p.tags);
         let pattern = StreamToBus::new(stack, path.clone(), &props, alerts.as_ref());
         built.publishes(&pattern.bus, props.events.as_ref());
         for (i, writer) in p.writers.iter().enumerate() {
@@ -221,6 +242,7 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
         for s in &api_spec.suppress {
             stack.suppress(&path, s.clone());
         }
+        tag(stack, &path, &api_spec.tags);
         let alerts = match &api_spec.alert_topic {
             Some(name) => lookup(stack, &path, "alertTopic", "topic", name, &topics),
             None => None,
@@ -248,6 +270,7 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
         for s in &rule_spec.suppress {
             stack.suppress(&path, s.clone());
         }
+        tag(stack, &path, &rule_spec.tags);
         let Some((bus, pattern_alerts)) = rule_bus(stack, &path, &rule_spec.bus, built) else {
             continue;
         };
@@ -405,6 +428,13 @@ fn report_dangling(
         .collect();
     let hint = suggestion(name, names.iter().map(String::as_str), kind);
     stack.error(path, format!("{field}: there is no {kind} `{name}`{hint}"));
+}
+
+/// Tags the construct at `path` (and everything under it).
+fn tag(stack: &mut Stack, path: &ConstructPath, tags: &BTreeMap<String, String>) {
+    for (k, v) in tags {
+        stack.tag(path, k, v);
+    }
 }
 
 /// Finds a construct of this stack by id, or reports the dangling name with the closest one.

@@ -18,7 +18,7 @@ fn synth_errors(yaml: &str) -> String {
 #[test]
 fn misspelt_field_names_file_line_and_suggestion() {
     let yaml = "stacks:\n  S:\n    functions:\n      F:\n        handlr: notify-staff\n";
-    insta::assert_snapshot!(load_error(yaml), @"app.yaml:5:9: stacks.S.functions.F: unknown field `handlr`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`; did you mean `handler`?");
+    insta::assert_snapshot!(load_error(yaml), @"app.yaml:5:9: stacks.S.functions.F: unknown field `handlr`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `handler`?");
 }
 
 #[test]

@@ -63,7 +63,7 @@ const PLACES: &[(&str, &str)] = &[
     ("AccountId", "/stacks/S/env/account"),
     ("Region", "/stacks/S/env/region"),
     ("LogicalId", "/stacks/S/logicalIdOverrides"),
-    ("TopicProps", "/stacks/S/topics/Alerts"),
+    ("TopicSpec", "/stacks/S/topics/Alerts"),
     ("EmailAddress", "/stacks/S/topics/Alerts/emailSubscriptions"),
     ("FunctionProps", "/stacks/S/functions/Notify"),
     ("HandlerRef", "/stacks/S/functions/Notify/handler"),
@@ -128,6 +128,9 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "env": {"account": "123456789012", "region": "eu-west-1"},
                 "description": "Everything",
                 "terminationProtection": true,
+                "tags": {"team": "orders"},
+                "permissionsBoundary": "org-boundary",
+                "namePrefix": "acme",
                 "logicalIdOverrides": {"O/Table/Resource": "OrdersTable"},
                 "topics": {"T": {}},
                 "functions": {"F": {"handler": "notify-staff"}},
@@ -156,10 +159,10 @@ fn instances() -> Vec<(&'static str, Value)> {
         ("Region", json!("eusc-de-east-1")),
         ("Region", json!("us-isob-east-1")),
         ("LogicalId", json!({"O/Table/Resource": "OrdersTable"})),
-        ("TopicProps", json!({})),
+        ("TopicSpec", json!({})),
         (
-            "TopicProps",
-            json!({"displayName": "Alerts", "emailSubscriptions": ["ops@example.com"]}),
+            "TopicSpec",
+            json!({"displayName": "Alerts", "emailSubscriptions": ["ops@example.com"], "tags": {"pager": "yes"}}),
         ),
         ("FunctionProps", json!({"handler": "notify-staff"})),
         (
@@ -177,7 +180,8 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "description": "Sends mail",
                 "sendEmailFrom": ["example.com"],
                 "sesSandboxRecipients": ["staff@example.com"],
-                "suppress": [{"rule": "CKV_AWS_117", "reason": reason}]
+                "suppress": [{"rule": "CKV_AWS_117", "reason": reason}],
+                "tags": {"owner": "mail-team", "reviewed": ""}
             }),
         ),
         (
@@ -220,7 +224,8 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "alertTopic": "Alerts",
                 "writers": ["Api"],
                 "events": null,
-                "suppress": [{"rule": "iam-wildcard", "reason": reason}]
+                "suppress": [{"rule": "iam-wildcard", "reason": reason}],
+                "tags": {"data": "personal"}
             }),
         ),
         ("BucketProps", json!({})),
@@ -322,7 +327,8 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "alarms": {},
                 "alertTopic": "Alerts",
                 "routes": [{"method": "GET", "path": "/r/{id}", "function": "Api"}],
-                "suppress": [{"rule": "CKV_AWS_76", "reason": reason}]
+                "suppress": [{"rule": "CKV_AWS_76", "reason": reason}],
+                "tags": {"exposure": "public"}
             }),
         ),
         ("ApiAlarmOptions", json!({})),
@@ -352,7 +358,8 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "description": "Staff mail",
                 "enabled": false,
                 "targets": [{"function": "Notify"}],
-                "suppress": [{"rule": "TRB011", "reason": reason}]
+                "suppress": [{"rule": "TRB011", "reason": reason}],
+                "tags": {"owner": "staff-team"}
             }),
         ),
         (

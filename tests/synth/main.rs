@@ -26,3 +26,4 @@ mod names;
 mod patterns;
 mod registry;
 mod schema;
+mod tags;

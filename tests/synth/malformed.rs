@@ -151,37 +151,37 @@ fn latin1_yaml() {
 #[test]
 fn many_errors_json() {
     insta::assert_snapshot!(message("many_errors.json"), @r#"
-    malformed/many_errors.json:1:90: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`; did you mean `memorySize`?
+    malformed/many_errors.json:1:90: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `memorySize`?
     malformed/many_errors.json:1:121: stacks.Orders.functions.Api.timeoutSeconds: invalid type: string "long", expected a whole number (0 or more)
     malformed/many_errors.json:1:228: stacks.Orders.functions.Publisher.tracing: invalid type: string "sometimes", expected a boolean
-    malformed/many_errors.json:1:255: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
-    malformed/many_errors.json:1:295: stacks.Staff.functions.Notify: unknown field `handlr`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`; did you mean `handler`?
+    malformed/many_errors.json:1:255: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
+    malformed/many_errors.json:1:295: stacks.Staff.functions.Notify: unknown field `handlr`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `handler`?
     "#);
 }
 
 #[test]
 fn many_errors_yaml() {
     insta::assert_snapshot!(message("many_errors.yaml"), @"
-    malformed/many_errors.yaml:5:43: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`; did you mean `memorySize`?
+    malformed/many_errors.yaml:5:43: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `memorySize`?
     malformed/many_errors.yaml:6:63: stacks.Orders.functions.Publisher.timeoutSeconds: invalid value: integer `-1`, expected a whole number (0 or more)
     malformed/many_errors.yaml:10:22: stacks.Orders.functions.Env.environment: `MODE` is defined twice; names must be unique
     malformed/many_errors.yaml:12:7: stacks.Orders.topics: `2nd` must start with a letter
-    malformed/many_errors.yaml:14:5: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
+    malformed/many_errors.yaml:14:5: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
     ");
 }
 
 #[test]
 fn many_errors_in_one_yaml() {
     insta::assert_snapshot!(message("many_errors_in_one.yaml"), @r#"
-    malformed/many_errors_in_one.yaml:9:9: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`; did you mean `memorySize`?
+    malformed/many_errors_in_one.yaml:9:9: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `memorySize`?
     malformed/many_errors_in_one.yaml:10:18: stacks.Orders.functions.Api.tracing: invalid type: string "sometimes", expected a boolean
     malformed/many_errors_in_one.yaml:11:25: stacks.Orders.functions.Api.timeoutSeconds: invalid value: integer `-1`, expected a whole number (0 or more)
     malformed/many_errors_in_one.yaml:13:18: stacks.Orders.functions.Publisher.handler: invalid type: list, expected a string
-    malformed/many_errors_in_one.yaml:14:9: stacks.Orders.functions.Publisher: unknown field `descripton`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`; did you mean `description`?
+    malformed/many_errors_in_one.yaml:14:9: stacks.Orders.functions.Publisher: unknown field `descripton`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `description`?
     malformed/many_errors_in_one.yaml:16:18: stacks.Orders.functions.Notify.tracing: invalid type: string "maybe", expected a boolean
-    malformed/many_errors_in_one.yaml:18:9: stacks.Orders.functions.NoHandler: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`; did you mean `memorySize`?
-    malformed/many_errors_in_one.yaml:19:5: stacks.Orders: unknown field `functons`, expected one of `env`, `description`, `terminationProtection`, `logicalIdOverrides`, `topics`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?
-    malformed/many_errors_in_one.yaml:24:49: stacks.Orders.streamToBus.Changes.publisher: unknown field `memmory`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`
+    malformed/many_errors_in_one.yaml:18:9: stacks.Orders.functions.NoHandler: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `memorySize`?
+    malformed/many_errors_in_one.yaml:19:5: stacks.Orders: unknown field `functons`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?
+    malformed/many_errors_in_one.yaml:24:49: stacks.Orders.streamToBus.Changes.publisher: unknown field `memmory`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`
     malformed/many_errors_in_one.yaml:25:42: stacks.Orders.streamToBus.Changes.stream.retries: retries must be a number or `infinite`, not `forever`
     malformed/many_errors_in_one.yaml:30:22: stacks.Orders.httpApis.Api.description: invalid type: list, expected a string
     "#);
@@ -189,17 +189,17 @@ fn many_errors_in_one_yaml() {
 
 #[test]
 fn misspelt_nested_yaml() {
-    insta::assert_snapshot!(message("misspelt_nested.yaml"), @"malformed/misspelt_nested.yaml:4:35: stacks.S.functions.F: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`; did you mean `memorySize`?");
+    insta::assert_snapshot!(message("misspelt_nested.yaml"), @"malformed/misspelt_nested.yaml:4:35: stacks.S.functions.F: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `memorySize`?");
 }
 
 #[test]
 fn misspelt_top_level_json() {
-    insta::assert_snapshot!(message("misspelt_top_level.json"), @"malformed/misspelt_top_level.json:1:8: unknown field `stack`, expected `$schema` or `stacks`; did you mean `stacks`?");
+    insta::assert_snapshot!(message("misspelt_top_level.json"), @"malformed/misspelt_top_level.json:1:8: unknown field `stack`, expected one of `$schema`, `tags`, `permissionsBoundary`, `namePrefix`, `stacks`; did you mean `stacks`?");
 }
 
 #[test]
 fn misspelt_top_level_yaml() {
-    insta::assert_snapshot!(message("misspelt_top_level.yaml"), @"malformed/misspelt_top_level.yaml:1:1: unknown field `stack`, expected `$schema` or `stacks`; did you mean `stacks`?");
+    insta::assert_snapshot!(message("misspelt_top_level.yaml"), @"malformed/misspelt_top_level.yaml:1:1: unknown field `stack`, expected one of `$schema`, `tags`, `permissionsBoundary`, `namePrefix`, `stacks`; did you mean `stacks`?");
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn negative_number_yaml() {
 
 #[test]
 fn no_stacks_yaml() {
-    insta::assert_snapshot!(message("no_stacks.yaml"), @"malformed/no_stacks.yaml:1:1: unknown field `description`, expected `$schema` or `stacks`");
+    insta::assert_snapshot!(message("no_stacks.yaml"), @"malformed/no_stacks.yaml:1:1: unknown field `description`, expected one of `$schema`, `tags`, `permissionsBoundary`, `namePrefix`, `stacks`");
 }
 
 #[test]

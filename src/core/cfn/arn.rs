@@ -14,6 +14,15 @@ pub fn ses_identity(identity: &str) -> Value {
     ))
 }
 
+/// The ARN of a customer managed policy of the deploying account, by its name (with its path, if
+/// it has one: `boundaries/dev`): `arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/<name>`
+/// (as the CDK's `PermissionsBoundary.fromName`).
+pub fn managed_policy(name: &str) -> Value {
+    Value::sub(format!(
+        "arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:policy/{name}"
+    ))
+}
+
 /// The `execute-api` ARN of one route of an HTTP API, on any stage:
 /// `arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/<method><path>`,
 /// with `Api` bound to `api_id`. `method` is `None` for a route that takes any method (`*`).

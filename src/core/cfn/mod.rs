@@ -11,6 +11,7 @@ pub mod arn;
 mod attr;
 pub mod iam;
 mod resource_type;
+mod tagging;
 
 pub use attr::Attr;
-pub use resource_type::ResourceType;
+pub use resource_type::{ResourceType, TagShape, Tagging};

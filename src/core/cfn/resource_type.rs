@@ -122,6 +122,29 @@ impl ResourceType {
     }
 }
 
+/// How a resource type takes tags ([`ResourceType::tagging`], generated from the registry
+/// schemas' `tagging` metadata).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tagging {
+    /// The property that holds the tags, e.g. `Tags`.
+    pub property: &'static str,
+    /// How that property holds them.
+    pub shape: TagShape,
+    /// Whether tags can be given when the resource is created (`tagOnCreate`).
+    pub on_create: bool,
+    /// Whether changing the tags is an update, not a replacement (`tagUpdatable`).
+    pub updatable: bool,
+}
+
+/// The shape of a tag property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagShape {
+    /// `[{"Key": k, "Value": v}, ...]` (most types).
+    List,
+    /// `{k: v, ...}` (e.g. `AWS::ApiGatewayV2::Api`).
+    Map,
+}
+
 impl fmt::Display for ResourceType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
