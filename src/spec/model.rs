@@ -273,12 +273,41 @@ impl<'de> Deserialize<'de> for RouteAuthSpec {
                 self,
                 map: A,
             ) -> Result<RouteAuthSpec, A::Error> {
-                JwtRouteAuth::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(RouteAuthSpec::Jwt)
+                use serde::de::Error;
+                let m = AuthMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                let word = match (m.iam, m.none) {
+                    (Some(_), _) => Some("iam"),
+                    (None, Some(_)) => Some("none"),
+                    (None, None) => None,
+                };
+                if let Some(word) = word {
+                    return Err(A::Error::custom(format!(
+                        "`{word}` takes no settings or scopes: write `auth: {word}` (scopes are for JWT routes, `{{ jwt: <authorizer id>, scopes: [...] }}`)"
+                    )));
+                }
+                match m.jwt {
+                    Some(jwt) => Ok(RouteAuthSpec::Jwt(JwtRouteAuth {
+                        jwt,
+                        scopes: m.scopes,
+                    })),
+                    None => Err(A::Error::missing_field("jwt")),
+                }
             }
         }
         d.deserialize_any(Auth)
     }
+}
+
+/// What a map under `auth:` may hold: a JWT route's settings, or a mistaken `iam:`/`none:` key
+/// (reported as such rather than as an unknown field).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a map with `jwt` (and `scopes`)")]
+struct AuthMap {
+    jwt: Option<String>,
+    #[serde(default)]
+    scopes: Vec<Scope>,
+    iam: Option<serde::de::IgnoredAny>,
+    none: Option<serde::de::IgnoredAny>,
 }
 
 impl JsonSchema for RouteAuthSpec {
