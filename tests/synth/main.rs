@@ -15,6 +15,7 @@ mod errors;
 mod examples;
 mod forms;
 mod graph;
+mod http_auth;
 mod init;
 mod limits;
 mod malformed;

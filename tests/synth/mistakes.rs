@@ -786,6 +786,174 @@ fn route_unknown_method() {
 }
 
 #[test]
+fn route_open_to_anyone() {
+    insta::assert_snapshot!(refused(&[(r#"          - { method: POST, path: /reservations, function: CreateReservation }"#, r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/menu", function: CreateReservation, auth: none }"#)]), @"error[TRB022]: examples/reservations.yaml:36:7: Reservations/Api/GETMenu: route `GET /menu` lets anyone call it (AuthorizationType NONE) (unauthorized-route). Fix: Give the route a JWT authorizer or IAM authorization (`auth:`, or the API's `defaultAuth`); for a public endpoint by design, suppress `unauthorized-route` on the API with the reason.");
+}
+
+#[test]
+fn route_open_by_design_and_suppressed() {
+    accepted(
+        "route_open_by_design_and_suppressed",
+        &[
+            (
+                r#"          - { method: POST, path: /reservations, function: CreateReservation }"#,
+                r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/menu", function: CreateReservation, auth: none }"#,
+            ),
+            (
+                r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#,
+                r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        suppress: [{ rule: unauthorized-route, reason: public endpoint by design (the menu) }]"#,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn route_suppression_without_open_route() {
+    insta::assert_snapshot!(warned("route_suppression_without_open_route", &[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        suppress: [{ rule: unauthorized-route, reason: public endpoint by design (the menu) }]"#)]), @"warning: examples/reservations.yaml:36:7: Reservations/Api: the suppression of `unauthorized-route` silences nothing here: remove it");
+}
+
+#[test]
+fn route_with_iam_auth() {
+    accepted(
+        "route_with_iam_auth",
+        &[(
+            r#"          - { method: POST, path: /reservations, function: CreateReservation }"#,
+            r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/internal/reservations", function: CreateReservation, auth: iam }"#,
+        )],
+    );
+}
+
+#[test]
+fn route_with_its_own_scopes() {
+    accepted(
+        "route_with_its_own_scopes",
+        &[(
+            r#"          - { method: POST, path: /reservations, function: CreateReservation }"#,
+            r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/reservations/{id}", function: CreateReservation, auth: { jwt: Diners, scopes: [reservations/read, email] } }"#,
+        )],
+    );
+}
+
+#[test]
+fn route_iam_with_scopes() {
+    insta::assert_snapshot!(refused(&[(r#"          - { method: POST, path: /reservations, function: CreateReservation }"#, r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/internal/reservations", function: CreateReservation, auth: { iam: true, scopes: [reservations/read] } }"#)]), @"error: examples/reservations.yaml:39:95: stacks.Reservations.httpApis.Api.routes[1].auth: `iam` takes no settings or scopes: write `auth: iam` (scopes are for JWT routes, `{ jwt: <authorizer id>, scopes: [...] }`)");
+}
+
+#[test]
+fn route_auth_in_capitals() {
+    insta::assert_snapshot!(refused(&[(r#"          - { method: POST, path: /reservations, function: CreateReservation }"#, r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/internal/reservations", function: CreateReservation, auth: IAM }"#)]), @"error: examples/reservations.yaml:39:95: stacks.Reservations.httpApis.Api.routes[1].auth: auth `IAM` is not `iam`, `none` or `{ jwt: <authorizer id> }`");
+}
+
+#[test]
+fn api_without_default_auth() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#""#)]), @"error[TRB022]: examples/reservations.yaml:36:7: Reservations/Api/POSTReservations: route `POST /reservations` lets anyone call it (AuthorizationType NONE) (unauthorized-route). Fix: Give the route a JWT authorizer or IAM authorization (`auth:`, or the API's `defaultAuth`); for a public endpoint by design, suppress `unauthorized-route` on the API with the reason.");
+}
+
+#[test]
+fn default_auth_names_no_authorizer() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diner }"#)]), @"error: examples/reservations.yaml:41:24: Reservations/Api: defaultAuth.jwt: there is no authorizer `Diner` on this API (`authorizers:`); did you mean `Diners`?");
+}
+
+#[test]
+fn route_scope_with_a_space() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diners, scopes: [reservations write] }"#)]), @r#"error: examples/reservations.yaml:41:45: stacks.Reservations.httpApis.Api.defaultAuth.scopes: scope `reservations write` has ' '; a scope is printable ASCII without spaces, `"` or `\`"#);
+}
+
+#[test]
+fn authorizer_issuer_over_http() {
+    insta::assert_snapshot!(refused(&[(r#"              issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0"#, r#"              issuer: http://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0"#)]), @"error: examples/reservations.yaml:45:15: stacks.Reservations.httpApis.Api.authorizers.Diners.jwt: issuer `http://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0` must be an `https://` URL (API Gateway fetches the issuer's keys over HTTPS)");
+}
+
+#[test]
+fn authorizer_issuer_without_scheme() {
+    insta::assert_snapshot!(refused(&[(r#"              issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0"#, r#"              issuer: cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0"#)]), @"error: examples/reservations.yaml:45:15: stacks.Reservations.httpApis.Api.authorizers.Diners.jwt: issuer `cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0` must be an `https://` URL (API Gateway fetches the issuer's keys over HTTPS)");
+}
+
+#[test]
+fn authorizer_without_audience() {
+    insta::assert_snapshot!(refused(&[(r#"              audience: [4example0client0id0placeholder]"#, r#"              audience: []"#)]), @"error: examples/reservations.yaml:46:15: Reservations/Api/Diners: audience: a JWT authorizer needs at least one audience (e.g. the app client id); API Gateway refuses one without");
+}
+
+#[test]
+fn authorizer_audience_misspelt() {
+    insta::assert_snapshot!(refused(&[(r#"              audience: [4example0client0id0placeholder]"#, r#"              audiences: [4example0client0id0placeholder]"#)]), @"error: examples/reservations.yaml:46:15: stacks.Reservations.httpApis.Api.authorizers.Diners.jwt: unknown field `audiences`, expected one of `issuer`, `audience`, `identitySource`; did you mean `audience`?");
+}
+
+#[test]
+fn authorizer_token_in_a_query_parameter() {
+    accepted(
+        "authorizer_token_in_a_query_parameter",
+        &[(
+            r#"              audience: [4example0client0id0placeholder]"#,
+            r#"              audience: [4example0client0id0placeholder]
+              identitySource: $request.querystring.token"#,
+        )],
+    );
+}
+
+#[test]
+fn authorizer_identity_source_not_a_selection() {
+    insta::assert_snapshot!(refused(&[(r#"              audience: [4example0client0id0placeholder]"#, r#"              audience: [4example0client0id0placeholder]
+              identitySource: Authorization"#)]), @"error: examples/reservations.yaml:45:15: stacks.Reservations.httpApis.Api.authorizers.Diners.jwt: identity source `Authorization` must be `$request.header.<name>` or `$request.querystring.<name>` (a JWT authorizer reads one header or query parameter)");
+}
+
+#[test]
+fn cors_for_the_booking_site() {
+    accepted(
+        "cors_for_the_booking_site",
+        &[(
+            r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#,
+            r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        cors: { allowOrigins: [https://book.example.com], allowMethods: [POST], allowHeaders: [authorization, content-type], maxAgeSeconds: 3600, allowCredentials: true }"#,
+        )],
+    );
+}
+
+#[test]
+fn cors_for_any_origin() {
+    accepted(
+        "cors_for_any_origin",
+        &[(
+            r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#,
+            r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        cors: { allowOrigins: ['*'], allowMethods: ['*'] }"#,
+        )],
+    );
+}
+
+#[test]
+fn cors_credentials_with_any_origin() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        cors: { allowOrigins: ['*'], allowCredentials: true }"#)]), @"error: examples/reservations.yaml:42:38: Reservations/Api: cors.allowCredentials: API Gateway refuses credentials with the origin `*` (browsers would never send them); list the origins instead");
+}
+
+#[test]
+fn cors_max_age_over_a_day() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        cors: { allowOrigins: [https://book.example.com], maxAgeSeconds: 86401 }"#)]), @"error: examples/reservations.yaml:42:59: Reservations/Api: cors.maxAgeSeconds = 86401 is out of range: AWS::ApiGatewayV2::Api CorsConfiguration.MaxAge allows -1..=86400");
+}
+
+#[test]
+fn cors_without_origins() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        cors: { allowMethods: [POST] }"#)]), @"error: examples/reservations.yaml:42:15: stacks.Reservations.httpApis.Api.cors: missing field `allowOrigins`");
+}
+
+#[test]
+fn cors_unknown_method() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        cors: { allowOrigins: [https://book.example.com], allowMethods: [TRACE] }"#)]), @"error: examples/reservations.yaml:42:74: stacks.Reservations.httpApis.Api.cors.allowMethods[0]: unknown value `TRACE`, expected one of `GET`, `HEAD`, `POST`, `PUT`, `PATCH`, `DELETE`, `OPTIONS`, `*`");
+}
+
+#[test]
 fn pattern_empty_source_list() {
     insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: []"#)]), @"error: examples/reservations.yaml:55:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.source: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
 }
