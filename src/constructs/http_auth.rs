@@ -128,7 +128,7 @@ impl FromStr for Scope {
 }
 
 macro_rules! string_newtype_serde {
-    ($($ty:ident: $desc:literal, $pattern:expr;)*) => {$(
+    ($($ty:ident: $desc:literal, $pattern:expr, $max_len:expr;)*) => {$(
         impl fmt::Display for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
@@ -150,11 +150,16 @@ macro_rules! string_newtype_serde {
                 stringify!($ty).into()
             }
             fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({
+                let mut schema = schemars::json_schema!({
                     "description": $desc,
                     "type": "string",
                     "pattern": $pattern,
-                })
+                });
+                let max_len: Option<usize> = $max_len;
+                if let Some(max) = max_len {
+                    schema.insert("maxLength".to_owned(), max.into());
+                }
+                schema
             }
         }
     )*};
@@ -162,11 +167,11 @@ macro_rules! string_newtype_serde {
 
 string_newtype_serde! {
     Issuer: "The token issuer: an `https://` URL with a host, at most 2048 characters (a Cognito user pool's is `https://cognito-idp.<region>.amazonaws.com/<user pool id>`).",
-        "^https://[^/?#\\s]+\\S*$";
+        "^https://[^/?#\\s]+\\S*$", Some(JWT_ISSUER_MAX_CHARS);
     IdentitySource: "Where the token is: `$request.header.<name>` or `$request.querystring.<name>`.",
-        "^\\$request\\.(header|querystring)\\.[A-Za-z0-9!#$%&'*+.^_`|~-]+$";
+        "^\\$request\\.(header|querystring)\\.[A-Za-z0-9!#$%&'*+.^_`|~-]+$", None;
     Scope: "An OAuth scope: printable ASCII without spaces, `\"` or `\\`.",
-        "^[\\x21\\x23-\\x5b\\x5d-\\x7e]+$";
+        "^[\\x21\\x23-\\x5b\\x5d-\\x7e]+$", None;
 }
 
 /// A JWT authorizer's props.

@@ -1048,6 +1048,21 @@ fn cases() -> Vec<Case> {
             "has a space",
         ),
         ok(
+            "/stacks/S/httpApis/Http/authorizers/Users/jwt/issuer",
+            json!(format!(
+                "https://login.example.com/{}",
+                "p".repeat(2048 - 26)
+            )),
+        ),
+        no(
+            "/stacks/S/httpApis/Http/authorizers/Users/jwt/issuer",
+            json!(format!(
+                "https://login.example.com/{}",
+                "p".repeat(2049 - 26)
+            )),
+            "at most 2048",
+        ),
+        ok(
             "/stacks/S/httpApis/Http/authorizers/Users/jwt/identitySource",
             json!("$request.querystring.token"),
         ),
