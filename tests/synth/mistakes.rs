@@ -40,7 +40,7 @@ fn publisher_description_over_256_characters() {
 
 #[test]
 fn rule_description_over_512_characters() {
-    insta::assert_snapshot!(refused(&[(r#"        description: New reservations go to NotifyStaff"#, &format!(r#"        description: {}"#, "r".repeat(513)))]), @"error[TRB021]: examples/reservations.yaml:53:9: StaffNotifications/OnReservationCreated: Properties.Description: 513 characters; AWS::Events::Rule allows at most 512 (registry-schema)");
+    insta::assert_snapshot!(refused(&[(r#"        description: New reservations go to NotifyStaff"#, &format!(r#"        description: {}"#, "r".repeat(513)))]), @"error[TRB021]: examples/reservations.yaml:61:9: StaffNotifications/OnReservationCreated: Properties.Description: 513 characters; AWS::Events::Rule allows at most 512 (registry-schema)");
 }
 
 #[test]
@@ -358,7 +358,7 @@ fn env_boolean_value() {
 #[test]
 fn env_name_defined_twice() {
     insta::assert_snapshot!(refused(&[(r#"          STAFF_EMAIL: staff@example.com"#, r#"          STAFF_EMAIL: staff@example.com
-          STAFF_EMAIL: other@example.com"#)]), @"error: examples/reservations.yaml:47:11: stacks.StaffNotifications.functions.NotifyStaff.environment: `STAFF_EMAIL` is defined twice; names must be unique");
+          STAFF_EMAIL: other@example.com"#)]), @"error: examples/reservations.yaml:55:11: stacks.StaffNotifications.functions.NotifyStaff.environment: `STAFF_EMAIL` is defined twice; names must be unique");
 }
 
 #[test]
@@ -366,7 +366,7 @@ fn stack_without_resources() {
     insta::assert_snapshot!(refused(&[(r#"  StaffNotifications:
 "#, r#"  Empty: {}
   StaffNotifications:
-"#)]), @"error: examples/reservations.yaml:40:3: Empty: the stack has no resources, and CloudFormation refuses a template without any; add a construct to it or remove the stack");
+"#)]), @"error: examples/reservations.yaml:48:3: Empty: the stack has no resources, and CloudFormation refuses a template without any; add a construct to it or remove the stack");
 }
 
 #[test]
@@ -468,14 +468,14 @@ fn stack_name_of_128_characters() {
 fn stack_name_of_129_characters() {
     insta::assert_snapshot!(refused(&[(r#"  StaffNotifications:
 "#, &format!(r#"  {}:
-"#, "S".repeat(129)))]), @"error: examples/reservations.yaml:40:3: stacks: `SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS` is 129 characters long; at most 128 are allowed");
+"#, "S".repeat(129)))]), @"error: examples/reservations.yaml:48:3: stacks: `SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS` is 129 characters long; at most 128 are allowed");
 }
 
 #[test]
 fn stack_name_with_underscore() {
     insta::assert_snapshot!(refused(&[(r#"  StaffNotifications:
 "#, r#"  Staff_Notifications:
-"#)]), @"error: examples/reservations.yaml:40:3: stacks: `Staff_Notifications` contains `_`; only A-Z, a-z, 0-9 and - are allowed");
+"#)]), @"error: examples/reservations.yaml:48:3: stacks: `Staff_Notifications` contains `_`; only A-Z, a-z, 0-9 and - are allowed");
 }
 
 #[test]
@@ -533,7 +533,7 @@ fn explicit_bus_name_equal_to_another_derived_name() {
           partitionKey: { name: id, type: S }
         publisher:
           handler: stream-publisher
-"#)]), @"error: examples/reservations.yaml:43:7: StaffNotifications/Reservations/Bus: event bus name `StaffNotifications-ReservationsBus` is also the event bus name of `Reservations/Reservations/Bus`, and event bus names must be unique in an account and region; rename one of them");
+"#)]), @"error: examples/reservations.yaml:51:7: StaffNotifications/Reservations/Bus: event bus name `StaffNotifications-ReservationsBus` is also the event bus name of `Reservations/Reservations/Bus`, and event bus names must be unique in an account and region; rename one of them");
 }
 
 #[test]
@@ -548,7 +548,7 @@ fn two_explicit_buses_with_one_name() {
         publisher:
           handler: stream-publisher
         bus: { name: shared-bus }
-"#)]), @"error: examples/reservations.yaml:48:9: StaffNotifications/Other/Bus: event bus name `shared-bus` is also the event bus name of `Reservations/Reservations/Bus`, and event bus names must be unique in an account and region; rename one of them");
+"#)]), @"error: examples/reservations.yaml:56:9: StaffNotifications/Other/Bus: event bus name `shared-bus` is also the event bus name of `Reservations/Reservations/Bus`, and event bus names must be unique in an account and region; rename one of them");
 }
 
 #[test]
@@ -955,156 +955,156 @@ fn cors_unknown_method() {
 
 #[test]
 fn pattern_empty_source_list() {
-    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: []"#)]), @"error: examples/reservations.yaml:55:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.source: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
+    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: []"#)]), @"error: examples/reservations.yaml:63:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.source: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
 }
 
 #[test]
 fn pattern_empty_detail_type_list() {
-    insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: []"#)]), @"error: examples/reservations.yaml:56:23: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detailType: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
+    insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: []"#)]), @"error: examples/reservations.yaml:64:23: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detailType: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
 }
 
 #[test]
 fn pattern_empty_detail_object() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: {}"#)]), @"error: examples/reservations.yaml:57:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail: an empty object is refused by EventBridge and Lambda: name at least one field, or leave it out");
+          detail: {}"#)]), @"error: examples/reservations.yaml:65:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail: an empty object is refused by EventBridge and Lambda: name at least one field, or leave it out");
 }
 
 #[test]
 fn pattern_leaf_not_a_list() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: confirmed }"#)]), @r#"error: examples/reservations.yaml:57:29: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status: a pattern field takes a list of values like ["x"], not a string "confirmed": write ["confirmed"]"#);
+          detail: { status: confirmed }"#)]), @r#"error: examples/reservations.yaml:65:29: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status: a pattern field takes a list of values like ["x"], not a string "confirmed": write ["confirmed"]"#);
 }
 
 #[test]
 fn pattern_empty_leaf_list() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: [] }"#)]), @"error: examples/reservations.yaml:57:29: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
+          detail: { status: [] }"#)]), @"error: examples/reservations.yaml:65:29: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
 }
 
 #[test]
 fn pattern_empty_nested_object() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { guest: {} }"#)]), @"error: examples/reservations.yaml:57:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.guest: an empty object is refused by EventBridge and Lambda: name at least one field, or leave it out");
+          detail: { guest: {} }"#)]), @"error: examples/reservations.yaml:65:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.guest: an empty object is refused by EventBridge and Lambda: name at least one field, or leave it out");
 }
 
 #[test]
 fn pattern_nested_lists() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: [[confirmed]] }"#)]), @"error: examples/reservations.yaml:57:30: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0]: a list inside a list is refused: write the values in one flat list");
+          detail: { status: [[confirmed]] }"#)]), @"error: examples/reservations.yaml:65:30: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0]: a list inside a list is refused: write the values in one flat list");
 }
 
 #[test]
 fn pattern_numeric_with_a_string() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: ">" }] }"#)]), @r#"error: examples/reservations.yaml:57:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes a list of comparisons like [">", 0, "<=", 5], not a string ">""#);
+          detail: { partySize: [{ numeric: ">" }] }"#)]), @r#"error: examples/reservations.yaml:65:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes a list of comparisons like [">", 0, "<=", 5], not a string ">""#);
 }
 
 #[test]
 fn pattern_numeric_with_a_string_operand() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: [">", "two"] }] }"#)]), @r#"error: examples/reservations.yaml:57:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes a comparison then a number, like [">", 0] or [">", 0, "<=", 5]; ">" is followed by "two", not a number"#);
+          detail: { partySize: [{ numeric: [">", "two"] }] }"#)]), @r#"error: examples/reservations.yaml:65:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes a comparison then a number, like [">", 0] or [">", 0, "<=", 5]; ">" is followed by "two", not a number"#);
 }
 
 #[test]
 fn pattern_numeric_two_lower_bounds() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: [">", 2, ">", 4] }] }"#)]), @r#"error: examples/reservations.yaml:57:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes one lower bound (> or >=) and one upper bound (< or <=); ">" and ">" are both lower bounds"#);
+          detail: { partySize: [{ numeric: [">", 2, ">", 4] }] }"#)]), @r#"error: examples/reservations.yaml:65:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes one lower bound (> or >=) and one upper bound (< or <=); ">" and ">" are both lower bounds"#);
 }
 
 #[test]
 fn pattern_numeric_empty_range() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: [">", 8, "<", 2] }] }"#)]), @"error: examples/reservations.yaml:57:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric`: the lower bound 8 is not below the upper bound 2, so nothing would match");
+          detail: { partySize: [{ numeric: [">", 8, "<", 2] }] }"#)]), @"error: examples/reservations.yaml:65:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric`: the lower bound 8 is not below the upper bound 2, so nothing would match");
 }
 
 #[test]
 fn pattern_numeric_unknown_comparison() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: ["~", 2] }] }"#)]), @r#"error: examples/reservations.yaml:57:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: "~" is not a comparison of `numeric`; use <, <=, =, >= or >"#);
+          detail: { partySize: [{ numeric: ["~", 2] }] }"#)]), @r#"error: examples/reservations.yaml:65:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: "~" is not a comparison of `numeric`; use <, <=, =, >= or >"#);
 }
 
 #[test]
 fn pattern_prefix_with_a_number() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ prefix: 5 }] }"#)]), @r#"error: examples/reservations.yaml:57:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].prefix: `prefix` takes a string, or {"equals-ignore-case": "..."}, not the number 5"#);
+          detail: { name: [{ prefix: 5 }] }"#)]), @r#"error: examples/reservations.yaml:65:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].prefix: `prefix` takes a string, or {"equals-ignore-case": "..."}, not the number 5"#);
 }
 
 #[test]
 fn pattern_suffix_with_a_list() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ suffix: [a] }] }"#)]), @r#"error: examples/reservations.yaml:57:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].suffix: `suffix` takes a string, or {"equals-ignore-case": "..."}, not a list"#);
+          detail: { name: [{ suffix: [a] }] }"#)]), @r#"error: examples/reservations.yaml:65:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].suffix: `suffix` takes a string, or {"equals-ignore-case": "..."}, not a list"#);
 }
 
 #[test]
 fn pattern_exists_with_a_string() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { note: [{ exists: "yes" }] }"#)]), @r#"error: examples/reservations.yaml:57:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.note[0].exists: `exists` takes true or false, not a string "yes""#);
+          detail: { note: [{ exists: "yes" }] }"#)]), @r#"error: examples/reservations.yaml:65:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.note[0].exists: `exists` takes true or false, not a string "yes""#);
 }
 
 #[test]
 fn pattern_unknown_operator() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ prefx: A }] }"#)]), @"error: examples/reservations.yaml:57:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0]: unknown operator `prefx`; did you mean `prefix`?");
+          detail: { name: [{ prefx: A }] }"#)]), @"error: examples/reservations.yaml:65:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0]: unknown operator `prefx`; did you mean `prefix`?");
 }
 
 #[test]
 fn pattern_two_operators_in_one_object() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ prefix: A, suffix: B }] }"#)]), @"error: examples/reservations.yaml:57:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0]: an operator object holds one operator, and `prefix` has `suffix` beside it: write them as two entries of the list");
+          detail: { name: [{ prefix: A, suffix: B }] }"#)]), @"error: examples/reservations.yaml:65:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0]: an operator object holds one operator, and `prefix` has `suffix` beside it: write them as two entries of the list");
 }
 
 #[test]
 fn pattern_anything_but_empty() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: [{ anything-but: [] }] }"#)]), @r#"error: examples/reservations.yaml:57:46: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0].anything-but: `anything-but` takes a string, a number, a list of only strings or only numbers, or an object like {"prefix": "x"}, not an empty list"#);
+          detail: { status: [{ anything-but: [] }] }"#)]), @r#"error: examples/reservations.yaml:65:46: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0].anything-but: `anything-but` takes a string, a number, a list of only strings or only numbers, or an object like {"prefix": "x"}, not an empty list"#);
 }
 
 #[test]
 fn pattern_anything_but_with_an_object_of_numbers() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: [{ anything-but: { prefix: 5 } }] }"#)]), @"error: examples/reservations.yaml:57:56: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0].anything-but.prefix: `anything-but` `prefix` takes a string or a list of strings, not the number 5");
+          detail: { status: [{ anything-but: { prefix: 5 } }] }"#)]), @"error: examples/reservations.yaml:65:56: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0].anything-but.prefix: `anything-but` `prefix` takes a string or a list of strings, not the number 5");
 }
 
 #[test]
 fn pattern_cidr_prefix_over_32() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { ip: [{ cidr: "10.0.0.0/33" }] }"#)]), @r#"error: examples/reservations.yaml:57:34: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.ip[0].cidr: `cidr` takes an IP block like "10.0.0.0/24"; "10.0.0.0/33" has a prefix length over 31; match one address as an exact value: ["10.0.0.0"]"#);
+          detail: { ip: [{ cidr: "10.0.0.0/33" }] }"#)]), @r#"error: examples/reservations.yaml:65:34: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.ip[0].cidr: `cidr` takes an IP block like "10.0.0.0/24"; "10.0.0.0/33" has a prefix length over 31; match one address as an exact value: ["10.0.0.0"]"#);
 }
 
 #[test]
 fn pattern_cidr_not_an_address() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { ip: [{ cidr: "ten/8" }] }"#)]), @r#"error: examples/reservations.yaml:57:34: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.ip[0].cidr: `cidr` takes an IP block like "10.0.0.0/24"; "ten/8" does not start with an IPv4 or IPv6 address"#);
+          detail: { ip: [{ cidr: "ten/8" }] }"#)]), @r#"error: examples/reservations.yaml:65:34: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.ip[0].cidr: `cidr` takes an IP block like "10.0.0.0/24"; "ten/8" does not start with an IPv4 or IPv6 address"#);
 }
 
 #[test]
 fn pattern_equals_ignore_case_with_a_number() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ equals-ignore-case: 1 }] }"#)]), @"error: examples/reservations.yaml:57:50: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].equals-ignore-case: `equals-ignore-case` takes a string, not the number 1");
+          detail: { name: [{ equals-ignore-case: 1 }] }"#)]), @"error: examples/reservations.yaml:65:50: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].equals-ignore-case: `equals-ignore-case` takes a string, not the number 1");
 }
 
 #[test]
 fn pattern_wildcard_with_a_number() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ wildcard: 1 }] }"#)]), @r#"error: examples/reservations.yaml:57:40: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].wildcard: `wildcard` takes a string like "*.png", not the number 1"#);
+          detail: { name: [{ wildcard: 1 }] }"#)]), @r#"error: examples/reservations.yaml:65:40: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].wildcard: `wildcard` takes a string like "*.png", not the number 1"#);
 }
 
 #[test]
 fn pattern_or_empty() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { "$or": [] }"#)]), @"error: examples/reservations.yaml:57:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.$or: `$or` takes at least two alternatives (EventBridge refuses fewer), not 0");
+          detail: { "$or": [] }"#)]), @"error: examples/reservations.yaml:65:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.$or: `$or` takes at least two alternatives (EventBridge refuses fewer), not 0");
 }
 
 #[test]
 fn pattern_or_not_a_list() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { "$or": { a: [1] } }"#)]), @"error: examples/reservations.yaml:57:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.$or: `$or` takes a list of at least two alternatives, each an object of fields, not an object");
+          detail: { "$or": { a: [1] } }"#)]), @"error: examples/reservations.yaml:65:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.$or: `$or` takes a list of at least two alternatives, each an object of fields, not an object");
 }
 
 #[test]
 fn pattern_over_4096_characters() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, &format!(r#"          detailType: [ReservationCreated]
-          detail: {{ name: [{}] }}"#, "v".repeat(4100)))]), @"error: examples/reservations.yaml:54:9: StaffNotifications/OnReservationCreated: pattern: length = 4187 is out of range: AWS::Events::Rule EventPattern allows 1..=4096");
+          detail: {{ name: [{}] }}"#, "v".repeat(4100)))]), @"error: examples/reservations.yaml:62:9: StaffNotifications/OnReservationCreated: pattern: length = 4187 is out of range: AWS::Events::Rule EventPattern allows 1..=4096");
 }
 
 #[test]
@@ -1241,12 +1241,12 @@ fn pattern_exact_numbers_and_null() {
 
 #[test]
 fn pattern_source_not_on_the_bus() {
-    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: [reservatons]"#)]), @"error: examples/reservations.yaml:55:11: StaffNotifications/OnReservationCreated: pattern.source: `reservatons` is not published on Reservations/Reservations/Bus, which carries `reservations` (did you mean `reservations`?)");
+    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: [reservatons]"#)]), @"error: examples/reservations.yaml:63:11: StaffNotifications/OnReservationCreated: pattern.source: `reservatons` is not published on Reservations/Reservations/Bus, which carries `reservations` (did you mean `reservations`?)");
 }
 
 #[test]
 fn pattern_detail_type_not_in_the_contract() {
-    insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationRemoved]"#)]), @"error: examples/reservations.yaml:56:11: StaffNotifications/OnReservationCreated: pattern.detailType: `ReservationRemoved` is not an event of `reservations` (did you mean `ReservationCreated`?)");
+    insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationRemoved]"#)]), @"error: examples/reservations.yaml:64:11: StaffNotifications/OnReservationCreated: pattern.detailType: `ReservationRemoved` is not an event of `reservations` (did you mean `ReservationCreated`?)");
 }
 
 #[test]
@@ -1364,12 +1364,12 @@ fn alarm_email_invalid() {
 
 #[test]
 fn sender_neither_address_nor_domain() {
-    insta::assert_snapshot!(refused(&[(r#"        sendEmailFrom: [reservations@example.com]"#, r#"        sendEmailFrom: ["not an address"]"#)]), @"error: examples/reservations.yaml:49:24: stacks.StaffNotifications.functions.NotifyStaff.sendEmailFrom: `not an address` is not a mail domain: the domain may only hold letters, digits, `-` and `.`");
+    insta::assert_snapshot!(refused(&[(r#"        sendEmailFrom: [reservations@example.com]"#, r#"        sendEmailFrom: ["not an address"]"#)]), @"error: examples/reservations.yaml:57:24: stacks.StaffNotifications.functions.NotifyStaff.sendEmailFrom: `not an address` is not a mail domain: the domain may only hold letters, digits, `-` and `.`");
 }
 
 #[test]
 fn sender_domain_without_dot() {
-    insta::assert_snapshot!(refused(&[(r#"        sendEmailFrom: [reservations@example.com]"#, r#"        sendEmailFrom: [localhost]"#)]), @"error: examples/reservations.yaml:49:24: stacks.StaffNotifications.functions.NotifyStaff.sendEmailFrom: `localhost` is not a mail domain: the domain needs a dot (`example.com`)");
+    insta::assert_snapshot!(refused(&[(r#"        sendEmailFrom: [reservations@example.com]"#, r#"        sendEmailFrom: [localhost]"#)]), @"error: examples/reservations.yaml:57:24: stacks.StaffNotifications.functions.NotifyStaff.sendEmailFrom: `localhost` is not a mail domain: the domain needs a dot (`example.com`)");
 }
 
 #[test]
@@ -1675,17 +1675,17 @@ fn log_retention_3653() {
 
 #[test]
 fn target_retries_186() {
-    insta::assert_snapshot!(refused(&[(r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"            retry: { maxAttempts: 186, maxEventAgeSeconds: 3600 }"#)]), @"error: examples/reservations.yaml:59:22: StaffNotifications/OnReservationCreated: targets[0].retry.maxAttempts = 186 is out of range: AWS::Events::Rule Targets.RetryPolicy.MaximumRetryAttempts allows 0..=185");
+    insta::assert_snapshot!(refused(&[(r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"            retry: { maxAttempts: 186, maxEventAgeSeconds: 3600 }"#)]), @"error: examples/reservations.yaml:67:22: StaffNotifications/OnReservationCreated: targets[0].retry.maxAttempts = 186 is out of range: AWS::Events::Rule Targets.RetryPolicy.MaximumRetryAttempts allows 0..=185");
 }
 
 #[test]
 fn target_event_age_59() {
-    insta::assert_snapshot!(refused(&[(r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 59 }"#)]), @"error: examples/reservations.yaml:59:39: StaffNotifications/OnReservationCreated: targets[0].retry.maxEventAgeSeconds = 59 is out of range: AWS::Events::Rule Targets.RetryPolicy.MaximumEventAgeInSeconds allows 60..=86400");
+    insta::assert_snapshot!(refused(&[(r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 59 }"#)]), @"error: examples/reservations.yaml:67:39: StaffNotifications/OnReservationCreated: targets[0].retry.maxEventAgeSeconds = 59 is out of range: AWS::Events::Rule Targets.RetryPolicy.MaximumEventAgeInSeconds allows 60..=86400");
 }
 
 #[test]
 fn target_event_age_86401() {
-    insta::assert_snapshot!(refused(&[(r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 86401 }"#)]), @"error: examples/reservations.yaml:59:39: StaffNotifications/OnReservationCreated: targets[0].retry.maxEventAgeSeconds = 86401 is out of range: AWS::Events::Rule Targets.RetryPolicy.MaximumEventAgeInSeconds allows 60..=86400");
+    insta::assert_snapshot!(refused(&[(r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 86401 }"#)]), @"error: examples/reservations.yaml:67:39: StaffNotifications/OnReservationCreated: targets[0].retry.maxEventAgeSeconds = 86401 is out of range: AWS::Events::Rule Targets.RetryPolicy.MaximumEventAgeInSeconds allows 60..=86400");
 }
 
 #[test]
@@ -1703,7 +1703,7 @@ fn target_retries_0() {
 fn rule_without_targets() {
     insta::assert_snapshot!(refused(&[(r#"        targets:
           - function: NotifyStaff
-            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"        targets: []"#)]), @"error: examples/reservations.yaml:57:9: StaffNotifications/OnReservationCreated: targets = 0 is out of range: AWS::Events::Rule Targets allows 1..=5");
+            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"        targets: []"#)]), @"error: examples/reservations.yaml:65:9: StaffNotifications/OnReservationCreated: targets = 0 is out of range: AWS::Events::Rule Targets allows 1..=5");
 }
 
 #[test]
@@ -1787,17 +1787,17 @@ fn alert_topic_misspelt() {
 
 #[test]
 fn rule_bus_misspelt() {
-    insta::assert_snapshot!(refused(&[(r#"        bus: Reservations/Reservations"#, r#"        bus: Reservations/Reservation"#)]), @"error: examples/reservations.yaml:52:9: StaffNotifications/OnReservationCreated: bus: there is no stream-to-bus pattern `Reservations/Reservation`; did you mean `Reservations/Reservations`?");
+    insta::assert_snapshot!(refused(&[(r#"        bus: Reservations/Reservations"#, r#"        bus: Reservations/Reservation"#)]), @"error: examples/reservations.yaml:60:9: StaffNotifications/OnReservationCreated: bus: there is no stream-to-bus pattern `Reservations/Reservation`; did you mean `Reservations/Reservations`?");
 }
 
 #[test]
 fn rule_bus_in_a_later_stack() {
-    insta::assert_snapshot!(refused(&[(r#"        bus: Reservations/Reservations"#, r#"        bus: StaffNotifications/Reservations"#)]), @"error: examples/reservations.yaml:52:9: StaffNotifications/OnReservationCreated: bus: there is no stream-to-bus pattern `StaffNotifications/Reservations` (known: Reservations/Reservations)");
+    insta::assert_snapshot!(refused(&[(r#"        bus: Reservations/Reservations"#, r#"        bus: StaffNotifications/Reservations"#)]), @"error: examples/reservations.yaml:60:9: StaffNotifications/OnReservationCreated: bus: there is no stream-to-bus pattern `StaffNotifications/Reservations` (known: Reservations/Reservations)");
 }
 
 #[test]
 fn target_misspelt() {
-    insta::assert_snapshot!(refused(&[(r#"          - function: NotifyStaff"#, r#"          - function: NotifyStaf"#)]), @"error: examples/reservations.yaml:58:13: StaffNotifications/OnReservationCreated: targets[0].function: there is no function `NotifyStaf` in stack `StaffNotifications`; did you mean `NotifyStaff`?");
+    insta::assert_snapshot!(refused(&[(r#"          - function: NotifyStaff"#, r#"          - function: NotifyStaf"#)]), @"error: examples/reservations.yaml:66:13: StaffNotifications/OnReservationCreated: targets[0].function: there is no function `NotifyStaf` in stack `StaffNotifications`; did you mean `NotifyStaff`?");
 }
 
 #[test]
@@ -1885,7 +1885,7 @@ fn region_misspelt() {
     env: { account: "123456789012", region: eu-wset-1 }
 "#)]), @"
     warning: examples/reservations.yaml:12:37: Reservations: env.region: `eu-wset-1` is not a region tributary knows (did you mean `eu-west-1`?); a region opened since works, but check the spelling
-    warning: examples/reservations.yaml:42:37: StaffNotifications: env.region: `eu-wset-1` is not a region tributary knows (did you mean `eu-west-1`?); a region opened since works, but check the spelling
+    warning: examples/reservations.yaml:50:37: StaffNotifications: env.region: `eu-wset-1` is not a region tributary knows (did you mean `eu-west-1`?); a region opened since works, but check the spelling
     ");
 }
 
@@ -1899,7 +1899,7 @@ fn region_of_a_future_number() {
     env: { account: "123456789012", region: us-east-99 }
 "#)]), @"
     warning: examples/reservations.yaml:12:37: Reservations: env.region: `us-east-99` is not a region tributary knows (did you mean `us-east-1`?); a region opened since works, but check the spelling
-    warning: examples/reservations.yaml:42:37: StaffNotifications: env.region: `us-east-99` is not a region tributary knows (did you mean `us-east-1`?); a region opened since works, but check the spelling
+    warning: examples/reservations.yaml:50:37: StaffNotifications: env.region: `us-east-99` is not a region tributary knows (did you mean `us-east-1`?); a region opened since works, but check the spelling
     ");
 }
 
@@ -1955,16 +1955,16 @@ fn stack_is_a_list() {
 "#, r#"  StaffNotifications: []
   Other:
     description: Tells the restaurant's staff about new reservations
-"#)]), @"error: examples/reservations.yaml:40:23: stacks.StaffNotifications: invalid type: list, expected a map of the stack's settings (`{}` for none)");
+"#)]), @"error: examples/reservations.yaml:48:23: stacks.StaffNotifications: invalid type: list, expected a map of the stack's settings (`{}` for none)");
 }
 
 #[test]
 fn pattern_source_is_a_string() {
-    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: reservations"#)]), @r#"error: examples/reservations.yaml:55:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.source: a pattern field takes a list of values like ["x"], not a string "reservations": write ["reservations"]"#);
+    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: reservations"#)]), @r#"error: examples/reservations.yaml:63:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.source: a pattern field takes a list of values like ["x"], not a string "reservations": write ["reservations"]"#);
 }
 
 #[test]
 fn enabled_is_a_string() {
     insta::assert_snapshot!(refused(&[(r#"        description: New reservations go to NotifyStaff"#, r#"        description: New reservations go to NotifyStaff
-        enabled: sometimes"#)]), @r#"error: examples/reservations.yaml:54:18: stacks.StaffNotifications.rules.OnReservationCreated.enabled: invalid type: string "sometimes", expected a boolean"#);
+        enabled: sometimes"#)]), @r#"error: examples/reservations.yaml:62:18: stacks.StaffNotifications.rules.OnReservationCreated.enabled: invalid type: string "sometimes", expected a boolean"#);
 }
