@@ -34,8 +34,8 @@ use serde::Serialize;
 use tributary::assembly::{TemplateFormat, render_assembly, render_template, write_assembly};
 use tributary::assets::Workspace;
 use tributary::constructs::{
-    Attribute, EventPattern, Function, FunctionProps, HttpApi, HttpApiProps, HttpMethod, RuleProps,
-    TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
+    Attribute, EventPattern, Function, FunctionProps, HttpApi, HttpApiProps, HttpMethod, RouteAuth,
+    RuleProps, TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
 };
 use tributary::core::{App, AssetResolver, Environment, StackName, Synthesized};
 use tributary::patterns::{StreamToBus, StreamToBusProps};
@@ -133,6 +133,7 @@ fn big_app(catalog: Arc<dyn AssetResolver>, stacks: usize) -> App {
                     HttpMethod::Post,
                     &format!("/tables/{p}/writers/{w}").parse().unwrap(),
                     &writer,
+                    &RouteAuth::Iam,
                 );
             }
             let path = stack.construct(&format!("OnCreated{p}"));

@@ -10,7 +10,8 @@ use reservations::events::{BusinessEvent, ReservationCreated, Reservations, SOUR
 use tributary::assets::Workspace;
 use tributary::constructs::{
     Attribute, EventContract, EventPattern, Function, FunctionProps, HttpApi, HttpApiProps,
-    HttpMethod, RuleProps, TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
+    HttpMethod, JwtAuthorizerProps, RouteAuth, RuleProps, TableProps, Target, TargetKind,
+    TargetRetry, Topic, TopicProps,
 };
 use tributary::core::{App, Environment, StackName};
 use tributary::patterns::{StreamToBus, StreamToBusProps};
@@ -59,7 +60,25 @@ pub fn build(mut app: App) -> Result<App, Box<dyn std::error::Error>> {
     reservations.add_writer(stack, &create);
     let path = stack.construct("Api");
     let api = HttpApi::new(stack, path, &HttpApiProps::default(), Some(&alerts));
-    api.add_route(stack, HttpMethod::Post, &"/reservations".parse()?, &create);
+    // Every route needs a signed-in diner's token. The user pool and app client id are
+    // placeholders: put your own Cognito user pool (or any OpenID Connect issuer) here.
+    let diners = api.add_jwt_authorizer(
+        stack,
+        "Diners",
+        &JwtAuthorizerProps {
+            issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0".parse()?,
+            audience: vec!["4example0client0id0placeholder".into()],
+            identity_source: Default::default(),
+        },
+    );
+    let signed_in = RouteAuth::jwt(&diners, &["reservations/write"])?;
+    api.add_route(
+        stack,
+        HttpMethod::Post,
+        &"/reservations".parse()?,
+        &create,
+        &signed_in,
+    );
 
     let stack = app.add_stack(
         StackName::new("StaffNotifications")?,

@@ -112,6 +112,9 @@ rules! {
     REGISTRY_SCHEMA = "TRB021", "registry-schema", Error,
         "A resource property is one the CloudFormation registry schema of its type refuses (unknown or read-only, missing, of the wrong type, off its enum, length, pattern or range, too many or too few items).",
         "Set the property as the message says the registry schema allows.";
+    UNAUTHORIZED_ROUTE = "TRB022", "unauthorized-route", Error,
+        "An HTTP API route without authorization (AuthorizationType NONE) lets anyone on the internet call its function.",
+        "Give the route a JWT authorizer or IAM authorization (`auth:`, or the API's `defaultAuth`); for a public endpoint by design, suppress `unauthorized-route` on the API with the reason.";
     UNALARMED_FAILURE_PATH = "TRB023", "unalarmed-failure-path", Error,
         "A failure path (a stream mapping falling behind or dropping records, a rule failing to deliver, a function dropping asynchronous events or failing to reach its destination, an API answering 5xx) has no alarm with an action on the metric, with the dimensions, that its service publishes.",
         "Alarm on the metric the message names, with exactly those dimensions, and give the alarm an action (the constructs do).";
@@ -122,6 +125,13 @@ rules! {
 pub fn registry_schemas() -> (&'static str, usize) {
     registry::schemas()
 }
+
+/// Rules whose finding a checkov check also reports: suppressing the rule on a resource skips
+/// that check there too, with the same reason (one decision, recorded for both tools).
+const CHECKOV_TWINS: &[(&str, &str)] = &[
+    // "Ensure API GatewayV2 routes specify an authorization type".
+    ("TRB022", "CKV_AWS_309"),
+];
 
 /// The rule with this id or name.
 pub fn rule(id_or_name: &str) -> Option<&'static Rule> {
@@ -292,6 +302,10 @@ fn run(
                     .and_then(|id| p.template.resources.get_mut(id))
                 {
                     record(resource, finding.rule.id, &reason);
+                    // checkov's check of the same mistake is silenced for the same reason.
+                    for (_, check) in CHECKOV_TWINS.iter().filter(|(r, _)| *r == finding.rule.id) {
+                        resource.skip_checkov((check, &reason));
+                    }
                 }
             }
             None => diagnostics.push(Diagnostic {

@@ -72,6 +72,7 @@ fn check_stack(
     iam_wildcards(t, &mut out);
     retention(t, &mut out);
     sizes(stack, t, &mut out);
+    routes(t, &mut out);
     out
 }
 
@@ -872,3 +873,30 @@ const ASYNC_INVOKERS: [&str; 4] = [
     "s3.amazonaws.com",
     "ses.amazonaws.com",
 ];
+
+/// TRB022: every API route authorizes its callers (JWT, IAM or a Lambda authorizer).
+fn routes(t: &Template, out: &mut Vec<Finding>) {
+    for (id, r) in t
+        .resources
+        .iter()
+        .filter(|(_, r)| r.kind == ResourceType::ApiGatewayV2Route)
+    {
+        let open = match r.properties.get("AuthorizationType") {
+            None => true,
+            Some(Value::Str(kind)) => kind.eq_ignore_ascii_case("NONE"),
+            // An intrinsic (a parameter...) is only known at deploy time.
+            Some(_) => false,
+        };
+        if open {
+            let key = match r.properties.get("RouteKey") {
+                Some(Value::Str(key)) => format!("route `{key}`"),
+                _ => "the route".to_owned(),
+            };
+            out.push(Finding::new(
+                &UNAUTHORIZED_ROUTE,
+                id,
+                format!("{key} lets anyone call it (AuthorizationType NONE)"),
+            ));
+        }
+    }
+}

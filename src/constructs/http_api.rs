@@ -1,5 +1,6 @@
-//! HTTP API (API Gateway v2): routes to functions, the `$default` stage with auto-deploy,
-//! throttling and JSON access logs.
+//! HTTP API (API Gateway v2): routes to functions, each with its authorization (a JWT
+//! authorizer, IAM, or none), CORS, the `$default` stage with auto-deploy, throttling and JSON
+//! access logs.
 
 use std::fmt;
 
@@ -9,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::alarm::Alarm;
 use super::email::EmailAddress;
 use super::function::Function;
+use super::http_auth::{Cors, JwtAuthorizer, JwtAuthorizerProps, RouteAuth};
 use super::limits::check_log_retention;
 use super::route_path::RoutePath;
 use super::topic::{Topic, TopicProps};
@@ -16,7 +18,9 @@ use crate::core::CONSTRUCT_ID_MAX_LEN;
 use crate::core::cfn::iam::{APIGATEWAY_SERVICE, LAMBDA_INVOKE};
 use crate::core::cfn::{Attr, ResourceType, arn};
 use crate::core::names::{self, NameRule};
-use crate::core::{ConstructPath, Output, Reference, RemovalPolicy, Resource, Stack, Value};
+use crate::core::{
+    ConstructPath, Output, Reference, RemovalPolicy, Resource, Stack, Suppression, Value,
+};
 
 /// An HTTP method of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -104,6 +108,14 @@ pub struct HttpApiProps {
     /// Alarm settings (the API alarms on its first server error). Default: no emails.
     #[serde(default)]
     pub alarms: ApiAlarmOptions,
+    /// CORS, for browsers calling from pages on other origins. Default: none (API Gateway adds
+    /// no CORS headers, so browsers refuse cross-origin calls).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cors: Option<Cors>,
+    /// Policy rules (or checkov checks) knowingly switched off for the API and its routes, each
+    /// with its reason (`unauthorized-route` for a public endpoint by design). Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppress: Vec<Suppression>,
 }
 
 impl Default for HttpApiProps {
@@ -113,7 +125,18 @@ impl Default for HttpApiProps {
             access_log_retention_days: retention(),
             description: None,
             alarms: ApiAlarmOptions::default(),
+            cors: None,
+            suppress: Vec::new(),
         }
+    }
+}
+
+/// A route's `AuthorizationType`.
+fn auth_type(auth: &RouteAuth) -> &'static str {
+    match auth {
+        RouteAuth::Jwt { .. } => "JWT",
+        RouteAuth::Iam => "AWS_IAM",
+        RouteAuth::None => "NONE",
     }
 }
 
@@ -147,6 +170,10 @@ impl HttpApi {
         props: &HttpApiProps,
         alerts: Option<&Topic>,
     ) -> Self {
+        for s in &props.suppress {
+            stack.suppress(&path, s.clone());
+        }
+        let cors = props.cors.as_ref().and_then(|c| c.render(stack, &path));
         check_log_retention(
             stack,
             &path,
@@ -170,7 +197,8 @@ impl HttpApi {
             Resource::new(ResourceType::ApiGatewayV2Api)
                 .prop("Name", name)
                 .prop("ProtocolType", "HTTP")
-                .prop_opt("Description", props.description.clone()),
+                .prop_opt("Description", props.description.clone())
+                .prop_opt("CorsConfiguration", cors),
         );
         if alerts.is_some() && !props.alarms.emails.is_empty() {
             stack.error(
@@ -245,16 +273,79 @@ impl HttpApi {
         Value::Ref(self.reference.clone())
     }
 
-    /// Routes `method path` to `function` (Lambda proxy, payload format 2.0) and lets this API,
-    /// and only this route of it, invoke the function.
+    /// Adds a JWT authorizer (`AuthorizerType: JWT`, named `id`) that routes of this API can
+    /// require with [`RouteAuth::Jwt`]. API Gateway checks each token's signature against the
+    /// issuer's published keys, its expiry, its `iss` and its `aud` (or Cognito's `client_id`).
+    pub fn add_jwt_authorizer(
+        &self,
+        stack: &mut Stack,
+        id: &str,
+        props: &JwtAuthorizerProps,
+    ) -> JwtAuthorizer {
+        let path = stack.child(&self.path, id);
+        if props.audience.is_empty() {
+            stack.error(
+                &path,
+                "audience: a JWT authorizer needs at least one audience (e.g. the app client id); API Gateway refuses one without",
+            );
+        }
+        for (i, a) in props.audience.iter().enumerate() {
+            if a.trim().is_empty() {
+                stack.error(&path, format!("audience[{i}]: an audience cannot be empty"));
+            }
+        }
+        let resource = stack.child(&path, "Resource");
+        let reference = stack.add(
+            &resource,
+            Resource::new(ResourceType::ApiGatewayV2Authorizer)
+                .prop("ApiId", self.id())
+                .prop("AuthorizerType", "JWT")
+                .prop(
+                    "IdentitySource",
+                    Value::List(vec![props.identity_source.as_str().to_owned().into()]),
+                )
+                .prop(
+                    "JwtConfiguration",
+                    Value::map([
+                        (
+                            "Audience",
+                            Value::List(props.audience.iter().map(|a| a.clone().into()).collect()),
+                        ),
+                        ("Issuer", props.issuer.as_str().to_owned().into()),
+                    ]),
+                )
+                .prop("Name", path.leaf().to_owned()),
+        );
+        JwtAuthorizer {
+            path,
+            reference,
+            api: self.reference.clone(),
+        }
+    }
+
+    /// Routes `method path` to `function` (Lambda proxy, payload format 2.0), callable as `auth`
+    /// says, and lets this API, and only this route of it, invoke the function.
     pub fn add_route(
         &self,
         stack: &mut Stack,
         method: HttpMethod,
         route_path: &RoutePath,
         function: &Function,
+        auth: &RouteAuth,
     ) {
         let route_key = format!("{method} {route_path}");
+        if let RouteAuth::Jwt { authorizer, .. } = auth
+            && authorizer.api != self.reference
+        {
+            stack.error(
+                &self.path,
+                format!(
+                    "route `{route_key}`: the authorizer {} belongs to another API; API Gateway lets a route use only its own API's authorizers",
+                    authorizer.path
+                ),
+            );
+            return;
+        }
         let Some(route_id) = self.route_id(stack, method, route_path, &route_key) else {
             stack.error(
                 &self.path,
@@ -279,7 +370,26 @@ impl HttpApi {
             Resource::new(ResourceType::ApiGatewayV2Route)
                 .prop("ApiId", self.id())
                 .prop("RouteKey", route_key)
-                .prop("AuthorizationType", "NONE")
+                .prop("AuthorizationType", auth_type(auth))
+                .prop_opt(
+                    "AuthorizerId",
+                    match auth {
+                        RouteAuth::Jwt { authorizer, .. } => Some(authorizer.id()),
+                        _ => None,
+                    },
+                )
+                .prop_opt(
+                    "AuthorizationScopes",
+                    match auth {
+                        RouteAuth::Jwt { scopes, .. } if !scopes.is_empty() => Some(Value::List(
+                            scopes
+                                .iter()
+                                .map(|s| s.as_str().to_owned().into())
+                                .collect(),
+                        )),
+                        _ => None,
+                    },
+                )
                 .prop(
                     "Target",
                     Value::Join(

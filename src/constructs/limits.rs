@@ -202,6 +202,20 @@ pub const OBJECT_EXPIRY_DAYS: Limit = Limit {
     max: 2_147_483_647,
 };
 
+/// How long browsers cache an HTTP API's CORS preflight answer: -1..=86,400 s (-1: not at all).
+/// The registry schema has no range; the API Gateway V2 API reference types `MaxAge` as an
+/// integer between -1 and 86400 (so it is not in [`ALL`], which is checked against the schemas).
+pub const CORS_MAX_AGE_SECONDS: Limit = Limit {
+    resource: ResourceType::ApiGatewayV2Api,
+    property: "CorsConfiguration.MaxAge",
+    min: -1,
+    max: 86_400,
+};
+
+/// The longest JWT authorizer issuer API Gateway takes (a URI of 1..=2,048 characters in the API
+/// Gateway V2 API reference; the registry schema has no bound).
+pub const JWT_ISSUER_MAX_CHARS: usize = 2_048;
+
 /// The retention periods CloudWatch Logs accepts, in days.
 pub const LOG_RETENTION_DAYS: &[u32] = &[
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,

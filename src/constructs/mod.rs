@@ -10,6 +10,7 @@ pub mod event_bus;
 pub mod event_schemas;
 pub mod function;
 pub mod http_api;
+pub mod http_auth;
 pub mod limits;
 pub mod pattern;
 pub mod queue;
@@ -27,6 +28,10 @@ pub use event_bus::{BusArn, BusSource, EventBus, EventBusProps, OrganizationId};
 pub use event_schemas::{EventContract, EventSchema, SchemaRegistry};
 pub use function::{Function, FunctionProps};
 pub use http_api::{ApiAlarmOptions, HttpApi, HttpApiProps, HttpMethod, Throttling};
+pub use http_auth::{
+    AuthValueError, Cors, CorsMethod, IdentitySource, Issuer, JwtAuthorizer, JwtAuthorizerProps,
+    RouteAuth, Scope,
+};
 pub use pattern::{
     Affix, AnythingBut, Cidr, Dialect, EventPattern, Fields, Lower, MatchValue, Matcher, NonEmpty,
     Numeric, OneOrMany, Operator, PatternError, Scalar, Upper, Wildcard,

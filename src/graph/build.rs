@@ -409,7 +409,9 @@ impl<'a> Builder<'a> {
                     let queues = self.resolve(s, at(p, &["Queues"]));
                     self.own(&key, &queues);
                 }
-                "AWS::S3::BucketPolicy" | "AWS::ApiGatewayV2::Stage" => {
+                "AWS::S3::BucketPolicy"
+                | "AWS::ApiGatewayV2::Stage"
+                | "AWS::ApiGatewayV2::Authorizer" => {
                     let of = self
                         .resolve(s, at(p, &["Bucket"]))
                         .into_iter()

@@ -17,6 +17,7 @@ pub(super) const FOLDED: &[&str] = &[
     "AWS::SNS::Subscription",
     "AWS::Events::EventBusPolicy",
     "AWS::ApiGatewayV2::Stage",
+    "AWS::ApiGatewayV2::Authorizer",
     "AWS::ApiGatewayV2::Integration",
     "AWS::ApiGatewayV2::Deployment",
     "AWS::ApiGateway::Stage",

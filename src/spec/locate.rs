@@ -96,6 +96,13 @@ impl SpecLocator {
             {
                 nodes.insert(0, format!("{entry}.{field}"));
             }
+            // An authorizer of an HTTP API is built from `authorizers.<id>.jwt`.
+            if *section == "httpApis"
+                && let Some(child) = segments.get(2)
+            {
+                nodes.insert(0, format!("{entry}.authorizers.{child}"));
+                nodes.insert(0, format!("{entry}.authorizers.{child}.jwt"));
+            }
             nodes.insert(nodes.len() - 1, entry);
         }
         let mut out = Vec::new();

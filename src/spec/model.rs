@@ -11,9 +11,9 @@ use crate::constructs::email::EmailAddress;
 use crate::constructs::limits::{LOG_RETENTION_DAYS, RULE_TARGETS};
 use crate::constructs::topic::DISPLAY_NAME_CHARS;
 use crate::constructs::{
-    ApiAlarmOptions, BucketProps, EventBusProps, EventContract, EventPattern, FunctionProps,
-    HttpMethod, QueueProps, RoutePath, StreamSourceProps, TableAccess, TableProps, TargetRetry,
-    Throttling, TopicProps,
+    ApiAlarmOptions, BucketProps, Cors, EventBusProps, EventContract, EventPattern, FunctionProps,
+    HttpMethod, JwtAuthorizerProps, QueueProps, RoutePath, Scope, StreamSourceProps, TableAccess,
+    TableProps, TargetRetry, Throttling, TopicProps,
 };
 use crate::core::{ConstructId, Environment, LogicalId, StackName, Suppression};
 use crate::patterns::{AlarmOptions, FailureDestination};
@@ -376,6 +376,22 @@ pub struct HttpApiSpec {
     /// A description. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Authorizers by id (also their `Name`), for routes to require (`auth: { jwt: <id> }`).
+    /// Default: none.
+    #[serde(
+        deserialize_with = "unique_entries",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
+    pub authorizers: IndexMap<ConstructId, AuthorizerSpec>,
+    /// The `auth` of every route that does not set its own. Default: none (such a route is open
+    /// to anyone, which the rule `unauthorized-route` refuses unless it is suppressed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_auth: Option<RouteAuthSpec>,
+    /// CORS, for browsers calling from pages on other origins. Default: none (browsers refuse
+    /// cross-origin calls).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cors: Option<Cors>,
     /// Routes to functions of this stack.
     pub routes: Vec<RouteSpec>,
     /// Alarm settings: the API alarms on its first server error (5xx). Default: no emails.
@@ -405,7 +421,7 @@ fn thirty() -> u32 {
 /// A route.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[serde(expecting = "a map with `method`, `path` and `function`")]
+#[serde(expecting = "a map with `method`, `path` and `function` (and `auth`)")]
 pub struct RouteSpec {
     /// The HTTP method.
     pub method: HttpMethod,
@@ -413,6 +429,126 @@ pub struct RouteSpec {
     pub path: RoutePath,
     /// The id of a function of this stack.
     pub function: FunctionRef,
+    /// Who may call the route. Default: the API's `defaultAuth`; without one, anyone (refused
+    /// by `unauthorized-route` unless suppressed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<RouteAuthSpec>,
+}
+
+/// An authorizer of an HTTP API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map with `jwt`")]
+pub struct AuthorizerSpec {
+    /// A JWT authorizer: tokens of this issuer, for one of these audiences.
+    pub jwt: JwtAuthorizerProps,
+}
+
+/// Who may call a route: `iam` (requests signed with AWS credentials allowed
+/// `execute-api:Invoke`), `none` (anyone; refused by `unauthorized-route` unless suppressed), or
+/// `{ jwt: <authorizer id>, scopes: [...] }` (a valid token of that authorizer holding every scope
+/// listed).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RouteAuthSpec {
+    Jwt(JwtRouteAuth),
+    Iam,
+    None,
+}
+
+/// A route that requires a JWT.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map with `jwt` (and `scopes`)")]
+pub struct JwtRouteAuth {
+    /// The id of an authorizer of this API.
+    pub jwt: String,
+    /// The scopes a token must hold, all of them. Default: none (any valid token).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<Scope>,
+}
+
+impl Serialize for RouteAuthSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RouteAuthSpec::Jwt(jwt) => jwt.serialize(s),
+            RouteAuthSpec::Iam => s.serialize_str("iam"),
+            RouteAuthSpec::None => s.serialize_str("none"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RouteAuthSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Auth;
+        impl<'de> serde::de::Visitor<'de> for Auth {
+            type Value = RouteAuthSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`iam`, `none` or `{ jwt: <authorizer id>, scopes: [...] }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RouteAuthSpec, E> {
+                match v {
+                    "iam" => Ok(RouteAuthSpec::Iam),
+                    "none" => Ok(RouteAuthSpec::None),
+                    other => Err(E::custom(format!(
+                        "auth `{other}` is not `iam`, `none` or `{{ jwt: <authorizer id> }}`"
+                    ))),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RouteAuthSpec, A::Error> {
+                use serde::de::Error;
+                let m = AuthMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                let word = match (m.iam, m.none) {
+                    (Some(_), _) => Some("iam"),
+                    (None, Some(_)) => Some("none"),
+                    (None, None) => None,
+                };
+                if let Some(word) = word {
+                    return Err(A::Error::custom(format!(
+                        "`{word}` takes no settings or scopes: write `auth: {word}` (scopes are for JWT routes, `{{ jwt: <authorizer id>, scopes: [...] }}`)"
+                    )));
+                }
+                match m.jwt {
+                    Some(jwt) => Ok(RouteAuthSpec::Jwt(JwtRouteAuth {
+                        jwt,
+                        scopes: m.scopes,
+                    })),
+                    None => Err(A::Error::missing_field("jwt")),
+                }
+            }
+        }
+        d.deserialize_any(Auth)
+    }
+}
+
+/// What a map under `auth:` may hold: a JWT route's settings, or a mistaken `iam:`/`none:` key
+/// (reported as such rather than as an unknown field).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a map with `jwt` (and `scopes`)")]
+struct AuthMap {
+    jwt: Option<String>,
+    #[serde(default)]
+    scopes: Vec<Scope>,
+    iam: Option<serde::de::IgnoredAny>,
+    none: Option<serde::de::IgnoredAny>,
+}
+
+impl JsonSchema for RouteAuthSpec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RouteAuth".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let jwt = generator.subschema_for::<JwtRouteAuth>();
+        schemars::json_schema!({
+            "description": "Who may call a route: `iam` (requests signed with AWS credentials allowed `execute-api:Invoke`), `none` (anyone; refused by `unauthorized-route` unless suppressed), or `{ jwt: <authorizer id>, scopes: [...] }`.",
+            "oneOf": [
+                {"enum": ["iam", "none"]},
+                jwt
+            ]
+        })
+    }
 }
 
 /// A rule on a pattern's bus.

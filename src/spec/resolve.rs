@@ -7,11 +7,11 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
-use super::model::{AppSpec, BusSpec, StackSpec, WriterSpec};
+use super::model::{AppSpec, BusSpec, RouteAuthSpec, StackSpec, WriterSpec};
 use crate::assets::Workspace;
 use crate::constructs::{
     EventBus, EventBusProps, EventContract, Function, FunctionProps, HttpApi, HttpApiProps,
-    RuleProps, Target, TargetKind, Topic, TopicProps,
+    JwtAuthorizer, RouteAuth, RuleProps, Target, TargetKind, Topic, TopicProps,
 };
 use crate::core::{App, ConstructPath, Stack, StackName};
 use crate::patterns::{StreamToBus, StreamToBusProps, add_rule_on};
@@ -238,26 +238,40 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
             access_log_retention_days: api_spec.access_log_retention_days,
             description: api_spec.description.clone(),
             alarms: api_spec.alarms.clone(),
+            cors: api_spec.cors.clone(),
+            suppress: api_spec.suppress.clone(),
         };
-        for s in &api_spec.suppress {
-            stack.suppress(&path, s.clone());
-        }
         tag(stack, &path, &api_spec.tags);
         let alerts = match &api_spec.alert_topic {
             Some(name) => lookup(stack, &path, "alertTopic", "topic", name, &topics),
             None => None,
         };
         let api = HttpApi::new(stack, path.clone(), &props, alerts.as_ref());
+        let mut authorizers: IndexMap<String, JwtAuthorizer> = IndexMap::new();
+        for (authorizer_id, a) in &api_spec.authorizers {
+            let authorizer = api.add_jwt_authorizer(stack, authorizer_id.as_str(), &a.jwt);
+            authorizers.insert(authorizer_id.to_string(), authorizer);
+        }
+        // `None` when it names no authorizer (reported): its routes are not built then.
+        let default_auth = match &api_spec.default_auth {
+            Some(a) => route_auth(stack, &path, "defaultAuth", a, &authorizers),
+            None => Some(RouteAuth::None),
+        };
         for (i, route) in api_spec.routes.iter().enumerate() {
-            if let Some(f) = lookup(
+            let auth = match &route.auth {
+                Some(a) => route_auth(stack, &path, &format!("routes[{i}].auth"), a, &authorizers),
+                None => default_auth.clone(),
+            };
+            let function = lookup(
                 stack,
                 &path,
                 &format!("routes[{i}].function"),
                 "function",
                 &route.function,
                 &functions,
-            ) {
-                api.add_route(stack, route.method, &route.path, &f);
+            );
+            if let (Some(f), Some(auth)) = (function, auth) {
+                api.add_route(stack, route.method, &route.path, &f, &auth);
             }
         }
     }
@@ -458,6 +472,42 @@ fn lookup<T: Clone>(
         ),
     );
     None
+}
+
+/// A route's auth, its authorizer found by id among the API's, or `None` after reporting the
+/// dangling name with the closest one.
+fn route_auth(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    field: &str,
+    auth: &RouteAuthSpec,
+    authorizers: &IndexMap<String, JwtAuthorizer>,
+) -> Option<RouteAuth> {
+    match auth {
+        RouteAuthSpec::Iam => Some(RouteAuth::Iam),
+        RouteAuthSpec::None => Some(RouteAuth::None),
+        RouteAuthSpec::Jwt(jwt) => {
+            if let Some(authorizer) = authorizers.get(&jwt.jwt) {
+                return Some(RouteAuth::Jwt {
+                    authorizer: authorizer.clone(),
+                    scopes: jwt.scopes.clone(),
+                });
+            }
+            let hint = suggestion(
+                &jwt.jwt,
+                authorizers.keys().map(String::as_str),
+                "authorizer",
+            );
+            stack.error(
+                path,
+                format!(
+                    "{field}.jwt: there is no authorizer `{}` on this API (`authorizers:`){hint}",
+                    jwt.jwt
+                ),
+            );
+            None
+        }
+    }
 }
 
 /// `props` with a relative `code` path made relative to the spec's directory.

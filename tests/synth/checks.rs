@@ -266,6 +266,16 @@ fn each_rule_has_a_case_that_triggers_it() {
                 );
             }),
         ),
+        (
+            "TRB022",
+            Box::new(|s| {
+                let f = function(s, "Handler");
+                let p = s.construct("Api");
+                let api = HttpApi::new(s, p, &HttpApiProps::default(), None);
+                let open = "/open".parse().unwrap();
+                api.add_route(s, HttpMethod::Get, &open, &f, &RouteAuth::None);
+            }),
+        ),
         ("TRB017", Box::new(|s| topics(s, 401))),
         ("TRB018", Box::new(|s| topics(s, 501))),
         (

@@ -84,7 +84,10 @@ fn validate_reports_the_default_app_valid_and_lists_the_rules() {
     assert_eq!(code, 0);
     assert_eq!(
         stdout.trim_end(),
-        "valid: 2 stack(s), 22 rules, 0 errors, 0 warning(s), 0 suppressed finding(s) recorded in the templates"
+        format!(
+            "valid: 2 stack(s), {} rules, 0 errors, 0 warning(s), 0 suppressed finding(s) recorded in the templates",
+            tributary::checks::RULES.len()
+        )
     );
     let (code, stdout, _) = tributary(&["validate", "--rules"]);
     assert_eq!(code, 0);

@@ -204,7 +204,13 @@ fn bus_rule_targets_api_alarms() {
             );
             let p = s.construct("Api");
             let api = HttpApi::new(s, p, &HttpApiProps::default(), None);
-            api.add_route(s, HttpMethod::Get, &"/orders/{id}".parse().unwrap(), &f);
+            api.add_route(
+                s,
+                HttpMethod::Get,
+                &"/orders/{id}".parse().unwrap(),
+                &f,
+                &RouteAuth::Iam,
+            );
             let p = s.construct("Alerts");
             let alerts = Topic::new(s, p, &TopicProps::default());
             let p = s.construct("RuleAlarm");

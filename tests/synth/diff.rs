@@ -371,7 +371,7 @@ case!(
 case!(
     removing_the_api_loses_its_access_logs,
     &[(
-        "    httpApis:\n      Api:\n        alertTopic: Alerts\n        routes:\n          - { method: POST, path: /reservations, function: CreateReservation }\n",
+        "    httpApis:\n      Api:\n        alertTopic: Alerts\n        routes:\n          - { method: POST, path: /reservations, function: CreateReservation }\n        # Every route needs a signed-in diner's token. The user pool and app client id are\n        # placeholders: put your own Cognito user pool (or any OpenID Connect issuer) here.\n        defaultAuth: { jwt: Diners, scopes: [reservations/write] }\n        authorizers:\n          Diners:\n            jwt:\n              issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0\n              audience: [4example0client0id0placeholder]\n",
         ""
     )]
 );

@@ -77,6 +77,7 @@ const TWO_STACKS: &str = "stacks:
     httpApis:
       Api:
         alertTopic: Alerts
+        defaultAuth: iam
         routes:
           - { method: POST, path: /orders, function: Writer }
   Shipping:

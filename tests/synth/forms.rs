@@ -26,7 +26,14 @@ fn base() -> Value {
                 "publisher": {"handler": "stream-publisher"},
                 "writers": [{"function": "Api"}]
             }},
-            "httpApis": {"Http": {"routes": [{"method": "POST", "path": "/r", "function": "Api"}]}},
+            "httpApis": {"Http": {
+                "authorizers": {"Users": {"jwt": {
+                    "issuer": "https://login.example.com",
+                    "audience": ["app"]
+                }}},
+                "cors": {"allowOrigins": ["https://app.example.com"]},
+                "routes": [{"method": "POST", "path": "/r", "function": "Api", "auth": {"jwt": "Users"}}]
+            }},
             "rules": {"R": {
                 "bus": "O",
                 "pattern": {"source": ["orders"]},
@@ -105,6 +112,27 @@ const PLACES: &[(&str, &str)] = &[
     ("RouteSpec", "/stacks/S/httpApis/Http/routes/0"),
     ("HttpMethod", "/stacks/S/httpApis/Http/routes/0/method"),
     ("RoutePath", "/stacks/S/httpApis/Http/routes/0/path"),
+    ("RouteAuth", "/stacks/S/httpApis/Http/routes/0/auth"),
+    ("JwtRouteAuth", "/stacks/S/httpApis/Http/routes/0/auth"),
+    ("Scope", "/stacks/S/httpApis/Http/routes/0/auth/scopes"),
+    (
+        "AuthorizerSpec",
+        "/stacks/S/httpApis/Http/authorizers/Users",
+    ),
+    (
+        "JwtAuthorizerProps",
+        "/stacks/S/httpApis/Http/authorizers/Users/jwt",
+    ),
+    (
+        "Issuer",
+        "/stacks/S/httpApis/Http/authorizers/Users/jwt/issuer",
+    ),
+    (
+        "IdentitySource",
+        "/stacks/S/httpApis/Http/authorizers/Users/jwt/identitySource",
+    ),
+    ("Cors", "/stacks/S/httpApis/Http/cors"),
+    ("CorsMethod", "/stacks/S/httpApis/Http/cors/allowMethods"),
     ("RuleSpec", "/stacks/S/rules/R"),
     ("EventPattern", "/stacks/S/rules/R/pattern"),
     ("Matcher", "/stacks/S/rules/R/pattern/detail"),
@@ -326,6 +354,9 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "description": "Public API",
                 "alarms": {},
                 "alertTopic": "Alerts",
+                "authorizers": {"Users": {"jwt": {"issuer": "https://login.example.com", "audience": ["app"]}}},
+                "defaultAuth": {"jwt": "Users"},
+                "cors": {"allowOrigins": ["*"]},
                 "routes": [{"method": "GET", "path": "/r/{id}", "function": "Api"}],
                 "suppress": [{"rule": "CKV_AWS_76", "reason": reason}],
                 "tags": {"exposure": "public"}
@@ -333,11 +364,63 @@ fn instances() -> Vec<(&'static str, Value)> {
         ),
         ("ApiAlarmOptions", json!({})),
         ("ApiAlarmOptions", json!({"emails": ["ops@example.com"]})),
+        ("RouteAuth", json!("iam")),
+        ("RouteAuth", json!("none")),
+        ("RouteAuth", json!({"jwt": "Users"})),
+        ("JwtRouteAuth", json!({"jwt": "Users"})),
+        (
+            "JwtRouteAuth",
+            json!({"jwt": "Users", "scopes": ["orders/write", "email"]}),
+        ),
+        (
+            "Scope",
+            json!(["orders/write", "aws.cognito.signin.user.admin"]),
+        ),
+        (
+            "AuthorizerSpec",
+            json!({"jwt": {"issuer": "https://login.example.com", "audience": ["app"]}}),
+        ),
+        (
+            "JwtAuthorizerProps",
+            json!({"issuer": "https://login.example.com", "audience": ["app"]}),
+        ),
+        (
+            "JwtAuthorizerProps",
+            json!({
+                "issuer": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Ab12",
+                "audience": ["app", "other-app"],
+                "identitySource": "$request.querystring.token"
+            }),
+        ),
+        ("Issuer", json!("https://login.example.com/tenant/v2.0")),
+        ("IdentitySource", json!("$request.header.X-Token")),
+        ("Cors", json!({"allowOrigins": ["*"]})),
+        (
+            "Cors",
+            json!({
+                "allowOrigins": ["https://app.example.com", "http://localhost:3000"],
+                "allowMethods": ["GET", "POST"],
+                "allowHeaders": ["authorization", "content-type"],
+                "exposeHeaders": ["x-request-id"],
+                "maxAgeSeconds": 300,
+                "allowCredentials": true
+            }),
+        ),
+        (
+            "CorsMethod",
+            json!([
+                "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"
+            ]),
+        ),
         ("Throttling", json!({})),
         ("Throttling", json!({"burstLimit": 10, "rateLimit": 5})),
         (
             "RouteSpec",
             json!({"method": "ANY", "path": "/{proxy+}", "function": "Api"}),
+        ),
+        (
+            "RouteSpec",
+            json!({"method": "GET", "path": "/r", "function": "Api", "auth": "iam"}),
         ),
         ("HttpMethod", json!("GET")),
         ("HttpMethod", json!("POST")),
@@ -542,7 +625,7 @@ fn every_type_and_variant_of_the_schema_has_an_instance() {
             match name.as_str() {
                 "LogicalId" | "Matcher" => v.as_object().unwrap().values().cloned().collect(),
                 "Suppression" | "EmailAddress" | "SesIdentity" | "PatternValue"
-                | "PatternOperator" => v.as_array().unwrap().clone(),
+                | "PatternOperator" | "Scope" | "CorsMethod" => v.as_array().unwrap().clone(),
                 _ => vec![v.clone()],
             }
         };
@@ -989,6 +1072,101 @@ fn cases() -> Vec<Case> {
             json!("HEAD"),
             "unknown value `HEAD`",
         ),
+        ok(
+            "/stacks/S/httpApis/Http/authorizers/Users/jwt/issuer",
+            json!("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Ab12"),
+        ),
+        no(
+            "/stacks/S/httpApis/Http/authorizers/Users/jwt/issuer",
+            json!("http://login.example.com"),
+            "must be an `https://` URL",
+        ),
+        no(
+            "/stacks/S/httpApis/Http/authorizers/Users/jwt/issuer",
+            json!("https://"),
+            "has no host",
+        ),
+        no(
+            "/stacks/S/httpApis/Http/authorizers/Users/jwt/issuer",
+            json!("https://login.example.com/a b"),
+            "has a space",
+        ),
+        ok(
+            "/stacks/S/httpApis/Http/authorizers/Users/jwt/issuer",
+            json!(format!(
+                "https://login.example.com/{}",
+                "p".repeat(2048 - 26)
+            )),
+        ),
+        no(
+            "/stacks/S/httpApis/Http/authorizers/Users/jwt/issuer",
+            json!(format!(
+                "https://login.example.com/{}",
+                "p".repeat(2049 - 26)
+            )),
+            "at most 2048",
+        ),
+        ok(
+            "/stacks/S/httpApis/Http/authorizers/Users/jwt/identitySource",
+            json!("$request.querystring.token"),
+        ),
+        no(
+            "/stacks/S/httpApis/Http/authorizers/Users/jwt/identitySource",
+            json!("$request.header."),
+            "needs a header or parameter name",
+        ),
+        no(
+            "/stacks/S/httpApis/Http/authorizers/Users/jwt/identitySource",
+            json!("Authorization"),
+            "must be `$request.header.<name>`",
+        ),
+        no(
+            "/stacks/S/httpApis/Http/authorizers/Users/jwt/audience",
+            json!([]),
+            "at least one audience",
+        ),
+        ok(
+            "/stacks/S/httpApis/Http/routes/0/auth/scopes",
+            json!(["orders/write"]),
+        ),
+        no(
+            "/stacks/S/httpApis/Http/routes/0/auth/scopes",
+            json!(["two words"]),
+            "a scope is printable ASCII",
+        ),
+        no(
+            "/stacks/S/httpApis/Http/routes/0/auth",
+            json!("imp"),
+            "auth `imp` is not `iam`, `none`",
+        ),
+        ok(
+            "/stacks/S/httpApis/Http/cors",
+            json!({"allowOrigins": ["https://*"], "allowMethods": ["*"], "maxAgeSeconds": -1}),
+        ),
+        ok(
+            "/stacks/S/httpApis/Http/cors",
+            json!({"allowOrigins": ["https://app.example.com"], "maxAgeSeconds": 86400}),
+        ),
+        no(
+            "/stacks/S/httpApis/Http/cors",
+            json!({"allowOrigins": ["https://app.example.com"], "maxAgeSeconds": 86401}),
+            "out of range",
+        ),
+        no(
+            "/stacks/S/httpApis/Http/cors",
+            json!({"allowOrigins": ["https://app.example.com"], "maxAgeSeconds": -2}),
+            "out of range",
+        ),
+        no(
+            "/stacks/S/httpApis/Http/cors",
+            json!({"allowOrigins": []}),
+            "list at least one origin",
+        ),
+        no(
+            "/stacks/S/httpApis/Http/cors",
+            json!({"allowOrigins": ["*"], "allowMethods": ["TRACE"]}),
+            "TRACE",
+        ),
         ok("/stacks/S/httpApis/Http/routes/0/path", json!("/")),
         ok("/stacks/S/httpApis/Http/routes/0/path", json!("/r/{id}/")),
         no(
@@ -1168,6 +1346,24 @@ fn cross_field_cases() -> Vec<CrossField> {
             json!("Nope"),
             "`Nope`",
             "The id of a function of this stack.",
+        ),
+        cross(
+            "/stacks/S/httpApis/Http/routes/0/auth",
+            json!("none"),
+            "unauthorized-route",
+            "refused by `unauthorized-route` unless suppressed",
+        ),
+        cross(
+            "/stacks/S/httpApis/Http/routes/0/auth",
+            json!({"jwt": "Nope"}),
+            "there is no authorizer `Nope`",
+            "The id of an authorizer of this API.",
+        ),
+        cross(
+            "/stacks/S/httpApis/Http/cors",
+            json!({"allowOrigins": ["*"], "allowCredentials": true}),
+            "refuses credentials with the origin `*`",
+            "Not with the origin `*`.",
         ),
         cross(
             "/stacks/S/rules/R/targets/0/function",

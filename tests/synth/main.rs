@@ -17,6 +17,7 @@ mod examples;
 mod failure_paths;
 mod forms;
 mod graph;
+mod http_auth;
 mod init;
 mod limits;
 mod malformed;

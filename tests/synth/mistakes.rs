@@ -40,7 +40,7 @@ fn publisher_description_over_256_characters() {
 
 #[test]
 fn rule_description_over_512_characters() {
-    insta::assert_snapshot!(refused(&[(r#"        description: New reservations go to NotifyStaff"#, &format!(r#"        description: {}"#, "r".repeat(513)))]), @"error[TRB021]: examples/reservations.yaml:54:9: StaffNotifications/OnReservationCreated: Properties.Description: 513 characters; AWS::Events::Rule allows at most 512 (registry-schema)");
+    insta::assert_snapshot!(refused(&[(r#"        description: New reservations go to NotifyStaff"#, &format!(r#"        description: {}"#, "r".repeat(513)))]), @"error[TRB021]: examples/reservations.yaml:62:9: StaffNotifications/OnReservationCreated: Properties.Description: 513 characters; AWS::Events::Rule allows at most 512 (registry-schema)");
 }
 
 #[test]
@@ -358,7 +358,7 @@ fn env_boolean_value() {
 #[test]
 fn env_name_defined_twice() {
     insta::assert_snapshot!(refused(&[(r#"          STAFF_EMAIL: staff@example.com"#, r#"          STAFF_EMAIL: staff@example.com
-          STAFF_EMAIL: other@example.com"#)]), @"error: examples/reservations.yaml:48:11: stacks.StaffNotifications.functions.NotifyStaff.environment: `STAFF_EMAIL` is defined twice; names must be unique");
+          STAFF_EMAIL: other@example.com"#)]), @"error: examples/reservations.yaml:56:11: stacks.StaffNotifications.functions.NotifyStaff.environment: `STAFF_EMAIL` is defined twice; names must be unique");
 }
 
 #[test]
@@ -366,7 +366,7 @@ fn stack_without_resources() {
     insta::assert_snapshot!(refused(&[(r#"  StaffNotifications:
 "#, r#"  Empty: {}
   StaffNotifications:
-"#)]), @"error: examples/reservations.yaml:41:3: Empty: the stack has no resources, and CloudFormation refuses a template without any; add a construct to it or remove the stack");
+"#)]), @"error: examples/reservations.yaml:49:3: Empty: the stack has no resources, and CloudFormation refuses a template without any; add a construct to it or remove the stack");
 }
 
 #[test]
@@ -468,14 +468,14 @@ fn stack_name_of_128_characters() {
 fn stack_name_of_129_characters() {
     insta::assert_snapshot!(refused(&[(r#"  StaffNotifications:
 "#, &format!(r#"  {}:
-"#, "S".repeat(129)))]), @"error: examples/reservations.yaml:41:3: stacks: `SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS` is 129 characters long; at most 128 are allowed");
+"#, "S".repeat(129)))]), @"error: examples/reservations.yaml:49:3: stacks: `SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS` is 129 characters long; at most 128 are allowed");
 }
 
 #[test]
 fn stack_name_with_underscore() {
     insta::assert_snapshot!(refused(&[(r#"  StaffNotifications:
 "#, r#"  Staff_Notifications:
-"#)]), @"error: examples/reservations.yaml:41:3: stacks: `Staff_Notifications` contains `_`; only A-Z, a-z, 0-9 and - are allowed");
+"#)]), @"error: examples/reservations.yaml:49:3: stacks: `Staff_Notifications` contains `_`; only A-Z, a-z, 0-9 and - are allowed");
 }
 
 #[test]
@@ -533,7 +533,7 @@ fn explicit_bus_name_equal_to_another_derived_name() {
           partitionKey: { name: id, type: S }
         publisher:
           handler: stream-publisher
-"#)]), @"error: examples/reservations.yaml:44:7: StaffNotifications/Reservations/Bus: event bus name `StaffNotifications-ReservationsBus` is also the event bus name of `Reservations/Reservations/Bus`, and event bus names must be unique in an account and region; rename one of them");
+"#)]), @"error: examples/reservations.yaml:52:7: StaffNotifications/Reservations/Bus: event bus name `StaffNotifications-ReservationsBus` is also the event bus name of `Reservations/Reservations/Bus`, and event bus names must be unique in an account and region; rename one of them");
 }
 
 #[test]
@@ -548,7 +548,7 @@ fn two_explicit_buses_with_one_name() {
         publisher:
           handler: stream-publisher
         bus: { name: shared-bus }
-"#)]), @"error: examples/reservations.yaml:49:9: StaffNotifications/Other/Bus: event bus name `shared-bus` is also the event bus name of `Reservations/Reservations/Bus`, and event bus names must be unique in an account and region; rename one of them");
+"#)]), @"error: examples/reservations.yaml:57:9: StaffNotifications/Other/Bus: event bus name `shared-bus` is also the event bus name of `Reservations/Reservations/Bus`, and event bus names must be unique in an account and region; rename one of them");
 }
 
 #[test]
@@ -786,157 +786,325 @@ fn route_unknown_method() {
 }
 
 #[test]
+fn route_open_to_anyone() {
+    insta::assert_snapshot!(refused(&[(r#"          - { method: POST, path: /reservations, function: CreateReservation }"#, r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/menu", function: CreateReservation, auth: none }"#)]), @"error[TRB022]: examples/reservations.yaml:36:7: Reservations/Api/GETMenu: route `GET /menu` lets anyone call it (AuthorizationType NONE) (unauthorized-route). Fix: Give the route a JWT authorizer or IAM authorization (`auth:`, or the API's `defaultAuth`); for a public endpoint by design, suppress `unauthorized-route` on the API with the reason.");
+}
+
+#[test]
+fn route_open_by_design_and_suppressed() {
+    accepted(
+        "route_open_by_design_and_suppressed",
+        &[
+            (
+                r#"          - { method: POST, path: /reservations, function: CreateReservation }"#,
+                r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/menu", function: CreateReservation, auth: none }"#,
+            ),
+            (
+                r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#,
+                r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        suppress: [{ rule: unauthorized-route, reason: public endpoint by design (the menu) }]"#,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn route_suppression_without_open_route() {
+    insta::assert_snapshot!(warned("route_suppression_without_open_route", &[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        suppress: [{ rule: unauthorized-route, reason: public endpoint by design (the menu) }]"#)]), @"warning: examples/reservations.yaml:36:7: Reservations/Api: the suppression of `unauthorized-route` silences nothing here: remove it");
+}
+
+#[test]
+fn route_with_iam_auth() {
+    accepted(
+        "route_with_iam_auth",
+        &[(
+            r#"          - { method: POST, path: /reservations, function: CreateReservation }"#,
+            r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/internal/reservations", function: CreateReservation, auth: iam }"#,
+        )],
+    );
+}
+
+#[test]
+fn route_with_its_own_scopes() {
+    accepted(
+        "route_with_its_own_scopes",
+        &[(
+            r#"          - { method: POST, path: /reservations, function: CreateReservation }"#,
+            r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/reservations/{id}", function: CreateReservation, auth: { jwt: Diners, scopes: [reservations/read, email] } }"#,
+        )],
+    );
+}
+
+#[test]
+fn route_iam_with_scopes() {
+    insta::assert_snapshot!(refused(&[(r#"          - { method: POST, path: /reservations, function: CreateReservation }"#, r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/internal/reservations", function: CreateReservation, auth: { iam: true, scopes: [reservations/read] } }"#)]), @"error: examples/reservations.yaml:40:95: stacks.Reservations.httpApis.Api.routes[1].auth: `iam` takes no settings or scopes: write `auth: iam` (scopes are for JWT routes, `{ jwt: <authorizer id>, scopes: [...] }`)");
+}
+
+#[test]
+fn route_auth_in_capitals() {
+    insta::assert_snapshot!(refused(&[(r#"          - { method: POST, path: /reservations, function: CreateReservation }"#, r#"          - { method: POST, path: /reservations, function: CreateReservation }
+          - { method: GET, path: "/internal/reservations", function: CreateReservation, auth: IAM }"#)]), @"error: examples/reservations.yaml:40:95: stacks.Reservations.httpApis.Api.routes[1].auth: auth `IAM` is not `iam`, `none` or `{ jwt: <authorizer id> }`");
+}
+
+#[test]
+fn api_without_default_auth() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#""#)]), @"error[TRB022]: examples/reservations.yaml:36:7: Reservations/Api/POSTReservations: route `POST /reservations` lets anyone call it (AuthorizationType NONE) (unauthorized-route). Fix: Give the route a JWT authorizer or IAM authorization (`auth:`, or the API's `defaultAuth`); for a public endpoint by design, suppress `unauthorized-route` on the API with the reason.");
+}
+
+#[test]
+fn default_auth_names_no_authorizer() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diner }"#)]), @"error: examples/reservations.yaml:42:24: Reservations/Api: defaultAuth.jwt: there is no authorizer `Diner` on this API (`authorizers:`); did you mean `Diners`?");
+}
+
+#[test]
+fn route_scope_with_a_space() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diners, scopes: [reservations write] }"#)]), @r#"error: examples/reservations.yaml:42:45: stacks.Reservations.httpApis.Api.defaultAuth.scopes: scope `reservations write` has ' '; a scope is printable ASCII without spaces, `"` or `\`"#);
+}
+
+#[test]
+fn authorizer_issuer_over_http() {
+    insta::assert_snapshot!(refused(&[(r#"              issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0"#, r#"              issuer: http://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0"#)]), @"error: examples/reservations.yaml:46:15: stacks.Reservations.httpApis.Api.authorizers.Diners.jwt: issuer `http://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0` must be an `https://` URL (API Gateway fetches the issuer's keys over HTTPS)");
+}
+
+#[test]
+fn authorizer_issuer_without_scheme() {
+    insta::assert_snapshot!(refused(&[(r#"              issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0"#, r#"              issuer: cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0"#)]), @"error: examples/reservations.yaml:46:15: stacks.Reservations.httpApis.Api.authorizers.Diners.jwt: issuer `cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0` must be an `https://` URL (API Gateway fetches the issuer's keys over HTTPS)");
+}
+
+#[test]
+fn authorizer_without_audience() {
+    insta::assert_snapshot!(refused(&[(r#"              audience: [4example0client0id0placeholder]"#, r#"              audience: []"#)]), @"error: examples/reservations.yaml:47:15: Reservations/Api/Diners: audience: a JWT authorizer needs at least one audience (e.g. the app client id); API Gateway refuses one without");
+}
+
+#[test]
+fn authorizer_audience_misspelt() {
+    insta::assert_snapshot!(refused(&[(r#"              audience: [4example0client0id0placeholder]"#, r#"              audiences: [4example0client0id0placeholder]"#)]), @"error: examples/reservations.yaml:47:15: stacks.Reservations.httpApis.Api.authorizers.Diners.jwt: unknown field `audiences`, expected one of `issuer`, `audience`, `identitySource`; did you mean `audience`?");
+}
+
+#[test]
+fn authorizer_token_in_a_query_parameter() {
+    accepted(
+        "authorizer_token_in_a_query_parameter",
+        &[(
+            r#"              audience: [4example0client0id0placeholder]"#,
+            r#"              audience: [4example0client0id0placeholder]
+              identitySource: $request.querystring.token"#,
+        )],
+    );
+}
+
+#[test]
+fn authorizer_identity_source_not_a_selection() {
+    insta::assert_snapshot!(refused(&[(r#"              audience: [4example0client0id0placeholder]"#, r#"              audience: [4example0client0id0placeholder]
+              identitySource: Authorization"#)]), @"error: examples/reservations.yaml:46:15: stacks.Reservations.httpApis.Api.authorizers.Diners.jwt: identity source `Authorization` must be `$request.header.<name>` or `$request.querystring.<name>` (a JWT authorizer reads one header or query parameter)");
+}
+
+#[test]
+fn cors_for_the_booking_site() {
+    accepted(
+        "cors_for_the_booking_site",
+        &[(
+            r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#,
+            r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        cors: { allowOrigins: [https://book.example.com], allowMethods: [POST], allowHeaders: [authorization, content-type], maxAgeSeconds: 3600, allowCredentials: true }"#,
+        )],
+    );
+}
+
+#[test]
+fn cors_for_any_origin() {
+    accepted(
+        "cors_for_any_origin",
+        &[(
+            r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#,
+            r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        cors: { allowOrigins: ['*'], allowMethods: ['*'] }"#,
+        )],
+    );
+}
+
+#[test]
+fn cors_credentials_with_any_origin() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        cors: { allowOrigins: ['*'], allowCredentials: true }"#)]), @"error: examples/reservations.yaml:43:38: Reservations/Api: cors.allowCredentials: API Gateway refuses credentials with the origin `*` (browsers would never send them); list the origins instead");
+}
+
+#[test]
+fn cors_max_age_over_a_day() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        cors: { allowOrigins: [https://book.example.com], maxAgeSeconds: 86401 }"#)]), @"error: examples/reservations.yaml:43:59: Reservations/Api: cors.maxAgeSeconds = 86401 is out of range: AWS::ApiGatewayV2::Api CorsConfiguration.MaxAge allows -1..=86400");
+}
+
+#[test]
+fn cors_without_origins() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        cors: { allowMethods: [POST] }"#)]), @"error: examples/reservations.yaml:43:15: stacks.Reservations.httpApis.Api.cors: missing field `allowOrigins`");
+}
+
+#[test]
+fn cors_unknown_method() {
+    insta::assert_snapshot!(refused(&[(r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"#, r#"        defaultAuth: { jwt: Diners, scopes: [reservations/write] }
+        cors: { allowOrigins: [https://book.example.com], allowMethods: [TRACE] }"#)]), @"error: examples/reservations.yaml:43:74: stacks.Reservations.httpApis.Api.cors.allowMethods[0]: unknown value `TRACE`, expected one of `GET`, `HEAD`, `POST`, `PUT`, `PATCH`, `DELETE`, `OPTIONS`, `*`");
+}
+
+#[test]
 fn pattern_empty_source_list() {
-    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: []"#)]), @"error: examples/reservations.yaml:56:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.source: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
+    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: []"#)]), @"error: examples/reservations.yaml:64:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.source: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
 }
 
 #[test]
 fn pattern_empty_detail_type_list() {
-    insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: []"#)]), @"error: examples/reservations.yaml:57:23: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detailType: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
+    insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: []"#)]), @"error: examples/reservations.yaml:65:23: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detailType: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
 }
 
 #[test]
 fn pattern_empty_detail_object() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: {}"#)]), @"error: examples/reservations.yaml:58:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail: an empty object is refused by EventBridge and Lambda: name at least one field, or leave it out");
+          detail: {}"#)]), @"error: examples/reservations.yaml:66:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail: an empty object is refused by EventBridge and Lambda: name at least one field, or leave it out");
 }
 
 #[test]
 fn pattern_leaf_not_a_list() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: confirmed }"#)]), @r#"error: examples/reservations.yaml:58:29: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status: a pattern field takes a list of values like ["x"], not a string "confirmed": write ["confirmed"]"#);
+          detail: { status: confirmed }"#)]), @r#"error: examples/reservations.yaml:66:29: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status: a pattern field takes a list of values like ["x"], not a string "confirmed": write ["confirmed"]"#);
 }
 
 #[test]
 fn pattern_empty_leaf_list() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: [] }"#)]), @"error: examples/reservations.yaml:58:29: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
+          detail: { status: [] }"#)]), @"error: examples/reservations.yaml:66:29: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status: an empty list is refused by EventBridge and Lambda (it would match nothing): list at least one value, or leave the field out");
 }
 
 #[test]
 fn pattern_empty_nested_object() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { guest: {} }"#)]), @"error: examples/reservations.yaml:58:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.guest: an empty object is refused by EventBridge and Lambda: name at least one field, or leave it out");
+          detail: { guest: {} }"#)]), @"error: examples/reservations.yaml:66:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.guest: an empty object is refused by EventBridge and Lambda: name at least one field, or leave it out");
 }
 
 #[test]
 fn pattern_nested_lists() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: [[confirmed]] }"#)]), @"error: examples/reservations.yaml:58:30: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0]: a list inside a list is refused: write the values in one flat list");
+          detail: { status: [[confirmed]] }"#)]), @"error: examples/reservations.yaml:66:30: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0]: a list inside a list is refused: write the values in one flat list");
 }
 
 #[test]
 fn pattern_numeric_with_a_string() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: ">" }] }"#)]), @r#"error: examples/reservations.yaml:58:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes a list of comparisons like [">", 0, "<=", 5], not a string ">""#);
+          detail: { partySize: [{ numeric: ">" }] }"#)]), @r#"error: examples/reservations.yaml:66:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes a list of comparisons like [">", 0, "<=", 5], not a string ">""#);
 }
 
 #[test]
 fn pattern_numeric_with_a_string_operand() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: [">", "two"] }] }"#)]), @r#"error: examples/reservations.yaml:58:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes a comparison then a number, like [">", 0] or [">", 0, "<=", 5]; ">" is followed by "two", not a number"#);
+          detail: { partySize: [{ numeric: [">", "two"] }] }"#)]), @r#"error: examples/reservations.yaml:66:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes a comparison then a number, like [">", 0] or [">", 0, "<=", 5]; ">" is followed by "two", not a number"#);
 }
 
 #[test]
 fn pattern_numeric_two_lower_bounds() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: [">", 2, ">", 4] }] }"#)]), @r#"error: examples/reservations.yaml:58:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes one lower bound (> or >=) and one upper bound (< or <=); ">" and ">" are both lower bounds"#);
+          detail: { partySize: [{ numeric: [">", 2, ">", 4] }] }"#)]), @r#"error: examples/reservations.yaml:66:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric` takes one lower bound (> or >=) and one upper bound (< or <=); ">" and ">" are both lower bounds"#);
 }
 
 #[test]
 fn pattern_numeric_empty_range() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: [">", 8, "<", 2] }] }"#)]), @"error: examples/reservations.yaml:58:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric`: the lower bound 8 is not below the upper bound 2, so nothing would match");
+          detail: { partySize: [{ numeric: [">", 8, "<", 2] }] }"#)]), @"error: examples/reservations.yaml:66:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: `numeric`: the lower bound 8 is not below the upper bound 2, so nothing would match");
 }
 
 #[test]
 fn pattern_numeric_unknown_comparison() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { partySize: [{ numeric: ["~", 2] }] }"#)]), @r#"error: examples/reservations.yaml:58:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: "~" is not a comparison of `numeric`; use <, <=, =, >= or >"#);
+          detail: { partySize: [{ numeric: ["~", 2] }] }"#)]), @r#"error: examples/reservations.yaml:66:44: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.partySize[0].numeric: "~" is not a comparison of `numeric`; use <, <=, =, >= or >"#);
 }
 
 #[test]
 fn pattern_prefix_with_a_number() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ prefix: 5 }] }"#)]), @r#"error: examples/reservations.yaml:58:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].prefix: `prefix` takes a string, or {"equals-ignore-case": "..."}, not the number 5"#);
+          detail: { name: [{ prefix: 5 }] }"#)]), @r#"error: examples/reservations.yaml:66:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].prefix: `prefix` takes a string, or {"equals-ignore-case": "..."}, not the number 5"#);
 }
 
 #[test]
 fn pattern_suffix_with_a_list() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ suffix: [a] }] }"#)]), @r#"error: examples/reservations.yaml:58:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].suffix: `suffix` takes a string, or {"equals-ignore-case": "..."}, not a list"#);
+          detail: { name: [{ suffix: [a] }] }"#)]), @r#"error: examples/reservations.yaml:66:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].suffix: `suffix` takes a string, or {"equals-ignore-case": "..."}, not a list"#);
 }
 
 #[test]
 fn pattern_exists_with_a_string() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { note: [{ exists: "yes" }] }"#)]), @r#"error: examples/reservations.yaml:58:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.note[0].exists: `exists` takes true or false, not a string "yes""#);
+          detail: { note: [{ exists: "yes" }] }"#)]), @r#"error: examples/reservations.yaml:66:38: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.note[0].exists: `exists` takes true or false, not a string "yes""#);
 }
 
 #[test]
 fn pattern_unknown_operator() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ prefx: A }] }"#)]), @"error: examples/reservations.yaml:58:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0]: unknown operator `prefx`; did you mean `prefix`?");
+          detail: { name: [{ prefx: A }] }"#)]), @"error: examples/reservations.yaml:66:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0]: unknown operator `prefx`; did you mean `prefix`?");
 }
 
 #[test]
 fn pattern_two_operators_in_one_object() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ prefix: A, suffix: B }] }"#)]), @"error: examples/reservations.yaml:58:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0]: an operator object holds one operator, and `prefix` has `suffix` beside it: write them as two entries of the list");
+          detail: { name: [{ prefix: A, suffix: B }] }"#)]), @"error: examples/reservations.yaml:66:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0]: an operator object holds one operator, and `prefix` has `suffix` beside it: write them as two entries of the list");
 }
 
 #[test]
 fn pattern_anything_but_empty() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: [{ anything-but: [] }] }"#)]), @r#"error: examples/reservations.yaml:58:46: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0].anything-but: `anything-but` takes a string, a number, a list of only strings or only numbers, or an object like {"prefix": "x"}, not an empty list"#);
+          detail: { status: [{ anything-but: [] }] }"#)]), @r#"error: examples/reservations.yaml:66:46: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0].anything-but: `anything-but` takes a string, a number, a list of only strings or only numbers, or an object like {"prefix": "x"}, not an empty list"#);
 }
 
 #[test]
 fn pattern_anything_but_with_an_object_of_numbers() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { status: [{ anything-but: { prefix: 5 } }] }"#)]), @"error: examples/reservations.yaml:58:56: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0].anything-but.prefix: `anything-but` `prefix` takes a string or a list of strings, not the number 5");
+          detail: { status: [{ anything-but: { prefix: 5 } }] }"#)]), @"error: examples/reservations.yaml:66:56: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.status[0].anything-but.prefix: `anything-but` `prefix` takes a string or a list of strings, not the number 5");
 }
 
 #[test]
 fn pattern_cidr_prefix_over_32() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { ip: [{ cidr: "10.0.0.0/33" }] }"#)]), @r#"error: examples/reservations.yaml:58:34: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.ip[0].cidr: `cidr` takes an IP block like "10.0.0.0/24"; "10.0.0.0/33" has a prefix length over 31; match one address as an exact value: ["10.0.0.0"]"#);
+          detail: { ip: [{ cidr: "10.0.0.0/33" }] }"#)]), @r#"error: examples/reservations.yaml:66:34: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.ip[0].cidr: `cidr` takes an IP block like "10.0.0.0/24"; "10.0.0.0/33" has a prefix length over 31; match one address as an exact value: ["10.0.0.0"]"#);
 }
 
 #[test]
 fn pattern_cidr_not_an_address() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { ip: [{ cidr: "ten/8" }] }"#)]), @r#"error: examples/reservations.yaml:58:34: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.ip[0].cidr: `cidr` takes an IP block like "10.0.0.0/24"; "ten/8" does not start with an IPv4 or IPv6 address"#);
+          detail: { ip: [{ cidr: "ten/8" }] }"#)]), @r#"error: examples/reservations.yaml:66:34: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.ip[0].cidr: `cidr` takes an IP block like "10.0.0.0/24"; "ten/8" does not start with an IPv4 or IPv6 address"#);
 }
 
 #[test]
 fn pattern_equals_ignore_case_with_a_number() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ equals-ignore-case: 1 }] }"#)]), @"error: examples/reservations.yaml:58:50: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].equals-ignore-case: `equals-ignore-case` takes a string, not the number 1");
+          detail: { name: [{ equals-ignore-case: 1 }] }"#)]), @"error: examples/reservations.yaml:66:50: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].equals-ignore-case: `equals-ignore-case` takes a string, not the number 1");
 }
 
 #[test]
 fn pattern_wildcard_with_a_number() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { name: [{ wildcard: 1 }] }"#)]), @r#"error: examples/reservations.yaml:58:40: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].wildcard: `wildcard` takes a string like "*.png", not the number 1"#);
+          detail: { name: [{ wildcard: 1 }] }"#)]), @r#"error: examples/reservations.yaml:66:40: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.name[0].wildcard: `wildcard` takes a string like "*.png", not the number 1"#);
 }
 
 #[test]
 fn pattern_or_empty() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { "$or": [] }"#)]), @"error: examples/reservations.yaml:58:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.$or: `$or` takes at least two alternatives (EventBridge refuses fewer), not 0");
+          detail: { "$or": [] }"#)]), @"error: examples/reservations.yaml:66:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.$or: `$or` takes at least two alternatives (EventBridge refuses fewer), not 0");
 }
 
 #[test]
 fn pattern_or_not_a_list() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationCreated]
-          detail: { "$or": { a: [1] } }"#)]), @"error: examples/reservations.yaml:58:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.$or: `$or` takes a list of at least two alternatives, each an object of fields, not an object");
+          detail: { "$or": { a: [1] } }"#)]), @"error: examples/reservations.yaml:66:28: stacks.StaffNotifications.rules.OnReservationCreated.pattern.detail.$or: `$or` takes a list of at least two alternatives, each an object of fields, not an object");
 }
 
 #[test]
 fn pattern_over_4096_characters() {
     insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, &format!(r#"          detailType: [ReservationCreated]
-          detail: {{ name: [{}] }}"#, "v".repeat(4100)))]), @"error: examples/reservations.yaml:55:9: StaffNotifications/OnReservationCreated: pattern: length = 4187 is out of range: AWS::Events::Rule EventPattern allows 1..=4096");
+          detail: {{ name: [{}] }}"#, "v".repeat(4100)))]), @"error: examples/reservations.yaml:63:9: StaffNotifications/OnReservationCreated: pattern: length = 4187 is out of range: AWS::Events::Rule EventPattern allows 1..=4096");
 }
 
 #[test]
@@ -1073,12 +1241,12 @@ fn pattern_exact_numbers_and_null() {
 
 #[test]
 fn pattern_source_not_on_the_bus() {
-    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: [reservatons]"#)]), @"error: examples/reservations.yaml:56:11: StaffNotifications/OnReservationCreated: pattern.source: `reservatons` is not published on Reservations/Reservations/Bus, which carries `reservations` (did you mean `reservations`?)");
+    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: [reservatons]"#)]), @"error: examples/reservations.yaml:64:11: StaffNotifications/OnReservationCreated: pattern.source: `reservatons` is not published on Reservations/Reservations/Bus, which carries `reservations` (did you mean `reservations`?)");
 }
 
 #[test]
 fn pattern_detail_type_not_in_the_contract() {
-    insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationRemoved]"#)]), @"error: examples/reservations.yaml:57:11: StaffNotifications/OnReservationCreated: pattern.detailType: `ReservationRemoved` is not an event of `reservations` (did you mean `ReservationCreated`?)");
+    insta::assert_snapshot!(refused(&[(r#"          detailType: [ReservationCreated]"#, r#"          detailType: [ReservationRemoved]"#)]), @"error: examples/reservations.yaml:65:11: StaffNotifications/OnReservationCreated: pattern.detailType: `ReservationRemoved` is not an event of `reservations` (did you mean `ReservationCreated`?)");
 }
 
 #[test]
@@ -1196,12 +1364,12 @@ fn alarm_email_invalid() {
 
 #[test]
 fn sender_neither_address_nor_domain() {
-    insta::assert_snapshot!(refused(&[(r#"        sendEmailFrom: [reservations@example.com]"#, r#"        sendEmailFrom: ["not an address"]"#)]), @"error: examples/reservations.yaml:50:24: stacks.StaffNotifications.functions.NotifyStaff.sendEmailFrom: `not an address` is not a mail domain: the domain may only hold letters, digits, `-` and `.`");
+    insta::assert_snapshot!(refused(&[(r#"        sendEmailFrom: [reservations@example.com]"#, r#"        sendEmailFrom: ["not an address"]"#)]), @"error: examples/reservations.yaml:58:24: stacks.StaffNotifications.functions.NotifyStaff.sendEmailFrom: `not an address` is not a mail domain: the domain may only hold letters, digits, `-` and `.`");
 }
 
 #[test]
 fn sender_domain_without_dot() {
-    insta::assert_snapshot!(refused(&[(r#"        sendEmailFrom: [reservations@example.com]"#, r#"        sendEmailFrom: [localhost]"#)]), @"error: examples/reservations.yaml:50:24: stacks.StaffNotifications.functions.NotifyStaff.sendEmailFrom: `localhost` is not a mail domain: the domain needs a dot (`example.com`)");
+    insta::assert_snapshot!(refused(&[(r#"        sendEmailFrom: [reservations@example.com]"#, r#"        sendEmailFrom: [localhost]"#)]), @"error: examples/reservations.yaml:58:24: stacks.StaffNotifications.functions.NotifyStaff.sendEmailFrom: `localhost` is not a mail domain: the domain needs a dot (`example.com`)");
 }
 
 #[test]
@@ -1507,17 +1675,17 @@ fn log_retention_3653() {
 
 #[test]
 fn target_retries_186() {
-    insta::assert_snapshot!(refused(&[(r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"            retry: { maxAttempts: 186, maxEventAgeSeconds: 3600 }"#)]), @"error: examples/reservations.yaml:60:22: StaffNotifications/OnReservationCreated: targets[0].retry.maxAttempts = 186 is out of range: AWS::Events::Rule Targets.RetryPolicy.MaximumRetryAttempts allows 0..=185");
+    insta::assert_snapshot!(refused(&[(r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"            retry: { maxAttempts: 186, maxEventAgeSeconds: 3600 }"#)]), @"error: examples/reservations.yaml:68:22: StaffNotifications/OnReservationCreated: targets[0].retry.maxAttempts = 186 is out of range: AWS::Events::Rule Targets.RetryPolicy.MaximumRetryAttempts allows 0..=185");
 }
 
 #[test]
 fn target_event_age_59() {
-    insta::assert_snapshot!(refused(&[(r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 59 }"#)]), @"error: examples/reservations.yaml:60:39: StaffNotifications/OnReservationCreated: targets[0].retry.maxEventAgeSeconds = 59 is out of range: AWS::Events::Rule Targets.RetryPolicy.MaximumEventAgeInSeconds allows 60..=86400");
+    insta::assert_snapshot!(refused(&[(r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 59 }"#)]), @"error: examples/reservations.yaml:68:39: StaffNotifications/OnReservationCreated: targets[0].retry.maxEventAgeSeconds = 59 is out of range: AWS::Events::Rule Targets.RetryPolicy.MaximumEventAgeInSeconds allows 60..=86400");
 }
 
 #[test]
 fn target_event_age_86401() {
-    insta::assert_snapshot!(refused(&[(r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 86401 }"#)]), @"error: examples/reservations.yaml:60:39: StaffNotifications/OnReservationCreated: targets[0].retry.maxEventAgeSeconds = 86401 is out of range: AWS::Events::Rule Targets.RetryPolicy.MaximumEventAgeInSeconds allows 60..=86400");
+    insta::assert_snapshot!(refused(&[(r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"            retry: { maxAttempts: 10, maxEventAgeSeconds: 86401 }"#)]), @"error: examples/reservations.yaml:68:39: StaffNotifications/OnReservationCreated: targets[0].retry.maxEventAgeSeconds = 86401 is out of range: AWS::Events::Rule Targets.RetryPolicy.MaximumEventAgeInSeconds allows 60..=86400");
 }
 
 #[test]
@@ -1535,7 +1703,7 @@ fn target_retries_0() {
 fn rule_without_targets() {
     insta::assert_snapshot!(refused(&[(r#"        targets:
           - function: NotifyStaff
-            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"        targets: []"#)]), @"error: examples/reservations.yaml:58:9: StaffNotifications/OnReservationCreated: targets = 0 is out of range: AWS::Events::Rule Targets allows 1..=5");
+            retry: { maxAttempts: 10, maxEventAgeSeconds: 3600 }"#, r#"        targets: []"#)]), @"error: examples/reservations.yaml:66:9: StaffNotifications/OnReservationCreated: targets = 0 is out of range: AWS::Events::Rule Targets allows 1..=5");
 }
 
 #[test]
@@ -1619,17 +1787,17 @@ fn alert_topic_misspelt() {
 
 #[test]
 fn rule_bus_misspelt() {
-    insta::assert_snapshot!(refused(&[(r#"        bus: Reservations/Reservations"#, r#"        bus: Reservations/Reservation"#)]), @"error: examples/reservations.yaml:53:9: StaffNotifications/OnReservationCreated: bus: there is no bus or stream-to-bus pattern `Reservations/Reservation`; did you mean `Reservations/Reservations`?");
+    insta::assert_snapshot!(refused(&[(r#"        bus: Reservations/Reservations"#, r#"        bus: Reservations/Reservation"#)]), @"error: examples/reservations.yaml:61:9: StaffNotifications/OnReservationCreated: bus: there is no bus or stream-to-bus pattern `Reservations/Reservation`; did you mean `Reservations/Reservations`?");
 }
 
 #[test]
 fn rule_bus_in_a_later_stack() {
-    insta::assert_snapshot!(refused(&[(r#"        bus: Reservations/Reservations"#, r#"        bus: StaffNotifications/Reservations"#)]), @"error: examples/reservations.yaml:53:9: StaffNotifications/OnReservationCreated: bus: there is no bus or stream-to-bus pattern `StaffNotifications/Reservations` (known: Reservations/Reservations)");
+    insta::assert_snapshot!(refused(&[(r#"        bus: Reservations/Reservations"#, r#"        bus: StaffNotifications/Reservations"#)]), @"error: examples/reservations.yaml:61:9: StaffNotifications/OnReservationCreated: bus: there is no bus or stream-to-bus pattern `StaffNotifications/Reservations` (known: Reservations/Reservations)");
 }
 
 #[test]
 fn target_misspelt() {
-    insta::assert_snapshot!(refused(&[(r#"          - function: NotifyStaff"#, r#"          - function: NotifyStaf"#)]), @"error: examples/reservations.yaml:59:13: StaffNotifications/OnReservationCreated: targets[0].function: there is no function `NotifyStaf` in stack `StaffNotifications`; did you mean `NotifyStaff`?");
+    insta::assert_snapshot!(refused(&[(r#"          - function: NotifyStaff"#, r#"          - function: NotifyStaf"#)]), @"error: examples/reservations.yaml:67:13: StaffNotifications/OnReservationCreated: targets[0].function: there is no function `NotifyStaf` in stack `StaffNotifications`; did you mean `NotifyStaff`?");
 }
 
 #[test]
@@ -1717,7 +1885,7 @@ fn region_misspelt() {
     env: { account: "123456789012", region: eu-wset-1 }
 "#)]), @"
     warning: examples/reservations.yaml:12:37: Reservations: env.region: `eu-wset-1` is not a region tributary knows (did you mean `eu-west-1`?); a region opened since works, but check the spelling
-    warning: examples/reservations.yaml:43:37: StaffNotifications: env.region: `eu-wset-1` is not a region tributary knows (did you mean `eu-west-1`?); a region opened since works, but check the spelling
+    warning: examples/reservations.yaml:51:37: StaffNotifications: env.region: `eu-wset-1` is not a region tributary knows (did you mean `eu-west-1`?); a region opened since works, but check the spelling
     ");
 }
 
@@ -1731,7 +1899,7 @@ fn region_of_a_future_number() {
     env: { account: "123456789012", region: us-east-99 }
 "#)]), @"
     warning: examples/reservations.yaml:12:37: Reservations: env.region: `us-east-99` is not a region tributary knows (did you mean `us-east-1`?); a region opened since works, but check the spelling
-    warning: examples/reservations.yaml:43:37: StaffNotifications: env.region: `us-east-99` is not a region tributary knows (did you mean `us-east-1`?); a region opened since works, but check the spelling
+    warning: examples/reservations.yaml:51:37: StaffNotifications: env.region: `us-east-99` is not a region tributary knows (did you mean `us-east-1`?); a region opened since works, but check the spelling
     ");
 }
 
@@ -1787,16 +1955,16 @@ fn stack_is_a_list() {
 "#, r#"  StaffNotifications: []
   Other:
     description: Tells the restaurant's staff about new reservations
-"#)]), @"error: examples/reservations.yaml:41:23: stacks.StaffNotifications: invalid type: list, expected a map of the stack's settings (`{}` for none)");
+"#)]), @"error: examples/reservations.yaml:49:23: stacks.StaffNotifications: invalid type: list, expected a map of the stack's settings (`{}` for none)");
 }
 
 #[test]
 fn pattern_source_is_a_string() {
-    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: reservations"#)]), @r#"error: examples/reservations.yaml:56:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.source: a pattern field takes a list of values like ["x"], not a string "reservations": write ["reservations"]"#);
+    insta::assert_snapshot!(refused(&[(r#"          source: [reservations]"#, r#"          source: reservations"#)]), @r#"error: examples/reservations.yaml:64:19: stacks.StaffNotifications.rules.OnReservationCreated.pattern.source: a pattern field takes a list of values like ["x"], not a string "reservations": write ["reservations"]"#);
 }
 
 #[test]
 fn enabled_is_a_string() {
     insta::assert_snapshot!(refused(&[(r#"        description: New reservations go to NotifyStaff"#, r#"        description: New reservations go to NotifyStaff
-        enabled: sometimes"#)]), @r#"error: examples/reservations.yaml:55:18: stacks.StaffNotifications.rules.OnReservationCreated.enabled: invalid type: string "sometimes", expected a boolean"#);
+        enabled: sometimes"#)]), @r#"error: examples/reservations.yaml:63:18: stacks.StaffNotifications.rules.OnReservationCreated.enabled: invalid type: string "sometimes", expected a boolean"#);
 }

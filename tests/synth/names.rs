@@ -162,7 +162,7 @@ fn longest_ids() -> String {
     httpApis:
       {api}:
         routes:
-          - {{ method: POST, path: /reservations, function: Writer }}
+          - {{ method: POST, path: /reservations, function: Writer, auth: iam }}
   Consumer:
     functions:
       Notify: {{ handler: notify-staff }}

@@ -91,6 +91,7 @@ stacks:
         tags: { owner: stream-team, data: personal }
     httpApis:
       Api:
+        defaultAuth: iam
         routes:
           - { method: POST, path: /reservations, function: CreateReservation }
         tags: { owner: api-team }
@@ -548,6 +549,7 @@ stacks:
       F: { handler: notify-staff }
     httpApis:
       Api:
+        defaultAuth: iam
         routes:
           - { method: POST, path: /x, function: F }
     rules:

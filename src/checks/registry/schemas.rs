@@ -46,6 +46,7 @@ pub(super) const CFN_LINT_VERSION: &str = "1.58.0";
 /// The root schema of each resource type, by type name (sorted).
 pub(super) static RESOURCES: &[(&str, &Node)] = &[
     ("AWS::ApiGatewayV2::Api", &API_GATEWAY_V2_API),
+    ("AWS::ApiGatewayV2::Authorizer", &API_GATEWAY_V2_AUTHORIZER),
     ("AWS::ApiGatewayV2::Integration", &API_GATEWAY_V2_INTEGRATION),
     ("AWS::ApiGatewayV2::Route", &API_GATEWAY_V2_ROUTE),
     ("AWS::ApiGatewayV2::Stage", &API_GATEWAY_V2_STAGE),
@@ -330,6 +331,39 @@ static API_GATEWAY_V2_API__CORS: Node = Node {
         ("AllowOrigins", &Node { types: ARRAY, items: Some(&Node { types: STRING, ..Node::ANY }), ..Node::ANY }),
         ("ExposeHeaders", &Node { types: ARRAY, items: Some(&Node { types: STRING, ..Node::ANY }), ..Node::ANY }),
         ("AllowCredentials", &Node { types: BOOLEAN, ..Node::ANY }),
+    ],
+    ..Node::ANY
+};
+
+// AWS::ApiGatewayV2::Authorizer
+
+static API_GATEWAY_V2_AUTHORIZER: Node = Node {
+    types: OBJECT,
+    closed: true,
+    required: &["ApiId", "AuthorizerType", "Name"],
+    read_only: &["AuthorizerId"],
+    properties: &[
+        ("Name", &Node { types: STRING, ..Node::ANY }),
+        ("ApiId", &Node { types: STRING, ..Node::ANY }),
+        ("AuthorizerUri", &Node { types: STRING, ..Node::ANY }),
+        ("AuthorizerType", &Node { types: STRING, ..Node::ANY }),
+        ("IdentitySource", &Node { types: ARRAY, items: Some(&Node { types: STRING, ..Node::ANY }), ..Node::ANY }),
+        ("JwtConfiguration", &API_GATEWAY_V2_AUTHORIZER__JWT_CONFIGURATION),
+        ("EnableSimpleResponses", &Node { types: BOOLEAN, ..Node::ANY }),
+        ("AuthorizerCredentialsArn", &Node { types: STRING, ..Node::ANY }),
+        ("AuthorizerResultTtlInSeconds", &Node { types: INTEGER, ..Node::ANY }),
+        ("IdentityValidationExpression", &Node { types: STRING, ..Node::ANY }),
+        ("AuthorizerPayloadFormatVersion", &Node { types: STRING, ..Node::ANY }),
+    ],
+    ..Node::ANY
+};
+
+static API_GATEWAY_V2_AUTHORIZER__JWT_CONFIGURATION: Node = Node {
+    types: OBJECT,
+    closed: true,
+    properties: &[
+        ("Issuer", &Node { types: STRING, ..Node::ANY }),
+        ("Audience", &Node { types: ARRAY, items: Some(&Node { types: STRING, ..Node::ANY }), ..Node::ANY }),
     ],
     ..Node::ANY
 };

@@ -10,6 +10,8 @@ use std::fmt;
 pub enum ResourceType {
     /// `AWS::ApiGatewayV2::Api`.
     ApiGatewayV2Api,
+    /// `AWS::ApiGatewayV2::Authorizer`.
+    ApiGatewayV2Authorizer,
     /// `AWS::ApiGatewayV2::Integration`.
     ApiGatewayV2Integration,
     /// `AWS::ApiGatewayV2::Route`.
@@ -62,8 +64,9 @@ pub enum ResourceType {
 
 impl ResourceType {
     /// Every type, in the order of the enum.
-    pub const ALL: [ResourceType; 25] = [
+    pub const ALL: [ResourceType; 26] = [
         Self::ApiGatewayV2Api,
+        Self::ApiGatewayV2Authorizer,
         Self::ApiGatewayV2Integration,
         Self::ApiGatewayV2Route,
         Self::ApiGatewayV2Stage,
@@ -94,6 +97,7 @@ impl ResourceType {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::ApiGatewayV2Api => "AWS::ApiGatewayV2::Api",
+            Self::ApiGatewayV2Authorizer => "AWS::ApiGatewayV2::Authorizer",
             Self::ApiGatewayV2Integration => "AWS::ApiGatewayV2::Integration",
             Self::ApiGatewayV2Route => "AWS::ApiGatewayV2::Route",
             Self::ApiGatewayV2Stage => "AWS::ApiGatewayV2::Stage",

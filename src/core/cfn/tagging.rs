@@ -16,6 +16,8 @@ impl ResourceType {
                 on_create: true,
                 updatable: true,
             }),
+            // AWS::ApiGatewayV2::Authorizer: not taggable.
+            Self::ApiGatewayV2Authorizer => None,
             // AWS::ApiGatewayV2::Integration: not taggable.
             Self::ApiGatewayV2Integration => None,
             // AWS::ApiGatewayV2::Route: not taggable.

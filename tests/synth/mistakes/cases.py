@@ -39,6 +39,9 @@ STACKS = "stacks:\n  Reservations:"
 RULES = "    rules:\n      OnReservationCreated:"
 PATTERN = "        pattern:\n          source: [reservations]\n          detailType: [ReservationCreated]"
 EVENTS = "        events: ../handlers/reservations/contract.json"
+AUTH = "        defaultAuth: { jwt: Diners, scopes: [reservations/write] }"
+ISSUER = "              issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0"
+AUDIENCE = "              audience: [4example0client0id0placeholder]"
 
 
 def fn_env(*lines):
@@ -63,6 +66,14 @@ def filters(yaml):
 
 def route(path, method="POST"):
     return (ROUTE, ROUTE + f"\n          - {{ method: {method}, path: {json.dumps(path)}, function: CreateReservation }}")
+
+
+def route_auth(path, method, auth):
+    return (ROUTE, ROUTE + f"\n          - {{ method: {method}, path: {json.dumps(path)}, function: CreateReservation, auth: {auth} }}")
+
+
+def api_opt(line):
+    return (AUTH, AUTH + "\n        " + line)
 
 
 def routes_only(*pairs):
@@ -184,6 +195,29 @@ CASES = [
     ("route_root", A, [route("/", "GET")]),
     ("route_any_method", A, [route("/anything", "ANY")]),
     ("route_unknown_method", R, [route("/x", "FETCH")]),
+    # --- who may call a route; CORS ------------------------------------------------------------
+    ("route_open_to_anyone", R, [route_auth("/menu", "GET", "none")]),
+    ("route_open_by_design_and_suppressed", A, [route_auth("/menu", "GET", "none"), api_opt("suppress: [{ rule: unauthorized-route, reason: public endpoint by design (the menu) }]")]),
+    ("route_suppression_without_open_route", W, [api_opt("suppress: [{ rule: unauthorized-route, reason: public endpoint by design (the menu) }]")]),
+    ("route_with_iam_auth", A, [route_auth("/internal/reservations", "GET", "iam")]),
+    ("route_with_its_own_scopes", A, [route_auth("/reservations/{id}", "GET", "{ jwt: Diners, scopes: [reservations/read, email] }")]),
+    ("route_iam_with_scopes", R, [route_auth("/internal/reservations", "GET", "{ iam: true, scopes: [reservations/read] }")]),
+    ("route_auth_in_capitals", R, [route_auth("/internal/reservations", "GET", "IAM")]),
+    ("api_without_default_auth", R, [(AUTH, "")]),
+    ("default_auth_names_no_authorizer", R, [(AUTH, "        defaultAuth: { jwt: Diner }")]),
+    ("route_scope_with_a_space", R, [(AUTH, "        defaultAuth: { jwt: Diners, scopes: [reservations write] }")]),
+    ("authorizer_issuer_over_http", R, [(ISSUER, "              issuer: http://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0")]),
+    ("authorizer_issuer_without_scheme", R, [(ISSUER, "              issuer: cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example0")]),
+    ("authorizer_without_audience", R, [(AUDIENCE, "              audience: []")]),
+    ("authorizer_audience_misspelt", R, [(AUDIENCE, "              audiences: [4example0client0id0placeholder]")]),
+    ("authorizer_token_in_a_query_parameter", A, [(AUDIENCE, AUDIENCE + "\n              identitySource: $request.querystring.token")]),
+    ("authorizer_identity_source_not_a_selection", R, [(AUDIENCE, AUDIENCE + "\n              identitySource: Authorization")]),
+    ("cors_for_the_booking_site", A, [api_opt("cors: { allowOrigins: [https://book.example.com], allowMethods: [POST], allowHeaders: [authorization, content-type], maxAgeSeconds: 3600, allowCredentials: true }")]),
+    ("cors_for_any_origin", A, [api_opt("cors: { allowOrigins: ['*'], allowMethods: ['*'] }")]),
+    ("cors_credentials_with_any_origin", R, [api_opt("cors: { allowOrigins: ['*'], allowCredentials: true }")]),
+    ("cors_max_age_over_a_day", R, [api_opt("cors: { allowOrigins: [https://book.example.com], maxAgeSeconds: 86401 }")]),
+    ("cors_without_origins", R, [api_opt("cors: { allowMethods: [POST] }")]),
+    ("cors_unknown_method", R, [api_opt("cors: { allowOrigins: [https://book.example.com], allowMethods: [TRACE] }")]),
     # --- rule event patterns ---------------------------------------------------------------
     ("pattern_empty_source_list", R, [(SOURCE, "          source: []")]),
     ("pattern_empty_detail_type_list", R, [(DTYPE, "          detailType: []")]),
