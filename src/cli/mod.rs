@@ -135,6 +135,10 @@ pub(crate) struct AppArg {
     /// workspace's Cargo.toml. Not allowed when the app is built in Rust code.
     #[arg(long, value_name = "FILE")]
     app: Option<PathBuf>,
+    /// Only the stacks of this stage (repeatable). Default: every stage's (or, without stages,
+    /// every stack).
+    #[arg(long = "stage", value_name = "STAGE")]
+    stages: Vec<String>,
 }
 
 impl AppArg {
@@ -145,13 +149,23 @@ impl AppArg {
                 Some(_) => Err(Failure::Usage(
                     "--app is not available: this program builds its app in Rust code".to_owned(),
                 )),
-                None => Ok(app),
+                None => {
+                    let mut app = app;
+                    app.retain_stages(&self.stages).map_err(Failure::Usage)?;
+                    Ok(app)
+                }
             },
             Source::Spec => {
                 let (file, root) = self.spec_location()?;
-                load_spec(&file, crate::assets::Workspace::open(&root)).map(|(app, _)| app)
+                load_spec(&file, crate::assets::Workspace::open(&root), &self.stages)
+                    .map(|(app, _)| app)
             }
         }
+    }
+
+    /// The stages asked for (`--stage`).
+    pub(crate) fn stages(&self) -> &[String] {
+        &self.stages
     }
 
     /// The `--app` file, if given.
@@ -183,6 +197,7 @@ impl AppArg {
 pub(crate) fn load_spec(
     file: &std::path::Path,
     workspace: crate::assets::Workspace,
+    stages: &[String],
 ) -> Result<(App, Vec<PathBuf>), Failure> {
     let spec = crate::spec::load(file).map_err(|errors| {
         for e in &errors.0 {
@@ -198,8 +213,7 @@ pub(crate) fn load_spec(
         .keys()
         .map(|name| spec.dir.join(name))
         .collect();
-    Ok((
-        crate::spec::build_into(&spec, App::new(workspace)),
-        contracts,
-    ))
+    let app =
+        crate::spec::build_stages(&spec, App::new(workspace), stages).map_err(Failure::Usage)?;
+    Ok((app, contracts))
 }

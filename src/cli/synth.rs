@@ -63,7 +63,7 @@ pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
                 eprint!("{report}");
                 return Ok(());
             }
-            let (app, contracts) = super::load_spec(&file, workspace)?;
+            let (app, contracts) = super::load_spec(&file, workspace, args.app.stages())?;
             (app, fresh.map(|f| (f, contracts)))
         }
         code => (args.app.load(code)?, None),
@@ -166,8 +166,9 @@ pub(crate) fn run(args: SynthArgs, source: Source) -> Result<(), Failure> {
 /// What a synth's output depends on among its arguments, besides the output directory.
 fn arguments(args: &SynthArgs) -> String {
     format!(
-        "{:?} {:?} {:?} {:?} {:?}",
+        "{:?} {:?} {:?} {:?} {:?} {:?}",
         args.app.file(),
+        args.app.stages(),
         std::env::current_dir().ok(),
         args.format,
         args.stacks,

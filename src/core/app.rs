@@ -28,6 +28,89 @@ pub struct App {
     /// What the app gives every stack: tags, a permissions boundary, a name prefix (boxed: an
     /// app is moved around whole, and most set none of it).
     scope: Box<Scope>,
+    /// The stage of each stack added to one, and what the stage gives it.
+    stages: Box<IndexMap<StackName, (String, Scope)>>,
+}
+
+/// A stage: one environment's copy of the app's stacks (`dev`, `prod`), as a CDK `Stage`. Its
+/// stacks are named `<stage>-<stack>`, deploy to its environment unless they name their own
+/// account or region, and take its tags, permissions boundary and name prefix between the app's
+/// and their own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    name: String,
+    env: Environment,
+    scope: Scope,
+}
+
+/// The longest stage name: it prefixes stack names of at most 128 characters.
+pub const STAGE_NAME_MAX_CHARS: usize = 32;
+
+impl Stage {
+    /// A stage named `name`: a letter, then letters and digits, at most 32 characters (it
+    /// prefixes its stacks' names, with a `-`).
+    pub fn new(name: &str, env: Environment) -> Result<Self, String> {
+        let mut chars = name.chars();
+        let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric())
+            && name.len() <= STAGE_NAME_MAX_CHARS;
+        if !valid {
+            return Err(format!(
+                "stage `{name}`: a stage name is a letter, then letters and digits, at most {STAGE_NAME_MAX_CHARS} characters (it prefixes its stacks' names)"
+            ));
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            env,
+            scope: Scope::default(),
+        })
+    }
+
+    /// The stage name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The name of the stage's copy of stack `stack`: `<stage>-<stack>`.
+    pub fn stack_name(&self, stack: &StackName) -> Result<StackName, super::NameError> {
+        StackName::new(format!("{}-{stack}", self.name))
+    }
+
+    /// Tags every resource of the stage's stacks, and the stacks (an app's tag of the same key
+    /// loses, a stack's wins). A tag AWS would refuse is the error.
+    pub fn tag(&mut self, key: &str, value: &str) -> Result<(), String> {
+        if let Some(why) = check_tag(key, value, TagLevel::Stack) {
+            return Err(format!("stage `{}` {why}", self.name));
+        }
+        self.scope.tags.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+
+    /// Gives every IAM role of the stage a permissions boundary (a stack's own wins).
+    pub fn set_permissions_boundary(&mut self, boundary: &str) -> Result<(), String> {
+        let b = boundary
+            .parse::<PermissionsBoundary>()
+            .map_err(|e| format!("stage `{}` {e}", self.name))?;
+        self.scope.permissions_boundary = Some(b);
+        Ok(())
+    }
+
+    /// Prefixes every name the stage's constructs generate (a stack's own prefix wins).
+    pub fn set_name_prefix(&mut self, prefix: &str) -> Result<(), String> {
+        let p = prefix
+            .parse::<NamePrefix>()
+            .map_err(|e| format!("stage `{}` {e}", self.name))?;
+        self.scope.name_prefix = Some(p);
+        Ok(())
+    }
+
+    /// Where a stack of the stage deploys: its own account and region, else the stage's.
+    pub fn env_of(&self, stack: &Environment) -> Environment {
+        Environment {
+            account: stack.account.clone().or_else(|| self.env.account.clone()),
+            region: stack.region.clone().or_else(|| self.env.region.clone()),
+        }
+    }
 }
 
 /// One synthesized stack.
@@ -133,6 +216,7 @@ impl App {
             diagnostics: Vec::new(),
             locator: None,
             scope: Box::default(),
+            stages: Box::default(),
         }
     }
 
@@ -173,11 +257,83 @@ impl App {
         }
     }
 
-    /// Hands the app's scope to every stack (a stage would come between the two).
+    /// Hands the app's scope (and its stage's, for a stack of a stage) to every stack.
     fn scope_changed(&mut self) {
-        for stack in self.stacks.values_mut() {
-            stack.set_outer((*self.scope).clone());
+        for (name, stack) in self.stacks.iter_mut() {
+            let outer = match self.stages.get(name) {
+                Some((_, stage)) => Scope::resolve([&*self.scope, stage]),
+                None => (*self.scope).clone(),
+            };
+            stack.set_outer(outer);
         }
+    }
+
+    /// Adds the stage's copy of stack `name` (named `<stage>-<name>`, deploying to the stage's
+    /// environment where `env` names none), or returns the existing one, reporting the duplicate.
+    pub fn add_stage_stack(
+        &mut self,
+        stage: &Stage,
+        name: &StackName,
+        env: &Environment,
+    ) -> &mut Stack {
+        let full = match stage.stack_name(name) {
+            Ok(full) => full,
+            Err(e) => {
+                self.app_error(format!(
+                    "stage `{}`: stack `{name}`: its stage's name `{}-{name}` {e}",
+                    stage.name, stage.name
+                ));
+                name.clone()
+            }
+        };
+        self.stages
+            .insert(full.clone(), (stage.name.clone(), stage.scope.clone()));
+        let outer = Scope::resolve([&*self.scope, &stage.scope]);
+        let stack = self.add_stack(full, stage.env_of(env));
+        stack.set_outer(outer);
+        stack
+    }
+
+    /// The stage names of the app's stacks, in the order they were first added.
+    pub fn stage_names(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (stage, _) in self.stages.values() {
+            if !out.contains(&stage.as_str()) {
+                out.push(stage);
+            }
+        }
+        out
+    }
+
+    /// Keeps only the stacks of the stages named (an app without stages has none to keep: that
+    /// is an error too). An unknown stage name is the error, with the closest one.
+    pub fn retain_stages(&mut self, names: &[String]) -> Result<(), String> {
+        if names.is_empty() {
+            return Ok(());
+        }
+        let known: Vec<String> = self.stage_names().into_iter().map(str::to_owned).collect();
+        if let Some(name) = names.iter().find(|n| !known.contains(n)) {
+            let hint = super::suggest::hint(name, known.iter().map(String::as_str), |all| {
+                if all.is_empty() {
+                    " (the app has no stages)".to_owned()
+                } else {
+                    format!(" (stages: {})", all.join(", "))
+                }
+            });
+            return Err(format!("there is no stage `{name}`{hint}"));
+        }
+        let stages = &self.stages;
+        self.stacks.retain(|stack, _| {
+            stages
+                .get(stack)
+                .is_some_and(|(stage, _)| names.contains(stage))
+        });
+        Ok(())
+    }
+
+    /// Reports an error of the spec the app is built from that no construct owns (a stage's).
+    pub(crate) fn spec_error(&mut self, message: String) {
+        self.app_error(message);
     }
 
     fn app_error(&mut self, message: String) {

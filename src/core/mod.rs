@@ -18,7 +18,7 @@ mod unique_keys;
 mod value;
 
 pub(crate) use app::TemplateChecks;
-pub use app::{App, Synthesized, SynthesizedStack, UnknownStack};
+pub use app::{App, STAGE_NAME_MAX_CHARS, Stage, Synthesized, SynthesizedStack, UnknownStack};
 pub use asset::{
     Architecture, AssetResolver, AssetSource, AssetUse, Code, HandlerRef, HandlerRefError,
     NamedAssets,

@@ -35,6 +35,8 @@ pub(crate) struct SpecLocator {
     source: Arc<SpecSource>,
     /// Which section of which stack holds each top-level construct id: (stack, id) -> section.
     sections: HashMap<(String, String), &'static str>,
+    /// The spec's stages: a stage's stack `dev-Orders` is located at stack `Orders`.
+    stages: Vec<String>,
     keys: OnceLock<HashMap<String, (usize, usize)>>,
 }
 
@@ -63,6 +65,7 @@ impl SpecLocator {
         Self {
             source,
             sections,
+            stages: spec.stages.keys().cloned().collect(),
             keys: OnceLock::new(),
         }
     }
@@ -82,9 +85,17 @@ impl SpecLocator {
             return Vec::new();
         };
         let segments: Vec<&str> = path.as_str().split('/').collect();
-        let Some(stack) = segments.first() else {
+        let Some(mut stack) = segments.first().copied() else {
             return Vec::new();
         };
+        // A stage's copy of a stack is written once, under its name without the stage.
+        if let Some(base) = self.stages.iter().find_map(|stage| {
+            stack
+                .strip_prefix(stage.as_str())
+                .and_then(|rest| rest.strip_prefix('-'))
+        }) {
+            stack = base;
+        }
         let mut nodes = vec![format!("stacks.{stack}")];
         if let Some(id) = segments.get(1)
             && let Some(section) = self.sections.get(&(stack.to_string(), id.to_string()))
@@ -127,12 +138,13 @@ impl Locate for SpecLocator {
     }
 }
 
-fn sections_of(s: &StackSpec) -> [(&'static str, Vec<String>); 5] {
+fn sections_of(s: &StackSpec) -> [(&'static str, Vec<String>); 6] {
     fn ids<K: ToString, V>(map: &indexmap::IndexMap<K, V>) -> Vec<String> {
         map.keys().map(ToString::to_string).collect()
     }
     [
         ("topics", ids(&s.topics)),
+        ("buses", ids(&s.buses)),
         ("functions", ids(&s.functions)),
         ("streamToBus", ids(&s.stream_to_bus)),
         ("httpApis", ids(&s.http_apis)),

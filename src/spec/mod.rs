@@ -6,6 +6,7 @@ mod load;
 mod locate;
 mod model;
 mod resolve;
+mod stage;
 mod unique;
 
 pub use load::{MAX_ERRORS, SpecError, SpecErrors, load, parse};
@@ -13,9 +14,9 @@ pub(crate) use load::{parse_document, read_text, with_suggestion};
 pub use locate::SpecSource;
 pub use model::{
     AppSpec, AuthorizerSpec, FunctionRef, HttpApiSpec, JwtRouteAuth, RouteAuthSpec, RouteSpec,
-    RuleSpec, StackSpec, StreamToBusSpec, TargetSpec, TopicSpec,
+    RuleSpec, StackSpec, StageOverrides, StageSpec, StreamToBusSpec, TargetSpec, TopicSpec,
 };
-pub use resolve::{build, build_into};
+pub use resolve::{build, build_into, build_stages};
 pub use unique::{RECOVERY_DEPTH, every_error, unique_entries};
 
 /// The app spec's JSON Schema (draft 2020-12), pretty-printed with a final newline: what

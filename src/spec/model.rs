@@ -51,6 +51,16 @@ pub struct AppSpec {
     /// The stacks by name (a CloudFormation stack name).
     #[serde(deserialize_with = "unique_entries")]
     pub stacks: IndexMap<StackName, StackSpec>,
+    /// Stages, by name (`dev`, `prod`: a letter, then letters and digits, at most 32
+    /// characters): each gives one copy of every stack, named `<stage>-<stack>`, with the
+    /// stage's environment, tags and overrides. `--stage` picks some. References (`Stack/Id`)
+    /// stay within a stage. Default: none (the stacks as written).
+    #[serde(
+        deserialize_with = "unique_entries",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
+    pub stages: IndexMap<String, StageSpec>,
     /// The event contracts the spec names (`streamToBus.<id>.events`), by the path as written:
     /// read by [`super::load`] and [`super::parse`] from the files, relative to the spec.
     #[serde(skip)]
@@ -62,6 +72,48 @@ pub struct AppSpec {
     /// The file and text the spec was read from, for locating what the constructs report.
     #[serde(skip)]
     pub source: Option<std::sync::Arc<super::SpecSource>>,
+}
+
+/// A stage: one environment's copy of the app's stacks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the stage's settings (`{}` for none)")]
+pub struct StageSpec {
+    /// Where the stage's stacks deploy, unless a stack names its own account or region.
+    /// Default: environment-agnostic.
+    #[serde(default)]
+    pub env: Environment,
+    /// Tags for every resource of the stage's stacks, and for the stacks, between the app's and
+    /// each stack's own (key -> value, as the app's `tags`). Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("maxProperties" = 50))]
+    pub tags: BTreeMap<String, String>,
+    /// The permissions boundary of every IAM role of the stage (as the app's). Default: the app's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
+    /// A prefix for every name tributary generates in the stage (as the app's). Default: the
+    /// app's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_prefix: Option<String>,
+    /// What the stage changes in the app, as a JSON Merge Patch (RFC 7386) of `stacks:`: per
+    /// stack, the settings that differ, at their place (`{Orders: {functions: {Api:
+    /// {memorySize: 1024}}, topics: {Alerts: {emailSubscriptions: [oncall@example.com]}}}}`). A
+    /// map merges into the spec's, a list or value replaces it, `null` removes it. A stack or
+    /// construct the spec does not have is an error (overrides change what is there).
+    /// Default: none.
+    #[serde(default)]
+    pub overrides: StageOverrides,
+}
+
+/// A stage's changes to the app.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map with `stacks`")]
+pub struct StageOverrides {
+    /// Per stack name: the stack's settings that differ in this stage (a partial stack spec).
+    /// Default: none.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub stacks: IndexMap<String, serde_json::Value>,
 }
 
 /// One stack. Construct ids are unique across all of a stack's constructs: a topic and a

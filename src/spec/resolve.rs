@@ -13,7 +13,7 @@ use crate::constructs::{
     EventBus, EventBusProps, EventContract, Function, FunctionProps, HttpApi, HttpApiProps,
     JwtAuthorizer, RouteAuth, RuleProps, Target, TargetKind, Topic, TopicProps,
 };
-use crate::core::{App, ConstructPath, Stack, StackName};
+use crate::core::{App, ConstructPath, Stack, StackName, Stage};
 use crate::patterns::{StreamToBus, StreamToBusProps, add_rule_on};
 
 /// Builds the app a spec describes; handlers are the binaries of the cargo workspace at `root`.
@@ -21,15 +21,38 @@ pub fn build(spec: &AppSpec, root: &Path) -> App {
     build_into(spec, App::new(Workspace::open(root)))
 }
 
-/// Builds the app a spec describes into `app` (e.g. one over a shared or a naming resolver).
-pub fn build_into(spec: &AppSpec, mut app: App) -> App {
+/// Builds the app a spec describes into `app` (e.g. one over a shared or a naming resolver):
+/// every stage's copy of the stacks, or the stacks as written when the spec has no stages.
+pub fn build_into(spec: &AppSpec, app: App) -> App {
+    build_selected(spec, app, &[])
+}
+
+/// [`build_into`], with only the stages named (all of them when none is): a name that is not a
+/// stage of the spec is the error, with the closest one.
+pub fn build_stages(spec: &AppSpec, app: App, stages: &[String]) -> Result<App, String> {
+    let known: Vec<&str> = spec.stages.keys().map(String::as_str).collect();
+    if let Some(name) = stages.iter().find(|n| !known.contains(&n.as_str())) {
+        let hint = crate::core::suggest::hint(name, known.iter().copied(), |all| {
+            if all.is_empty() {
+                " (the spec has no `stages:`)".to_owned()
+            } else {
+                format!(" (stages: {})", all.join(", "))
+            }
+        });
+        return Err(format!("there is no stage `{name}`{hint}"));
+    }
+    Ok(build_selected(spec, app, stages))
+}
+
+/// [`build_stages`], once the stages named are known to be the spec's.
+fn build_selected(spec: &AppSpec, mut app: App, stages: &[String]) -> App {
     if let Some(source) = &spec.source {
         app.set_locator(std::sync::Arc::new(super::locate::SpecLocator::new(
             spec,
             source.clone(),
         )));
     }
-    let mut built = Built::default();
+    let known: Vec<&str> = spec.stages.keys().map(String::as_str).collect();
     // Before the stacks: every stack inherits them, and names are generated with the prefix.
     for (k, v) in &spec.tags {
         app.tag(k, v);
@@ -40,11 +63,72 @@ pub fn build_into(spec: &AppSpec, mut app: App) -> App {
     if let Some(p) = &spec.name_prefix {
         app.set_name_prefix(p);
     }
-    for (name, stack_spec) in &spec.stacks {
-        let stack = app.add_stack(name.clone(), stack_spec.env.clone());
-        build_stack(stack, stack_spec, spec, &mut built);
+    if spec.stages.is_empty() {
+        let mut built = Built::default();
+        for (name, stack_spec) in &spec.stacks {
+            let stack = app.add_stack(name.clone(), stack_spec.env.clone());
+            built.current = name.to_string();
+            build_stack(stack, stack_spec, spec, &mut built);
+        }
+        return app;
+    }
+    for (name, stage_spec) in &spec.stages {
+        if !stages.is_empty() && !stages.contains(name) {
+            continue;
+        }
+        let stage = match make_stage(name, stage_spec) {
+            Ok(stage) => stage,
+            Err(errors) => {
+                errors.into_iter().for_each(|e| app.spec_error(e));
+                continue;
+            }
+        };
+        let stacks = match super::stage::staged_stacks(name, stage_spec, &spec.stacks) {
+            Ok(stacks) => stacks,
+            Err(errors) => {
+                errors.into_iter().for_each(|e| app.spec_error(e));
+                continue;
+            }
+        };
+        let mut built = Built {
+            stage: Some(name.clone()),
+            stages: known.iter().map(|s| (*s).to_owned()).collect(),
+            ..Built::default()
+        };
+        for (stack_name, stack_spec) in &stacks {
+            let stack = app.add_stage_stack(&stage, stack_name, &stack_spec.env);
+            built.current = stack_name.to_string();
+            build_stack(stack, stack_spec, spec, &mut built);
+        }
     }
     app
+}
+
+/// The stage `name` of the spec: its environment, tags, boundary and prefix.
+fn make_stage(name: &str, spec: &super::model::StageSpec) -> Result<Stage, Vec<String>> {
+    let at = |e: String| format!("stages.{name}: {e}");
+    let mut stage = Stage::new(name, spec.env.clone()).map_err(|e| vec![at(e)])?;
+    let mut errors = Vec::new();
+    for (k, v) in &spec.tags {
+        if let Err(e) = stage.tag(k, v) {
+            errors.push(e);
+        }
+    }
+    if let Some(b) = &spec.permissions_boundary
+        && let Err(e) = stage.set_permissions_boundary(b)
+    {
+        errors.push(e);
+    }
+    if let Some(p) = &spec.name_prefix
+        && let Err(e) = stage.set_name_prefix(p)
+    {
+        errors.push(e);
+    }
+    if errors.is_empty() {
+        Ok(stage)
+    } else {
+        Err(errors)
+    }
 }
 
 /// What earlier stacks built that later ones refer to, by (stack, id).
@@ -57,6 +141,11 @@ struct Built {
     publishers: BTreeMap<String, (Vec<EventContract>, bool)>,
     /// A pattern's bus did not resolve (reported): any bus may have a publisher more.
     unresolved_publisher: bool,
+    /// The name of the stack being built, as the spec writes it (without its stage).
+    current: String,
+    /// The stage being built, and every stage of the spec.
+    stage: Option<String>,
+    stages: Vec<String>,
 }
 
 impl Built {
@@ -144,7 +233,7 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
         let bus = EventBus::new(stack, path, props);
         built
             .buses
-            .insert((stack.name().to_string(), id.to_string()), bus);
+            .insert((built.current.clone(), id.to_string()), bus);
     }
 
     let mut functions: IndexMap<String, Function> = IndexMap::new();
@@ -170,7 +259,7 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
             BusSpec::Own(props) => ((**props).clone(), None),
             BusSpec::Named(name) => (
                 EventBusProps::default(),
-                lookup_bus(stack, &path, "bus", name, &built.buses),
+                lookup_bus(stack, &path, "bus", name, built),
             ),
         };
         if matches!(p.bus, BusSpec::Named(_)) && publish_to.is_none() {
@@ -225,7 +314,7 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
         }
         built
             .patterns
-            .insert((stack.name().to_string(), id.to_string()), pattern);
+            .insert((built.current.clone(), id.to_string()), pattern);
     }
 
     for (id, api_spec) in &spec.http_apis {
@@ -350,7 +439,7 @@ fn rule_bus(
             }
         };
     }
-    let key = qualified(stack, name);
+    let key = qualified(&built.current, name);
     if let Some(p) = built.patterns.get(&key) {
         return Some((p.bus.clone(), Some(p.alerts.clone())));
     }
@@ -366,8 +455,8 @@ fn rule_bus(
     report_dangling(
         stack,
         path,
-        "bus",
-        name,
+        built,
+        ("bus", name),
         &key,
         &known,
         "bus or stream-to-bus pattern",
@@ -381,7 +470,7 @@ fn lookup_bus(
     path: &ConstructPath,
     field: &str,
     name: &str,
-    buses: &BTreeMap<(String, String), EventBus>,
+    built: &Built,
 ) -> Option<EventBus> {
     if name.starts_with("arn:") {
         return match EventBus::existing(path.child("Bus"), name) {
@@ -392,48 +481,74 @@ fn lookup_bus(
             }
         };
     }
-    let key = qualified(stack, name);
-    if let Some(b) = buses.get(&key) {
+    let key = qualified(&built.current, name);
+    if let Some(b) = built.buses.get(&key) {
         return Some(b.clone());
     }
-    let known: Vec<(String, String)> = buses.keys().cloned().collect();
-    report_dangling(stack, path, field, name, &key, &known, "bus");
+    let known: Vec<(String, String)> = built.buses.keys().cloned().collect();
+    report_dangling(stack, path, built, (field, name), &key, &known, "bus");
     None
 }
 
-/// `(stack, id)` of `Id` (in this stack) or `Stack/Id`.
-fn qualified(stack: &Stack, name: &str) -> (String, String) {
+/// `(stack, id)` of `Id` (in stack `current`) or `Stack/Id`.
+fn qualified(current: &str, name: &str) -> (String, String) {
     match name.split_once('/') {
         Some((s, id)) => (s.to_owned(), id.to_owned()),
-        None => (stack.name().to_string(), name.to_owned()),
+        None => (current.to_owned(), name.to_owned()),
     }
 }
 
-/// Reports a name that resolves to nothing among `known` (earlier stacks' and this stack's
-/// constructs of `kind`), with the closest one.
+/// Reports a name (`field: name`) that resolves to nothing among `known` (earlier stacks' and
+/// this stack's constructs of `kind`, by the stack names the spec writes), with the closest one.
 fn report_dangling(
     stack: &mut Stack,
     path: &ConstructPath,
-    field: &str,
-    name: &str,
+    built: &Built,
+    (field, name): (&str, &str),
     key: &(String, String),
     known: &[(String, String)],
     kind: &str,
 ) {
+    let current = built.current.as_str();
+    // `prod-Orders/Bus` from a stack of stage `dev`: the stages are copies of one app, and
+    // one stage's stacks refer only to their own stage's.
+    if let Some(stage) = &built.stage
+        && let Some(other) = built.stages.iter().find(|s| {
+            key.0
+                .strip_prefix(s.as_str())
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some()
+        })
+    {
+        let base = &key.0[other.len() + 1..];
+        let message = if other == stage {
+            format!(
+                "{field}: `{name}` names a stack by its staged name; within stage `{stage}` write `{base}/{}`",
+                key.1
+            )
+        } else {
+            format!(
+                "{field}: `{name}` is in stage `{other}`, and a stack of stage `{stage}` refers only to stacks of its own stage (write `{base}/{}` for this stage's copy, or an ARN for a resource of another environment)",
+                key.1
+            )
+        };
+        stack.error(path, message);
+        return;
+    }
     if StackName::new(key.0.clone()).is_ok()
-        && key.0 != stack.name().as_str()
+        && key.0 != current
         && !known.iter().any(|(s, _)| *s == key.0)
     {
         stack.error(
             path,
-            format!("{field}: stack `{}` has no {kind}s, or comes after `{}` (a stack may only refer to earlier stacks)", key.0, stack.name()),
+            format!("{field}: stack `{}` has no {kind}s, or comes after `{current}` (a stack may only refer to earlier stacks)", key.0),
         );
         return;
     }
     let names: Vec<String> = known
         .iter()
         .map(|(s, id)| {
-            if s == stack.name().as_str() {
+            if s == current {
                 id.clone()
             } else {
                 format!("{s}/{id}")

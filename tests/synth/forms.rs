@@ -66,6 +66,8 @@ fn set(mut app: Value, path: &str, value: Value) -> Value {
 /// Where an instance of each `$defs` type goes in [`base`].
 const PLACES: &[(&str, &str)] = &[
     ("StackSpec", "/stacks/S"),
+    ("StageSpec", "/stages/dev"),
+    ("StageOverrides", "/stages/dev/overrides"),
     ("Environment", "/stacks/S/env"),
     ("AccountId", "/stacks/S/env/account"),
     ("Region", "/stacks/S/env/region"),
@@ -149,6 +151,22 @@ const PLACES: &[(&str, &str)] = &[
 fn instances() -> Vec<(&'static str, Value)> {
     let reason = "a reason reviewers can read";
     vec![
+        ("StageSpec", json!({})),
+        (
+            "StageSpec",
+            json!({
+                "env": {"account": "123456789012", "region": "eu-west-1"},
+                "tags": {"stage": "dev"},
+                "permissionsBoundary": "developer-boundary",
+                "namePrefix": "dev",
+                "overrides": {"stacks": {"S": {"functions": {"Api": {"memorySize": 512}}}}}
+            }),
+        ),
+        ("StageOverrides", json!({})),
+        (
+            "StageOverrides",
+            json!({"stacks": {"S": {"topics": {"Alerts": {"emailSubscriptions": ["dev@example.com"]}}}}}),
+        ),
         ("StackSpec", json!({})),
         (
             "StackSpec",

@@ -27,4 +27,5 @@ mod names;
 mod patterns;
 mod registry;
 mod schema;
+mod stages;
 mod tags;

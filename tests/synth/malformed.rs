@@ -194,12 +194,12 @@ fn misspelt_nested_yaml() {
 
 #[test]
 fn misspelt_top_level_json() {
-    insta::assert_snapshot!(message("misspelt_top_level.json"), @"malformed/misspelt_top_level.json:1:8: unknown field `stack`, expected one of `$schema`, `tags`, `permissionsBoundary`, `namePrefix`, `stacks`; did you mean `stacks`?");
+    insta::assert_snapshot!(message("misspelt_top_level.json"), @"malformed/misspelt_top_level.json:1:8: unknown field `stack`, expected one of `$schema`, `tags`, `permissionsBoundary`, `namePrefix`, `stacks`, `stages`; did you mean `stacks`?");
 }
 
 #[test]
 fn misspelt_top_level_yaml() {
-    insta::assert_snapshot!(message("misspelt_top_level.yaml"), @"malformed/misspelt_top_level.yaml:1:1: unknown field `stack`, expected one of `$schema`, `tags`, `permissionsBoundary`, `namePrefix`, `stacks`; did you mean `stacks`?");
+    insta::assert_snapshot!(message("misspelt_top_level.yaml"), @"malformed/misspelt_top_level.yaml:1:1: unknown field `stack`, expected one of `$schema`, `tags`, `permissionsBoundary`, `namePrefix`, `stacks`, `stages`; did you mean `stacks`?");
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn negative_number_yaml() {
 
 #[test]
 fn no_stacks_yaml() {
-    insta::assert_snapshot!(message("no_stacks.yaml"), @"malformed/no_stacks.yaml:1:1: unknown field `description`, expected one of `$schema`, `tags`, `permissionsBoundary`, `namePrefix`, `stacks`");
+    insta::assert_snapshot!(message("no_stacks.yaml"), @"malformed/no_stacks.yaml:1:1: unknown field `description`, expected one of `$schema`, `tags`, `permissionsBoundary`, `namePrefix`, `stacks`, `stages`");
 }
 
 #[test]
