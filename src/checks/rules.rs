@@ -45,8 +45,9 @@ fn prop<'v>(r: &'v Resource, path: &[&str]) -> Option<&'v Value> {
 /// Every finding of every stack, by stack.
 pub(super) fn check(parts: &IndexMap<StackName, StackParts>) -> Vec<(StackName, Vec<Finding>)> {
     let app = App(parts);
-    let alarms = alarmed(&app);
+    // One pass over the app's alarms serves both the destination rules and TRB023.
     let signals = Alarms::of(&app);
+    let alarms = alarmed(&signals);
     parts
         .iter()
         .map(|(name, p)| {
@@ -227,34 +228,15 @@ enum Watched {
 }
 
 /// The dimension values of the app's alarms on queue depth and on given-up records.
-fn alarmed(app: &App) -> Vec<(Watched, Value)> {
+fn alarmed(alarms: &Alarms) -> Vec<(Watched, Value)> {
     let mut out = Vec::new();
-    for t in app.templates() {
-        for r in t
-            .resources
-            .values()
-            .filter(|r| r.kind == ResourceType::CloudWatchAlarm)
-        {
-            let metric = match r.properties.get("MetricName") {
-                Some(Value::Str(name)) => name.clone(),
-                _ => continue,
-            };
-            let Some(Value::List(dimensions)) = r.properties.get("Dimensions") else {
-                continue;
-            };
-            for d in dimensions {
-                if let Value::Map(m) = d
-                    && let Some(v) = m.get("Value")
-                {
-                    let metric = match metric.as_ref() {
-                        QUEUE_DEPTH_METRIC => Watched::QueueDepth,
-                        ON_FAILURE_DELIVERED_METRIC => Watched::GivenUp,
-                        _ => continue,
-                    };
-                    out.push((metric, v.clone()));
-                }
-            }
-        }
+    for w in &alarms.0 {
+        let watched = match w.metric {
+            QUEUE_DEPTH_METRIC => Watched::QueueDepth,
+            ON_FAILURE_DELIVERED_METRIC => Watched::GivenUp,
+            _ => continue,
+        };
+        out.extend(w.dimensions.iter().map(|(_, v)| (watched, (*v).clone())));
     }
     out
 }
@@ -594,9 +576,11 @@ fn sizes(stack: &StackName, t: &Template, out: &mut Vec<Finding>) {
 /// One alarm of the app, as TRB023 reads it: the metric it watches, with its dimensions, and
 /// whether it has an action.
 struct Watch<'a> {
-    namespace: &'a str,
+    /// `None` when not a literal (such an alarm watches no metric TRB023 asks for).
+    namespace: Option<&'a str>,
     metric: &'a str,
-    dimensions: Vec<(&'a str, &'a Value)>,
+    /// By name (`None` when not a literal), each with its value.
+    dimensions: Vec<(Option<&'a str>, &'a Value)>,
     acts: bool,
 }
 
@@ -612,20 +596,24 @@ impl<'a> Alarms<'a> {
                 .values()
                 .filter(|r| r.kind == ResourceType::CloudWatchAlarm)
             {
-                let (Some(Value::Str(namespace)), Some(Value::Str(metric))) = (
-                    r.properties.get("Namespace"),
-                    r.properties.get("MetricName"),
-                ) else {
+                let Some(Value::Str(metric)) = r.properties.get("MetricName") else {
                     continue;
+                };
+                let namespace = match r.properties.get("Namespace") {
+                    Some(Value::Str(ns)) => Some(ns.as_ref()),
+                    _ => None,
                 };
                 let mut dimensions = Vec::new();
                 if let Some(Value::List(list)) = r.properties.get("Dimensions") {
                     for d in list {
                         if let Value::Map(m) = d
-                            && let (Some(Value::Str(name)), Some(value)) =
-                                (m.get("Name"), m.get("Value"))
+                            && let Some(value) = m.get("Value")
                         {
-                            dimensions.push((name.as_ref(), value));
+                            let name = match m.get("Name") {
+                                Some(Value::Str(name)) => Some(name.as_ref()),
+                                _ => None,
+                            };
+                            dimensions.push((name, value));
                         }
                     }
                 }
@@ -648,13 +636,13 @@ impl<'a> Alarms<'a> {
     fn watch(&self, namespace: &str, metric: &str, dimensions: &[(&str, &Value)]) -> Coverage {
         let mut found = Coverage::None;
         for w in &self.0 {
-            if w.namespace != namespace
+            if w.namespace != Some(namespace)
                 || w.metric != metric
                 || w.dimensions.len() != dimensions.len()
                 || !dimensions.iter().all(|(name, value)| {
                     w.dimensions
                         .iter()
-                        .any(|(n, v)| n == name && same_dimension(v, value))
+                        .any(|(n, v)| *n == Some(*name) && same_dimension(v, value))
                 })
             {
                 continue;
