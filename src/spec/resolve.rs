@@ -430,14 +430,8 @@ fn rule_bus(
     name: &str,
     built: &Built,
 ) -> Option<(EventBus, Option<Topic>)> {
-    if name.starts_with("arn:") {
-        return match EventBus::existing(path.child("Bus"), name) {
-            Ok(bus) => Some((bus, None)),
-            Err(e) => {
-                stack.error(path, format!("bus: {e}"));
-                None
-            }
-        };
+    if let Some(existing) = existing_bus(stack, path, "bus", name) {
+        return existing.map(|bus| (bus, None));
     }
     let key = qualified(&built.current, name);
     if let Some(p) = built.patterns.get(&key) {
@@ -472,14 +466,8 @@ fn lookup_bus(
     name: &str,
     built: &Built,
 ) -> Option<EventBus> {
-    if name.starts_with("arn:") {
-        return match EventBus::existing(path.child("Bus"), name) {
-            Ok(bus) => Some(bus),
-            Err(e) => {
-                stack.error(path, format!("{field}: {e}"));
-                None
-            }
-        };
+    if let Some(existing) = existing_bus(stack, path, field, name) {
+        return existing;
     }
     let key = qualified(&built.current, name);
     if let Some(b) = built.buses.get(&key) {
@@ -488,6 +476,26 @@ fn lookup_bus(
     let known: Vec<(String, String)> = built.buses.keys().cloned().collect();
     report_dangling(stack, path, built, (field, name), &key, &known, "bus");
     None
+}
+
+/// For a `name` that is an ARN: the existing bus it names, or `None` after reporting why it is
+/// not an event bus ARN. `None` for a name that is not an ARN.
+fn existing_bus(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    field: &str,
+    name: &str,
+) -> Option<Option<EventBus>> {
+    if !name.starts_with("arn:") {
+        return None;
+    }
+    Some(match EventBus::existing(path.child("Bus"), name) {
+        Ok(bus) => Some(bus),
+        Err(e) => {
+            stack.error(path, format!("{field}: {e}"));
+            None
+        }
+    })
 }
 
 /// `(stack, id)` of `Id` (in stack `current`) or `Stack/Id`.

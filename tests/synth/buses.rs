@@ -5,12 +5,11 @@
 use std::path::Path;
 
 use serde_json::{Value as Json, json};
-use tributary::assembly::{TemplateFormat, render_template};
 use tributary::constructs::*;
 use tributary::core::{Diagnostics, Synthesized};
 use tributary::patterns::{StreamToBus, StreamToBusProps};
 
-use crate::common::{errors, one_stack, root};
+use crate::common::{errors, of_type, one_stack, root, stack_json};
 
 /// A spec in a temporary directory beside two contracts: the example's (`reservations.json`,
 /// source `reservations`) and one with source `payments` (`payments.json`).
@@ -29,24 +28,6 @@ fn synth(yaml: &str) -> Result<Synthesized, Diagnostics> {
     let spec = tributary::spec::parse(&dir.path().join("app.yaml"), yaml).unwrap();
     let spec = crate::common::shown_as(spec, Path::new("app.yaml"));
     tributary::spec::build(&spec, &root()).synth()
-}
-
-fn stack_json(synth: &Synthesized, name: &str) -> Json {
-    let stack = synth
-        .stacks
-        .iter()
-        .find(|s| s.name.as_str() == name)
-        .unwrap();
-    serde_json::from_slice(&render_template(stack, TemplateFormat::Json).unwrap()).unwrap()
-}
-
-fn of_type<'a>(t: &'a Json, kind: &str) -> Vec<(&'a String, &'a Json)> {
-    t["Resources"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(_, r)| r["Type"] == kind)
-        .collect()
 }
 
 const PLATFORM: &str = "stacks:

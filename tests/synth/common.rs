@@ -135,3 +135,26 @@ pub fn shown_as(mut spec: tributary::spec::AppSpec, name: &Path) -> tributary::s
     }
     spec
 }
+
+/// The JSON template of the stack named `name`.
+pub fn stack_json(synth: &Synthesized, name: &str) -> serde_json::Value {
+    let stack = synth
+        .stacks
+        .iter()
+        .find(|s| s.name.as_str() == name)
+        .unwrap_or_else(|| panic!("no stack {name}"));
+    serde_json::from_slice(&render_template(stack, TemplateFormat::Json).unwrap()).unwrap()
+}
+
+/// The resources of template `t` of type `kind`, by logical ID.
+pub fn of_type<'a>(
+    t: &'a serde_json::Value,
+    kind: &str,
+) -> Vec<(&'a String, &'a serde_json::Value)> {
+    t["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"] == kind)
+        .collect()
+}

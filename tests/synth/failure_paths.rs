@@ -4,37 +4,15 @@
 use std::path::Path;
 
 use serde_json::{Value as Json, json};
-use tributary::assembly::{TemplateFormat, render_template};
 use tributary::constructs::*;
 use tributary::core::cfn::ResourceType;
 use tributary::core::{Diagnostics, Resource, Stack, Suppression, Synthesized, Value};
 
-use crate::common::{errors, function, one_stack, root};
+use crate::common::{errors, function, of_type, one_stack, root, stack_json};
 
 fn build(yaml: &str) -> Result<Synthesized, Diagnostics> {
     let spec = tributary::spec::parse(Path::new("app.yaml"), yaml).unwrap();
     tributary::spec::build(&spec, &root()).synth()
-}
-
-/// The JSON template of the stack named `name`.
-fn stack_json(synth: &Synthesized, name: &str) -> Json {
-    let stack = synth
-        .stacks
-        .iter()
-        .find(|s| s.name.as_str() == name)
-        .unwrap();
-    let bytes = render_template(stack, TemplateFormat::Json).unwrap();
-    serde_json::from_slice(&bytes).unwrap()
-}
-
-/// The resources of `t` of type `kind`, by logical ID.
-fn of_type<'a>(t: &'a Json, kind: &str) -> Vec<(&'a String, &'a Json)> {
-    t["Resources"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(_, r)| r["Type"] == kind)
-        .collect()
 }
 
 /// The metric names and dimension names of every alarm of `t`, sorted.

@@ -3,10 +3,9 @@
 //! references stay within a stage.
 
 use serde_json::{Value as Json, json};
-use tributary::assembly::{TemplateFormat, render_template};
 use tributary::core::{Diagnostics, Synthesized};
 
-use crate::common::{errors, root, tributary_in};
+use crate::common::{errors, root, stack_json, tributary_in};
 
 const EXAMPLE: &str = include_str!("../../examples/reservations.yaml");
 
@@ -42,15 +41,6 @@ fn staged(stages: &str) -> tributary::spec::AppSpec {
 
 fn synth(stages: &str) -> Result<Synthesized, Diagnostics> {
     tributary::spec::build(&staged(stages), &root()).synth()
-}
-
-fn stack_json(synth: &Synthesized, name: &str) -> Json {
-    let stack = synth
-        .stacks
-        .iter()
-        .find(|s| s.name.as_str() == name)
-        .unwrap_or_else(|| panic!("no stack {name}"));
-    serde_json::from_slice(&render_template(stack, TemplateFormat::Json).unwrap()).unwrap()
 }
 
 fn resource<'a>(t: &'a Json, id: &str) -> &'a Json {
