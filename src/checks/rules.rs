@@ -1,15 +1,16 @@
 //! The rules' checks, each over one stack's template (looking into other stacks for what a
 //! reference points at).
 
+use std::collections::{HashMap, HashSet};
+
 use indexmap::IndexMap;
 
 use super::*;
-use crate::constructs::Queue;
 use crate::constructs::alarm::{self, ON_FAILURE_DELIVERED_METRIC, QUEUE_DEPTH_METRIC};
 use crate::constructs::limits::{self, MESSAGE_RETENTION_SECONDS, STACK_OUTPUTS};
 use crate::constructs::pattern::{self, Dialect};
 use crate::core::cfn::{Attr, ResourceType, iam};
-use crate::core::{Effect, RemovalPolicy, Resource, Template, Value};
+use crate::core::{Effect, Reference, RemovalPolicy, Resource, Template, Value};
 
 /// Resolves references across the app's stacks.
 struct App<'a>(&'a IndexMap<StackName, StackParts>);
@@ -58,15 +59,10 @@ pub(super) fn check(parts: &IndexMap<StackName, StackParts>) -> Vec<(StackName, 
         .collect()
 }
 
-fn check_stack(
-    app: &App,
-    alarms: &[(Watched, Value)],
-    stack: &StackName,
-    t: &Template,
-) -> Vec<Finding> {
+fn check_stack(app: &App, alarms: &Alarmed, stack: &StackName, t: &Template) -> Vec<Finding> {
     let mut out = Vec::new();
     mappings(app, t, &mut out);
-    destinations(app, alarms, t, &mut out);
+    destinations(app, alarms, stack, t, &mut out);
     rules_and_patterns(t, &mut out);
     queue_urls(app, t, &mut out);
     log_retention(app, t, &mut out);
@@ -218,44 +214,59 @@ fn mappings(app: &App, t: &Template, out: &mut Vec<Finding>) {
     }
 }
 
-/// What an alarm watches that the destination rules care about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Watched {
-    /// A queue's depth (dimension: its name).
-    QueueDepth,
-    /// A mapping's deliveries to its on-failure destination (dimension: its UUID, `Ref`).
-    GivenUp,
+/// The queues whose depth, and the mappings whose given-up records, an alarm of the app watches
+/// (sets: a linear scan per destination made the check quadratic in the app's size).
+struct Alarmed<'a> {
+    /// Queues, by the reference their `QueueName` dimension is read from.
+    queues: HashSet<&'a Reference>,
+    /// Mappings, by the reference their `EventSourceMappingUUID` dimension is.
+    mappings: HashSet<&'a Reference>,
 }
 
 /// The dimension values of the app's alarms on queue depth and on given-up records.
-fn alarmed(alarms: &Alarms) -> Vec<(Watched, Value)> {
-    let mut out = Vec::new();
-    for w in &alarms.0 {
-        let watched = match w.metric {
-            QUEUE_DEPTH_METRIC => Watched::QueueDepth,
-            ON_FAILURE_DELIVERED_METRIC => Watched::GivenUp,
+fn alarmed<'a>(alarms: &Alarms<'a>) -> Alarmed<'a> {
+    let mut out = Alarmed {
+        queues: HashSet::new(),
+        mappings: HashSet::new(),
+    };
+    for w in &alarms.watches {
+        let set = match w.metric {
+            QUEUE_DEPTH_METRIC => &mut out.queues,
+            ON_FAILURE_DELIVERED_METRIC => &mut out.mappings,
             _ => continue,
         };
-        out.extend(w.dimensions.iter().map(|(_, v)| (watched, (*v).clone())));
+        for (_, v) in &w.dimensions {
+            match (w.metric, v) {
+                (QUEUE_DEPTH_METRIC, Value::GetAtt(r, Attr::QueueName))
+                | (ON_FAILURE_DELIVERED_METRIC, Value::Ref(r)) => {
+                    set.insert(r);
+                }
+                _ => {}
+            }
+        }
     }
     out
 }
 
 /// TRB009, TRB010: every dead-letter queue and on-failure destination is alarmed and keeps
 /// messages 14 days.
-fn destinations(app: &App, alarms: &[(Watched, Value)], t: &Template, out: &mut Vec<Finding>) {
+fn destinations(
+    app: &App,
+    alarms: &Alarmed,
+    stack: &StackName,
+    t: &Template,
+    out: &mut Vec<Finding>,
+) {
     let queue_alarmed = |queue: &Value| match queue {
-        Value::GetAtt(r, _) | Value::Ref(r) => {
-            let name = Queue::name_of(r);
-            alarms.contains(&(Watched::QueueDepth, name))
-        }
+        Value::GetAtt(r, _) | Value::Ref(r) => alarms.queues.contains(r),
         _ => false,
     };
     let mut check_queue =
         |owner: &LogicalId, what: &str, destination: &Value, mapping: Option<&LogicalId>| {
             let mapping_alarmed = mapping.is_some_and(|m| {
-                alarms.iter().any(|(watched, v)| {
-                    *watched == Watched::GivenUp && matches!(v, Value::Ref(r) if r.logical_id == *m)
+                alarms.mappings.contains(&Reference {
+                    stack: stack.clone(),
+                    logical_id: m.clone(),
                 })
             });
             let Some((resource, _, _)) = app.target(destination) else {
@@ -584,8 +595,27 @@ struct Watch<'a> {
     acts: bool,
 }
 
-/// The app's alarms, for TRB023.
-struct Alarms<'a>(Vec<Watch<'a>>);
+/// The app's alarms, for TRB023, indexed by what an exact match must share (one failure path
+/// per resource, each looked up among the whole app's alarms: a scan would be quadratic).
+struct Alarms<'a> {
+    watches: Vec<Watch<'a>>,
+    /// Indices into `watches`, by namespace, metric and anchor (see [`anchor`]).
+    index: HashMap<(&'a str, &'a str, Option<(&'a str, &'a Reference)>), Vec<usize>>,
+}
+
+/// What every alarm on a metric with these dimensions shares: its least (name, referenced
+/// resource) among the dimensions that reference a resource. Two exactly equal dimension sets
+/// have the same anchor, so looking up only the anchor's bucket finds every match.
+fn anchor<'a>(
+    dimensions: impl Iterator<Item = (Option<&'a str>, &'a Value)>,
+) -> Option<(&'a str, &'a Reference)> {
+    dimensions
+        .filter_map(|(name, value)| match (name, value) {
+            (Some(name), Value::Ref(r)) => Some((name, r)),
+            _ => None,
+        })
+        .min()
+}
 
 impl<'a> Alarms<'a> {
     fn of(app: &App<'a>) -> Self {
@@ -627,7 +657,20 @@ impl<'a> Alarms<'a> {
                 });
             }
         }
-        Self(out)
+        let mut index: HashMap<_, Vec<usize>> = HashMap::new();
+        for (i, w) in out.iter().enumerate() {
+            if let Some(namespace) = w.namespace {
+                let anchor = anchor(w.dimensions.iter().copied());
+                index
+                    .entry((namespace, w.metric, anchor))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        Self {
+            watches: out,
+            index,
+        }
     }
 
     /// Whether an alarm with an action watches `metric` of `namespace` with exactly these
@@ -635,10 +678,12 @@ impl<'a> Alarms<'a> {
     /// but without an action.
     fn watch(&self, namespace: &str, metric: &str, dimensions: &[(&str, &Value)]) -> Coverage {
         let mut found = Coverage::None;
-        for w in &self.0 {
-            if w.namespace != Some(namespace)
-                || w.metric != metric
-                || w.dimensions.len() != dimensions.len()
+        let anchor = anchor(dimensions.iter().map(|(name, value)| (Some(*name), *value)));
+        let Some(bucket) = self.index.get(&(namespace, metric, anchor)) else {
+            return found;
+        };
+        for w in bucket.iter().map(|&i| &self.watches[i]) {
+            if w.dimensions.len() != dimensions.len()
                 || !dimensions.iter().all(|(name, value)| {
                     w.dimensions
                         .iter()
