@@ -3,9 +3,43 @@
 //! templates, each template rendered once and refused over the size CloudFormation takes
 //! (TRB020); then the assembly writer and the asset builds (the CLI) take the result.
 
-use crate::assembly::{TemplateFormat, render_template};
+use crate::assembly::{AssemblyError, TemplateFormat, render_template};
 use crate::checks::{self, RulePack};
-use crate::core::{App, Diagnostic, Diagnostics, Severity, Synthesized};
+use crate::core::{App, Diagnostic, Diagnostics, Severity, Synthesized, SynthesizedStack};
+
+/// Below this many resources an app is rendered on one thread (a thread costs more than it saves).
+const PARALLEL_RENDER_RESOURCES: usize = 2_000;
+
+/// Every stack's template as JSON, in the stacks' order. A large app's stacks are split into
+/// contiguous runs rendered on the machine's cores (each template is rendered by itself, so the
+/// bytes do not depend on the split).
+fn render_all(stacks: &[SynthesizedStack]) -> Vec<Result<Vec<u8>, AssemblyError>> {
+    let render = |run: &[SynthesizedStack]| {
+        run.iter()
+            .map(|stack| render_template(stack, TemplateFormat::Json))
+            .collect::<Vec<_>>()
+    };
+    let resources: usize = stacks.iter().map(|s| s.template.resources.len()).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || stacks.len() < 2 || resources < PARALLEL_RENDER_RESOURCES {
+        return render(stacks);
+    }
+    let runs: Vec<&[SynthesizedStack]> = stacks.chunks(stacks.len().div_ceil(threads)).collect();
+    std::thread::scope(|s| {
+        let (first, rest) = runs
+            .split_first()
+            .map_or((&[][..], &[][..]), |(f, r)| (*f, r));
+        let handles: Vec<_> = rest.iter().map(|run| s.spawn(|| render(run))).collect();
+        let mut out = render(first);
+        for handle in handles {
+            match handle.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
 
 impl App {
     /// Validates the app and produces its templates, checked by every policy rule (the
@@ -39,8 +73,9 @@ impl App {
         })?;
         locate(&mut synth.warnings);
         let mut refused: Vec<Diagnostic> = Vec::new();
-        for stack in &mut synth.stacks {
-            match render_template(stack, TemplateFormat::Json) {
+        let rendered = render_all(&synth.stacks);
+        for (stack, result) in synth.stacks.iter_mut().zip(rendered) {
+            match result {
                 Ok(bytes) => {
                     refused.extend(checks::template_size(&stack.name, bytes.len()));
                     stack.rendered = Some(bytes);

@@ -204,12 +204,22 @@ fn run(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut findings: Vec<(StackName, Finding)> = Vec::new();
-    let registry = if pack.registry_schema {
-        registry::check(parts)
-    } else {
-        Vec::new()
-    };
-    for (name, found) in rules::check(parts).into_iter().chain(registry) {
+    // The two passes only read the templates: on a second core the registry check (the larger
+    // one) costs no wall time beside the rules. Their findings are merged in the same order.
+    let shared: &IndexMap<StackName, StackParts> = parts;
+    let (rules, registry) = std::thread::scope(|s| {
+        let registry = pack
+            .registry_schema
+            .then(|| s.spawn(|| registry::check(shared)));
+        let rules = rules::check(shared);
+        let registry = match registry.map(|h| h.join()) {
+            None => Vec::new(),
+            Some(Ok(found)) => found,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+        };
+        (rules, registry)
+    });
+    for (name, found) in rules.into_iter().chain(registry) {
         for finding in found {
             let finding = (name.clone(), finding);
             if !findings.contains(&finding) {
