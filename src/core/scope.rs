@@ -144,7 +144,7 @@ impl FromStr for PermissionsBoundary {
             check_policy_name(s).map_err(|why| fail(&why))?;
             return Ok(Self::Name(s.to_owned()));
         };
-        const SHAPE: &str = "is not a managed policy ARN (`arn:<partition>:iam::<12-digit account>:policy/<name>`) or a policy name";
+        const SHAPE: &str = "is not a managed policy ARN (`arn:<partition>:iam::<12-digit account or aws>:policy/<name>`) or a policy name";
         let mut parts = rest.splitn(5, ':');
         let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
             parts.next(),
@@ -159,7 +159,10 @@ impl FromStr for PermissionsBoundary {
             && partition
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        let account_ok = account.len() == 12 && account.chars().all(|c| c.is_ascii_digit());
+        // `aws`: an AWS managed policy (e.g. `arn:aws:iam::aws:policy/PowerUserAccess`), which
+        // IAM takes as a boundary like a customer managed one.
+        let account_ok =
+            account == "aws" || account.len() == 12 && account.chars().all(|c| c.is_ascii_digit());
         let Some(name) = resource.strip_prefix("policy/") else {
             return Err(fail(SHAPE));
         };
@@ -311,12 +314,14 @@ pub(crate) fn apply(p: &mut StackParts, diagnostics: &mut Vec<Diagnostic>) {
         });
     }
     let boundary = p.scope.permissions_boundary.as_ref().map(|b| b.value());
-    let stack_tags: Vec<(&str, &str)> = p
+    // Most resources get exactly the stack's tags: those values are built once per shape.
+    let scope_tags: BTreeMap<&str, &str> = p
         .scope
         .tags
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
+    let mut scope_only: [Option<Value>; 2] = [None, None];
     for (id, resource) in p.template.resources.iter_mut() {
         if resource.kind == ResourceType::IamRole
             && let Some(b) = &boundary
@@ -328,7 +333,7 @@ pub(crate) fn apply(p: &mut StackParts, diagnostics: &mut Vec<Diagnostic>) {
             continue;
         };
         let path = p.origins.get(id);
-        let mut tags: BTreeMap<&str, &str> = stack_tags.iter().copied().collect();
+        let mut tags: Option<BTreeMap<&str, &str>> = None;
         if let Some(path) = path
             && !p.construct_tags.is_empty()
         {
@@ -336,10 +341,28 @@ pub(crate) fn apply(p: &mut StackParts, diagnostics: &mut Vec<Diagnostic>) {
             let ends = s.match_indices('/').map(|(i, _)| i).chain([s.len()]);
             for end in ends {
                 if let Some(t) = p.construct_tags.get(&s[..end]) {
-                    tags.extend(t.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                    tags.get_or_insert_with(|| scope_tags.clone())
+                        .extend(t.iter().map(|(k, v)| (k.as_str(), v.as_str())));
                 }
             }
         }
+        let own = resource.properties.get(tagging.property);
+        if tags.is_none() && own.is_none() && scope_tags.len() <= TAGS_PER_RESOURCE {
+            if scope_tags.is_empty() {
+                continue;
+            }
+            let shape = match tagging.shape {
+                TagShape::List => 0,
+                TagShape::Map => 1,
+            };
+            let value = scope_only[shape].get_or_insert_with(|| match tagging.shape {
+                TagShape::List => list(&scope_tags, Vec::new()).0,
+                TagShape::Map => map(&scope_tags, None).0,
+            });
+            resource.properties.insert(tagging.property, value.clone());
+            continue;
+        }
+        let tags = tags.unwrap_or_else(|| scope_tags.clone());
         if tags.is_empty() {
             continue;
         }
@@ -347,7 +370,6 @@ pub(crate) fn apply(p: &mut StackParts, diagnostics: &mut Vec<Diagnostic>) {
             path.map(construct_of)
                 .unwrap_or_else(|| ConstructPath::root(&p.name))
         };
-        let own = resource.properties.get(tagging.property);
         let merged = match (tagging.shape, own) {
             (TagShape::List, None) => Some(list(&tags, Vec::new())),
             (TagShape::List, Some(Value::List(items))) => Some(list(&tags, items.clone())),
@@ -508,7 +530,14 @@ mod tests {
                 .parse::<PermissionsBoundary>()
                 .is_ok()
         );
+        // An AWS managed policy is a boundary too.
+        assert!(
+            "arn:aws:iam::aws:policy/PowerUserAccess"
+                .parse::<PermissionsBoundary>()
+                .is_ok()
+        );
         for bad in [
+            "arn:aws:iam::amazon:policy/b",
             "",
             "arn:aws:iam::12345:policy/b",
             "arn:aws:iam:us-east-1:123456789012:policy/b",

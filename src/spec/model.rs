@@ -36,7 +36,7 @@ pub struct AppSpec {
     #[schemars(extend("maxProperties" = 50))]
     pub tags: BTreeMap<String, String>,
     /// The permissions boundary of every IAM role of the app: a managed policy ARN
-    /// (`arn:<partition>:iam::<12-digit account>:policy/<path/name>`) or the name (with its path,
+    /// (`arn:<partition>:iam::<account ID or aws>:policy/<path/name>`) or the name (with its path,
     /// if any) of a managed policy of the deploying account, rendered as
     /// `arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/<name>`. A role that sets its own
     /// keeps it. Default: none.
@@ -139,7 +139,7 @@ pub struct StackSpec {
     #[schemars(extend("maxProperties" = 50))]
     pub tags: BTreeMap<String, String>,
     /// The permissions boundary of every IAM role of the stack: a managed policy ARN
-    /// (`arn:<partition>:iam::<12-digit account>:policy/<path/name>`) or the name (with its path,
+    /// (`arn:<partition>:iam::<account ID or aws>:policy/<path/name>`) or the name (with its path,
     /// if any) of a managed policy of the deploying account, rendered as
     /// `arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/<name>`. A role that sets its own
     /// keeps it. Default: none (the app's).

@@ -529,7 +529,7 @@ stacks:
 ";
     insta::assert_snapshot!(refused(yaml), @r"
     error: app permissionsBoundary `not a policy` contains ' ' in its policy name; IAM takes A-Z, a-z, 0-9 and + = , . @ _ -
-    error: <dir>/app.yaml:4:5: S: permissionsBoundary `arn:aws:iam::123:policy/x` is not a managed policy ARN (`arn:<partition>:iam::<12-digit account>:policy/<name>`) or a policy name
+    error: <dir>/app.yaml:4:5: S: permissionsBoundary `arn:aws:iam::123:policy/x` is not a managed policy ARN (`arn:<partition>:iam::<12-digit account or aws>:policy/<name>`) or a policy name
     ");
 }
 
