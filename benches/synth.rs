@@ -1,4 +1,5 @@
-//! Synth benchmarks: the reservations app, and a generated app of 100 stacks of ~400 resources,
+//! Synth benchmarks: the reservations app, and a generated platform of 100 stacks (two stages, each
+//! a platform stack with the central bus and 49 services of ~390 resources, tags on every level),
 //! each synthesized into templates + manifests in memory (no disk I/O), with the handler assets'
 //! hashes computed once up front ("assets already cached": no cargo build ever runs here).
 //!
@@ -34,19 +35,24 @@ use serde::Serialize;
 use tributary::assembly::{TemplateFormat, render_assembly, render_template, write_assembly};
 use tributary::assets::Workspace;
 use tributary::constructs::{
-    Attribute, EventPattern, Function, FunctionProps, HttpApi, HttpApiProps, HttpMethod, RouteAuth,
-    RuleProps, TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
+    Attribute, EventBus, EventBusProps, EventPattern, Function, FunctionProps, HttpApi,
+    HttpApiProps, HttpMethod, OrganizationId, RouteAuth, RuleProps, TableProps, Target, TargetKind,
+    TargetRetry, Topic, TopicProps,
 };
-use tributary::core::{App, AssetResolver, Environment, StackName, Synthesized};
-use tributary::patterns::{StreamToBus, StreamToBusProps};
+use tributary::core::{
+    AccountId, App, AssetResolver, Environment, Region, StackName, Stage, Synthesized,
+};
+use tributary::patterns::{StreamToBus, StreamToBusProps, add_rule_on};
 
-/// Stacks of the big app.
+/// Stacks of the big app (both stages).
 const BIG_STACKS: usize = 100;
-/// Stream-to-bus patterns per stack of the big app.
+/// The big app's stages, each in an account of its own.
+const STAGES: [(&str, &str); 2] = [("dev", "111111111111"), ("prod", "222222222222")];
+/// Stream-to-bus patterns per service stack of the big app.
 const PATTERNS: usize = 10;
 /// Writer functions per pattern (each bound as a writer and routed on the stack's API).
 const WRITERS: usize = 2;
-/// Rules a stack of the big app attaches to patterns of the previous stack.
+/// Rules a service stack of the big app attaches to buses of the previous service.
 const UPSTREAM_RULES: usize = 2;
 
 /// The project's workspace, shared so each handler is hashed once per run.
@@ -64,105 +70,149 @@ fn reservations_app(catalog: Arc<dyn AssetResolver>) -> App {
     reservations::build(App::with_assets(catalog)).unwrap()
 }
 
-/// A generated app of `stacks` stacks. Each stack: an alert topic, an HTTP API, a notifier
+/// A generated platform of `stacks` stacks, the way an organisation runs the pattern: two stages
+/// (dev and prod, each its own account, with a tag, a name prefix and a permissions boundary),
+/// each with a platform stack holding the stage's central bus (a policy for the organisation)
+/// and `stacks / 2 - 1` service stacks. A service stack: an alert topic, an HTTP API, a notifier
 /// function, `PATTERNS` stream-to-bus patterns with `WRITERS` writer functions each (routed on the
-/// API) and a rule to the notifier, plus `UPSTREAM_RULES` rules on the previous stack's patterns
-/// (cross-stack references: exports, imports and a stack dependency chain).
+/// API) and a rule to the notifier; the odd patterns publish to the stage's central bus (each
+/// with a source of its own), the even ones to a bus of their own; plus `UPSTREAM_RULES` rules on
+/// the previous service's buses (cross-stack references: exports, imports and a dependency
+/// chain). Tags on the app, the stage, every stack and every table.
 fn big_app(catalog: Arc<dyn AssetResolver>, stacks: usize) -> App {
     let mut app = App::with_assets(catalog);
-    let mut previous: Vec<StreamToBus> = Vec::new();
-    for s in 0..stacks {
-        let stack = app.add_stack(
-            stack_name(&format!("Orders{s:03}")),
-            Environment::agnostic(),
-        );
-        stack.set_description(format!("Generated stack {s} of {stacks}"));
-        let path = stack.construct("Alerts");
-        let alerts = Topic::new(
-            stack,
+    app.tag("cost-center", "platform-1234");
+    app.set_permissions_boundary("arn:aws:iam::aws:policy/PowerUserAccess");
+    let services = stacks / STAGES.len() - 1;
+    for (stage_name, account) in STAGES {
+        let env = Environment {
+            account: Some(AccountId::new(account).unwrap()),
+            region: Some(Region::new("eu-west-1").unwrap()),
+        };
+        let mut stage = Stage::new(stage_name, env).unwrap();
+        stage.tag("stage", stage_name).unwrap();
+        stage.set_name_prefix(stage_name).unwrap();
+        let platform =
+            app.add_stage_stack(&stage, &stack_name("Platform"), &Environment::agnostic());
+        platform.add_tag("team", "platform");
+        let path = platform.construct("CentralBus");
+        let central = EventBus::new(
+            platform,
             path,
-            &TopicProps {
-                email_subscriptions: vec![format!("oncall+{s}@example.com").parse().unwrap()],
+            &EventBusProps {
+                description: Some(format!("The {stage_name} stage's business events")),
+                allow_organization: Some(
+                    OrganizationId::try_from("o-a1b2c3d4e5".to_owned()).unwrap(),
+                ),
                 ..Default::default()
             },
         );
-        let path = stack.construct("Api");
-        let api = HttpApi::new(stack, path, &HttpApiProps::default(), Some(&alerts));
-        let path = stack.construct("Notify");
-        let notify = Function::new(
-            stack,
-            path,
-            &FunctionProps {
-                description: Some("Notifies about order events".into()),
-                ..FunctionProps::new("notify-staff")
-            },
-        );
-        let to_notify = || {
-            [Target {
-                kind: TargetKind::Function(notify.clone()),
-                retry: TargetRetry::default(),
-            }]
-        };
-
-        let mut patterns = Vec::with_capacity(PATTERNS);
-        for p in 0..PATTERNS {
-            let path = stack.construct(&format!("Table{p}"));
-            let mut props = StreamToBusProps::new(
-                TableProps::new(Attribute::string("orderId")),
-                FunctionProps {
-                    description: Some(format!("Publishes changes of table {p} as events")),
-                    timeout_seconds: 30,
-                    ..FunctionProps::new("stream-publisher")
+        let mut previous: Vec<EventBus> = Vec::new();
+        for s in 0..services {
+            let stack = app.add_stage_stack(
+                &stage,
+                &stack_name(&format!("Orders{s:03}")),
+                &Environment::agnostic(),
+            );
+            stack.set_description(format!("Generated service {s} of {services}"));
+            stack.add_tag("team", &format!("orders-{s:03}"));
+            let path = stack.construct("Alerts");
+            let alerts = Topic::new(
+                stack,
+                path,
+                &TopicProps {
+                    email_subscriptions: vec![format!("oncall+{s}@example.com").parse().unwrap()],
+                    ..Default::default()
                 },
             );
-            props.stream.batch_size = 100;
-            let pattern = StreamToBus::new(stack, path, &props, Some(&alerts));
-            for w in 0..WRITERS {
-                let path = stack.construct(&format!("Write{p}x{w}"));
-                let writer = Function::new(
-                    stack,
-                    path,
-                    &FunctionProps {
-                        description: Some(format!("Writes items of table {p}")),
-                        ..FunctionProps::new("create-reservation")
+            let path = stack.construct("Api");
+            let api = HttpApi::new(stack, path, &HttpApiProps::default(), Some(&alerts));
+            let path = stack.construct("Notify");
+            let notify = Function::new(
+                stack,
+                path,
+                &FunctionProps {
+                    description: Some("Notifies about order events".into()),
+                    ..FunctionProps::new("notify-staff")
+                },
+            );
+            let to_notify = || {
+                [Target {
+                    kind: TargetKind::Function(notify.clone()),
+                    retry: TargetRetry::default(),
+                }]
+            };
+
+            let mut buses = Vec::with_capacity(PATTERNS);
+            for p in 0..PATTERNS {
+                let path = stack.construct(&format!("Table{p}"));
+                let mut props = StreamToBusProps::new(
+                    TableProps::new(Attribute::string("orderId")),
+                    FunctionProps {
+                        description: Some(format!("Publishes changes of table {p} as events")),
+                        timeout_seconds: 30,
+                        ..FunctionProps::new("stream-publisher")
                     },
                 );
-                pattern.add_writer(stack, &writer);
-                api.add_route(
+                props.stream.batch_size = 100;
+                if p % 2 == 1 {
+                    props.publish_to = Some(central.clone());
+                }
+                let pattern = StreamToBus::new(stack, path.clone(), &props, Some(&alerts));
+                stack.tag(&path, "data-class", "personal");
+                for w in 0..WRITERS {
+                    let path = stack.construct(&format!("Write{p}x{w}"));
+                    let writer = Function::new(
+                        stack,
+                        path,
+                        &FunctionProps {
+                            description: Some(format!("Writes items of table {p}")),
+                            ..FunctionProps::new("create-reservation")
+                        },
+                    );
+                    pattern.add_writer(stack, &writer);
+                    api.add_route(
+                        stack,
+                        HttpMethod::Post,
+                        &format!("/tables/{p}/writers/{w}").parse().unwrap(),
+                        &writer,
+                        &RouteAuth::Iam,
+                    );
+                }
+                let path = stack.construct(&format!("OnCreated{p}"));
+                pattern.add_rule(
                     stack,
-                    HttpMethod::Post,
-                    &format!("/tables/{p}/writers/{w}").parse().unwrap(),
-                    &writer,
-                    &RouteAuth::Iam,
+                    path,
+                    &RuleProps {
+                        pattern: EventPattern::of(&format!("orders.{s}.{p}"), "OrderCreated"),
+                        description: Some(format!("New orders of table {p} go to Notify")),
+                        enabled: true,
+                    },
+                    &to_notify(),
+                );
+                buses.push(pattern.bus.clone());
+            }
+            for (p, upstream) in previous.iter().enumerate().take(UPSTREAM_RULES) {
+                let path = stack.construct(&format!("Upstream{p}"));
+                add_rule_on(
+                    stack,
+                    path,
+                    upstream,
+                    &[],
+                    &RuleProps {
+                        pattern: EventPattern::of(&format!("orders.{}.{p}", s - 1), "OrderShipped"),
+                        description: Some(format!(
+                            "Shipped orders of service {} go to Notify",
+                            s - 1
+                        )),
+                        enabled: true,
+                    },
+                    &to_notify(),
+                    &alerts,
                 );
             }
-            let path = stack.construct(&format!("OnCreated{p}"));
-            pattern.add_rule(
-                stack,
-                path,
-                &RuleProps {
-                    pattern: EventPattern::of(&format!("orders.{s}.{p}"), "OrderCreated"),
-                    description: Some(format!("New orders of table {p} go to Notify")),
-                    enabled: true,
-                },
-                &to_notify(),
-            );
-            patterns.push(pattern);
+            previous = buses;
         }
-        for (p, upstream) in previous.iter().enumerate().take(UPSTREAM_RULES) {
-            let path = stack.construct(&format!("Upstream{p}"));
-            upstream.add_rule(
-                stack,
-                path,
-                &RuleProps {
-                    pattern: EventPattern::of(&format!("orders.{}.{p}", s - 1), "OrderShipped"),
-                    description: Some(format!("Shipped orders of stack {} go to Notify", s - 1)),
-                    enabled: true,
-                },
-                &to_notify(),
-            );
-        }
-        previous = patterns;
     }
     app
 }
@@ -437,21 +487,21 @@ fn paired() {
     );
     eprintln!("big / big without the registry-schema check: {share}");
     share.report("big_registry_share");
-    let base = diff_base(&catalog, false);
+    let (base, changes) = diff_base(&catalog, false);
     let diff = paired::Ratio::measure(
         PAIRED_ROUNDS,
         1,
-        |_| time_diff(&catalog, base.path(), 1),
+        |_| time_diff(&catalog, base.path(), changes),
         |_| time_big(&catalog, Registry::Checked),
     );
     eprintln!("big diff against a copy with one change / big synth: {diff}");
     diff.report("big_diff");
     // Every template differs (a tool upgrade that touches every stack): all are parsed.
-    let base = diff_base(&catalog, true);
+    let (base, changes) = diff_base(&catalog, true);
     let every = paired::Ratio::measure(
         PAIRED_ROUNDS,
         1,
-        |_| time_diff(&catalog, base.path(), BIG_STACKS),
+        |_| time_diff(&catalog, base.path(), changes),
         |_| time_big(&catalog, Registry::Checked),
     );
     eprintln!("big diff against a copy with a change in every stack / big synth: {every}");
@@ -461,7 +511,7 @@ fn paired() {
 /// A base for `tributary diff` of the big app: its templates as `<Stack>.template.json` files,
 /// as the synth wrote them, but for one value changed (a mapping's batch size in the middle
 /// stack: an update of one resource), or with `every_stack`, one such change in each stack.
-fn diff_base(catalog: &Arc<dyn AssetResolver>, every_stack: bool) -> tempfile::TempDir {
+fn diff_base(catalog: &Arc<dyn AssetResolver>, every_stack: bool) -> (tempfile::TempDir, usize) {
     let synth = big_app(catalog.clone(), BIG_STACKS).synth().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let middle = synth.stacks[synth.stacks.len() / 2]
@@ -490,9 +540,17 @@ fn diff_base(catalog: &Arc<dyn AssetResolver>, every_stack: bool) -> tempfile::T
         )
         .unwrap();
     }
-    let expected = if every_stack { synth.stacks.len() } else { 1 };
-    assert_eq!(changed, expected, "a stack without a mapping to change");
-    dir
+    // Every stack but the platform stacks (a bus each) has mappings.
+    let expected = if every_stack {
+        synth.stacks.len() - STAGES.len()
+    } else {
+        1
+    };
+    assert_eq!(
+        changed, expected,
+        "a service stack without a mapping to change"
+    );
+    (dir, changed)
 }
 
 /// `tributary diff`'s work for the big app against `base`: the synth, the base read from disk,
