@@ -600,15 +600,21 @@ struct Watch<'a> {
 struct Alarms<'a> {
     watches: Vec<Watch<'a>>,
     /// Indices into `watches`, by namespace, metric and anchor (see [`anchor`]).
-    index: HashMap<(&'a str, &'a str, Option<(&'a str, &'a Reference)>), Vec<usize>>,
+    index: HashMap<AlarmKey<'a>, Vec<usize>>,
 }
+
+/// What an exact match of a failure path's alarm shares with it: namespace, metric, anchor.
+type AlarmKey<'a> = (&'a str, &'a str, Option<Anchor<'a>>);
+
+/// A dimension's name and the resource it references.
+type Anchor<'a> = (&'a str, &'a Reference);
 
 /// What every alarm on a metric with these dimensions shares: its least (name, referenced
 /// resource) among the dimensions that reference a resource. Two exactly equal dimension sets
 /// have the same anchor, so looking up only the anchor's bucket finds every match.
 fn anchor<'a>(
     dimensions: impl Iterator<Item = (Option<&'a str>, &'a Value)>,
-) -> Option<(&'a str, &'a Reference)> {
+) -> Option<Anchor<'a>> {
     dimensions
         .filter_map(|(name, value)| match (name, value) {
             (Some(name), Value::Ref(r)) => Some((name, r)),
