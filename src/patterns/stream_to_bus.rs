@@ -30,9 +30,10 @@ use crate::constructs::limits::{
     ASYNC_EVENT_AGE_SECONDS, ASYNC_RETRY_ATTEMPTS, SCHEMA_REGISTRY_NAME,
 };
 use crate::constructs::{
-    Alarm, Bucket, BucketProps, EventBus, EventBusProps, EventContract, Function, FunctionProps,
-    OnFailure, Queue, QueueProps, Rule, RuleProps, SchemaRegistry, StreamSource, StreamSourceProps,
-    StreamViewType, Table, TableAccess, TableProps, Target, TargetKind, Topic, TopicProps,
+    Alarm, Bucket, BucketProps, BusSource, EventBus, EventBusProps, EventContract, Function,
+    FunctionProps, OnFailure, Queue, QueueProps, Rule, RuleProps, SchemaRegistry, StreamSource,
+    StreamSourceProps, StreamViewType, Table, TableAccess, TableProps, Target, TargetKind, Topic,
+    TopicProps,
 };
 use crate::core::cfn::{ResourceType, iam};
 use crate::core::suggest::closest;
@@ -334,12 +335,19 @@ impl StreamToBus {
         let dropped = stack.child(&path, "DroppedAlarm");
         Alarm::dropped_events(stack, dropped, &mapping, &alerts);
 
-        // What an operator needs for a re-drive (`redrive --bucket ... --bus ...`).
+        // What an operator needs for a re-drive (`redrive --bucket ... --bus ...`). A bus of
+        // another stack by its name as written there: an output may not be an import.
+        let bus_name = match &bus.source {
+            BusSource::Defined(r) if r.stack != *stack.name() => {
+                Value::from(bus.physical_name.clone())
+            }
+            _ => bus.put_events_target(),
+        };
         stack.add_output(
             &format!("{id}BusName"),
             Output {
                 description: Some(format!("The event bus of {path}")),
-                value: bus.put_events_target(),
+                value: bus_name,
                 export_name: None,
             },
         );
