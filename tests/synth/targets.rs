@@ -483,3 +483,56 @@ fn apps_with_every_target_kind_pass_the_rule_pack_and_synthesize_alike_twice() {
         );
     }
 }
+
+/// In Rust, a function of another stack is wired in its own stack by the caller: TRB023 reports
+/// it until then.
+#[test]
+fn the_rust_api_wires_a_function_of_another_stack_in_that_stack() {
+    fn app(guard: bool) -> Result<Synthesized, Diagnostics> {
+        let mut app = App::new(tributary::assets::Workspace::open(&root()));
+        let shared = app.add_stack(StackName::new("Shared").unwrap(), Environment::agnostic());
+        let path = shared.construct("Audit");
+        let audit = Function::new(shared, path, &FunctionProps::new("notify-staff"));
+        if guard {
+            let path = shared.construct("Alerts");
+            let alerts = Topic::new(shared, path, &TopicProps::default());
+            tributary::patterns::guard_async_target(shared, &audit, &alerts);
+        }
+        let stack = app.add_stack(StackName::new("S").unwrap(), Environment::agnostic());
+        let path = stack.construct("Orders");
+        let props = StreamToBusProps::new(
+            TableProps::new(Attribute::string("id")),
+            FunctionProps::new("stream-publisher"),
+        );
+        let pattern = StreamToBus::new(stack, path, &props, None);
+        let rule_path = stack.construct("ToAudit");
+        let rule_props = RuleProps {
+            pattern: serde_json::from_value(json!({"source": ["orders"]})).unwrap(),
+            description: None,
+            enabled: true,
+        };
+        let targets = [Target {
+            kind: TargetKind::Function(audit),
+            retry: TargetRetry::default(),
+        }];
+        let alerts = pattern.alerts.clone();
+        add_rule_on(
+            stack,
+            rule_path,
+            &pattern.bus,
+            &[],
+            &rule_props,
+            &targets,
+            &alerts,
+        );
+        app.synth()
+    }
+    let unguarded = errors(app(false));
+    assert!(
+        unguarded.contains("TRB023") && unguarded.contains("AsyncEventsDropped"),
+        "{unguarded}"
+    );
+    let synth = app(true).unwrap();
+    let shared = stack_json(&synth, "Shared");
+    assert_eq!(of_type(&shared, "AWS::Lambda::EventInvokeConfig").len(), 1);
+}
