@@ -714,22 +714,19 @@ fn yes() -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[serde(expecting = "a map with `function`, `queue` or `bus` (and `retry`)")]
-#[schemars(extend("oneOf" = [
-    {"required": ["function"]},
-    {"required": ["queue"]},
-    {"required": ["bus"]}
-]))]
 pub struct TargetSpec {
     /// A function: `Id` of the rule's stack, or `Stack/Id` of an earlier stack (its permission
     /// is in the rule's stack; its alarms and failed-event queue in its own, with a topic there:
     /// `<function>/Alerts`, unless a rule of its own stack targets it and wired them first).
     /// Default: none (each target gives one of `function`, `queue` or `bus`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub function: Option<FunctionRef>,
     /// A queue of `queues:` of the rule's stack (`Id`): its policy lets only this rule send,
     /// and it is alarmed at its first waiting message. Default: none (each target gives one of
     /// `function`, `queue` or `bus`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub queue: Option<String>,
     /// Another event bus to forward the events to: a stream-to-bus pattern's or a bus of
     /// `buses:` (`Id` or `Stack/Id`), or an existing bus by ARN
@@ -739,6 +736,7 @@ pub struct TargetSpec {
     /// Takes no `retry` (EventBridge has no retry policy for a bus target). Default: none (each
     /// target gives one of `function`, `queue` or `bus`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub bus: Option<String>,
     /// Delivery retries (not for a `bus`). Default: 185 attempts within 24 h.
     #[serde(default, skip_serializing_if = "Option::is_none")]

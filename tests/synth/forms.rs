@@ -1418,6 +1418,18 @@ fn cross_field_cases() -> Vec<CrossField> {
         ),
         cross(
             "/stacks/S/rules/R/targets/0",
+            json!({"function": "Notify", "bus": "O"}),
+            "give exactly one of `function`, `queue` or `bus`",
+            "each target gives one of `function`, `queue` or `bus`",
+        ),
+        cross(
+            "/stacks/S/rules/R/targets/0",
+            json!({"retry": {}}),
+            "a target names nothing",
+            "A rule target: exactly one of `function`, `queue` or `bus`",
+        ),
+        cross(
+            "/stacks/S/rules/R/targets/0",
             json!({"bus": "O"}),
             "an event loop",
             "Not the rule's own bus.",
