@@ -81,7 +81,7 @@ rules! {
         "Set the queue's retention to 1209600 s (14 days, the maximum).";
     TARGET_WITHOUT_DLQ_OR_RETRY = "TRB011", "target-without-dlq-or-retry", Error,
         "A rule target without a dead-letter queue and an explicit retry policy drops events it cannot deliver.",
-        "Give every target a DeadLetterConfig and a RetryPolicy (the pattern's add_rule does).";
+        "Give every target a DeadLetterConfig and, unless it is an event bus (EventBridge takes no retry policy for one), a RetryPolicy (the pattern's add_rule does).";
     PATTERN_LEAF_NOT_ARRAY = "TRB012", "pattern-leaf-not-array", Error,
         "An event pattern (of a rule, an archive or a mapping's filter criteria) that EventBridge or Lambda refuses: a leaf that is not a list, an empty list or object, an unknown operator, an operand of the wrong type, or an operator the service does not take.",
         "Write each leaf as a non-empty list (`source: [reservations]`) of values and operators with the operands they take; the message names the place.";

@@ -63,7 +63,7 @@ fn check_stack(app: &App, alarms: &Alarmed, stack: &StackName, t: &Template) -> 
     let mut out = Vec::new();
     mappings(app, t, &mut out);
     destinations(app, alarms, stack, t, &mut out);
-    rules_and_patterns(t, &mut out);
+    rules_and_patterns(app, t, &mut out);
     queue_urls(app, t, &mut out);
     log_retention(app, t, &mut out);
     iam_wildcards(t, &mut out);
@@ -336,16 +336,33 @@ fn targets(rule: &Resource) -> impl Iterator<Item = &crate::core::Map> {
     })
 }
 
-/// TRB011: rule targets.
-fn rules_and_patterns(t: &Template, out: &mut Vec<Finding>) {
+/// Whether a target's `Arn` is an event bus: a bus of the app, or a bus ARN written out.
+fn is_bus_target(app: &App, arn: Option<&Value>) -> bool {
+    match arn {
+        Some(Value::Str(s)) => s.contains(":events:") && s.contains(":event-bus/"),
+        Some(v) => app
+            .target(v)
+            .is_some_and(|(r, _, _)| r.kind == ResourceType::EventsEventBus),
+        None => false,
+    }
+}
+
+/// TRB011: rule targets (an event bus target takes no retry policy: EventBridge has none for it).
+fn rules_and_patterns(app: &App, t: &Template, out: &mut Vec<Finding>) {
     for (id, r) in t
         .resources
         .iter()
         .filter(|(_, r)| r.kind == ResourceType::EventsRule)
     {
         for (i, target) in targets(r).enumerate() {
-            let missing: Vec<&str> = ["DeadLetterConfig", "RetryPolicy"]
-                .into_iter()
+            let required: &[&str] = if is_bus_target(app, target.get("Arn")) {
+                &["DeadLetterConfig"]
+            } else {
+                &["DeadLetterConfig", "RetryPolicy"]
+            };
+            let missing: Vec<&str> = required
+                .iter()
+                .copied()
                 .filter(|k| target.get(k).is_none())
                 .collect();
             if !missing.is_empty() {

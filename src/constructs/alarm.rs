@@ -87,11 +87,37 @@ impl Alarm {
 
     /// Any message in a dead-letter queue: something failed for good and needs a human.
     pub fn dlq_depth(stack: &mut Stack, path: ConstructPath, queue: &Queue, topic: &Topic) -> Self {
+        let description = format!(
+            "Messages are waiting in the dead-letter queue {}",
+            queue.path
+        );
+        Self::queue_depth(stack, path, queue, topic, description)
+    }
+
+    /// Any message waiting in a queue a rule delivers to: its readers are not reading (a
+    /// message left there expires with the queue's retention).
+    pub fn target_queue_depth(
+        stack: &mut Stack,
+        path: ConstructPath,
+        queue: &Queue,
+        topic: &Topic,
+    ) -> Self {
+        let description = format!(
+            "Messages are waiting in the rule target queue {}",
+            queue.path
+        );
+        Self::queue_depth(stack, path, queue, topic, description)
+    }
+
+    fn queue_depth(
+        stack: &mut Stack,
+        path: ConstructPath,
+        queue: &Queue,
+        topic: &Topic,
+        description: String,
+    ) -> Self {
         let props = AlarmProps {
-            description: format!(
-                "Messages are waiting in the dead-letter queue {}",
-                queue.path
-            ),
+            description,
             metric: Metric {
                 namespace: "AWS/SQS",
                 name: QUEUE_DEPTH_METRIC,

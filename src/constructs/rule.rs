@@ -1,17 +1,21 @@
-//! EventBridge rule with a typed event pattern and up to 5 targets (Lambda, SQS), each with a
-//! dead-letter queue and retry policy, plus the permissions the targets need.
+//! EventBridge rule with a typed event pattern and up to 5 targets (Lambda, SQS, another event
+//! bus), each with a dead-letter queue and retry policy (a bus target takes none: EventBridge has
+//! no retry policy for it), plus the permissions the targets need: a Lambda permission, a queue
+//! policy statement, or a role EventBridge assumes to put events on the target bus.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::event_bus::EventBus;
+use super::event_bus::{BusSource, EventBus};
 use super::function::Function;
 use super::limits::{RULE_NAME, RULE_TARGETS, TARGET_EVENT_AGE_SECONDS, TARGET_RETRY_ATTEMPTS};
 use super::pattern::{self, Dialect, EventPattern};
 use super::queue::Queue;
-use crate::core::cfn::iam::{self, EVENTS_SERVICE, LAMBDA_INVOKE, QUEUE_SEND};
-use crate::core::cfn::{Attr, ResourceType};
-use crate::core::{ConstructPath, LogicalId, Reference, Resource, Stack, Statement, Value};
+use crate::core::cfn::iam::{self, ASSUME_ROLE, EVENTS_SERVICE, LAMBDA_INVOKE, QUEUE_SEND};
+use crate::core::cfn::{Attr, ResourceType, arn};
+use crate::core::{
+    ConstructPath, LogicalId, PolicyDocument, Reference, Resource, Stack, Statement, Value,
+};
 
 fn retry_attempts() -> u32 {
     185
@@ -47,8 +51,16 @@ impl Default for TargetRetry {
 /// What a target delivers to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TargetKind {
+    /// A function, of the rule's stack or of an earlier one (its `AWS::Lambda::Permission` is in
+    /// the rule's stack, which deploys after the function's).
     Function(Function),
+    /// A standard queue of the rule's stack (its one queue policy lets this rule send).
     Queue(Queue),
+    /// Another event bus: of the app, or an existing one by ARN (another account or region
+    /// included; that bus's policy must let this account put events). EventBridge puts events
+    /// on it with a role of the rule's own, allowed `events:PutEvents` on that bus only. Not the
+    /// rule's own bus (a loop).
+    Bus(EventBus),
 }
 
 /// A rule target.
@@ -86,6 +98,8 @@ pub struct Rule {
     /// The name of the bus the rule is on: EventBridge publishes a custom bus's rule metrics
     /// under both `EventBusName` and `RuleName`.
     pub bus_name: Value,
+    /// The bus's name as written in the template (what the rule's ARN spells).
+    pub bus_physical_name: String,
 }
 
 impl Rule {
@@ -150,7 +164,10 @@ impl Rule {
             reference,
             name,
             bus_name: bus.name(),
+            bus_physical_name: bus.physical_name.clone(),
         };
+        // The role EventBridge assumes for bus targets (one per rule, made on first use).
+        let mut role: Option<(Reference, Reference)> = None;
         let dlq_policy = dead_letter_queue.policy(stack);
         add_queue_statement(stack, &dlq_policy, dead_letter_queue, &rule);
         for (i, target) in targets.iter().enumerate() {
@@ -166,7 +183,8 @@ impl Rule {
                 &format!("targets[{i}].retry.maxEventAgeSeconds"),
                 target.retry.max_event_age_seconds.into(),
             );
-            let arn = match &target.kind {
+            let mut entry = vec![("Id", Value::from(format!("Target{i}")))];
+            match &target.kind {
                 TargetKind::Function(f) => {
                     let permission = stack.child(&rule.path, &format!("AllowInvokeTarget{i}"));
                     stack.add(
@@ -177,22 +195,54 @@ impl Rule {
                             .prop("Principal", EVENTS_SERVICE)
                             .prop("SourceArn", rule.arn()),
                     );
-                    f.arn()
+                    entry.push(("Arn", f.arn()));
                 }
                 TargetKind::Queue(q) => {
+                    if q.reference.stack != *stack.name() {
+                        stack.error(
+                            &rule.path,
+                            format!(
+                                "targets[{i}]: queue {} is of stack `{}`; a queue target must be of the rule's stack (`{}`): the queue's one policy, which lets the rule send, is written where the queue is",
+                                q.path,
+                                q.reference.stack,
+                                stack.name()
+                            ),
+                        );
+                    }
                     let policy = q.policy(stack);
                     add_queue_statement(stack, &policy, q, &rule);
-                    q.arn()
+                    entry.push(("Arn", q.arn()));
                 }
-            };
-            rendered.push(Value::map([
-                ("Id", format!("Target{i}").into()),
-                ("Arn", arn),
-                (
-                    "DeadLetterConfig",
-                    Value::map([("Arn", dead_letter_queue.arn())]),
-                ),
-                (
+                TargetKind::Bus(b) => {
+                    if same_bus(b, bus) {
+                        stack.error(
+                            &rule.path,
+                            format!(
+                                "targets[{i}]: the target is the rule's own {}: every event it forwards would match the rule again (an event loop); target another bus",
+                                bus.identity()
+                            ),
+                        );
+                    }
+                    if target.retry != TargetRetry::default() {
+                        stack.error(
+                            &rule.path,
+                            format!(
+                                "targets[{i}].retry: EventBridge takes no retry policy for an event bus target (it retries on its own; undelivered events go to the rule's dead-letter queue); leave `retry` out"
+                            ),
+                        );
+                    }
+                    let role = bus_role(stack, &rule, &mut role);
+                    grant_put_events(stack, &role.1, b);
+                    entry.push(("Arn", b.arn()));
+                    entry.push(("RoleArn", Value::GetAtt(role.0.clone(), Attr::Arn)));
+                }
+            }
+            entry.push((
+                "DeadLetterConfig",
+                Value::map([("Arn", dead_letter_queue.arn())]),
+            ));
+            if !matches!(target.kind, TargetKind::Bus(_)) {
+                entry.push((
                     "RetryPolicy",
                     Value::map([
                         ("MaximumRetryAttempts", target.retry.max_attempts.into()),
@@ -201,11 +251,16 @@ impl Rule {
                             target.retry.max_event_age_seconds.into(),
                         ),
                     ]),
-                ),
-            ]));
+                ));
+            }
+            rendered.push(Value::map(entry));
         }
         if let Some(r) = stack.resource_mut(&rule.reference) {
             r.properties.insert("Targets", Value::List(rendered));
+            // EventBridge puts events with the role as soon as the rule exists.
+            if let Some((_, policy)) = &role {
+                r.depends_on.push(policy.logical_id.clone());
+            }
         }
         rule
     }
@@ -228,5 +283,64 @@ fn add_queue_statement(stack: &mut Stack, policy: &Reference, queue: &Queue, rul
         .and_then(|r| r.policy_document.as_mut())
     {
         doc.add(statement);
+    }
+}
+
+/// Whether `a` and `b` are one bus: one resource of the app, or one ARN.
+fn same_bus(a: &EventBus, b: &EventBus) -> bool {
+    match (&a.source, &b.source) {
+        (BusSource::Defined(x), BusSource::Defined(y)) => x == y,
+        (BusSource::Existing(x), BusSource::Existing(y)) => x.arn == y.arn,
+        _ => false,
+    }
+}
+
+/// The rule's role for bus targets and its policy, made on first use: trusted by EventBridge
+/// for this rule only (`aws:SourceArn`, spelt from the rule's names so that the role does not
+/// depend on the rule that names it, and `aws:SourceAccount`).
+fn bus_role<'r>(
+    stack: &mut Stack,
+    rule: &Rule,
+    role: &'r mut Option<(Reference, Reference)>,
+) -> &'r (Reference, Reference) {
+    role.get_or_insert_with(|| {
+        let rule_arn = arn::events_rule(&rule.bus_physical_name, &rule.name);
+        let role_path = stack.child(&rule.path, "EventsRole");
+        let trust = Statement::allow_service(
+            EVENTS_SERVICE,
+            ASSUME_ROLE,
+            Vec::new(),
+            Some(iam::source_of_own_account(rule_arn)),
+        );
+        let role = stack.add(
+            &role_path,
+            Resource::new(ResourceType::IamRole).prop(
+                "AssumeRolePolicyDocument",
+                Value::Policy(Box::new(PolicyDocument::with(vec![trust]))),
+            ),
+        );
+        let policy_path = stack.child(&role_path, "DefaultPolicy");
+        let policy_name = crate::core::names::physical_name(
+            &[&LogicalId::text_of(&policy_path)],
+            &super::limits::IAM_POLICY_NAME,
+        );
+        let policy = stack.add(
+            &policy_path,
+            Resource::new(ResourceType::IamPolicy)
+                .with_policy_document()
+                .prop("PolicyName", policy_name)
+                .prop("Roles", Value::List(vec![Value::Ref(role.clone())])),
+        );
+        (role, policy)
+    })
+}
+
+/// Lets the rule's role put events on `bus`, and on nothing else.
+fn grant_put_events(stack: &mut Stack, policy: &Reference, bus: &EventBus) {
+    if let Some(doc) = stack
+        .resource_mut(policy)
+        .and_then(|r| r.policy_document.as_mut())
+    {
+        doc.add(bus.put_events());
     }
 }

@@ -4,4 +4,5 @@ pub mod stream_to_bus;
 
 pub use stream_to_bus::{
     AlarmOptions, FailureDestination, StreamToBus, StreamToBusProps, add_rule_on,
+    guard_async_target, is_async_guarded,
 };

@@ -445,14 +445,40 @@ pub fn add_rule_on(
     let failed = stack.child(&rule.path, "FailedInvocationsAlarm");
     Alarm::rule_failed_invocations(stack, failed, &rule, alerts);
     for target in targets {
-        if let TargetKind::Function(f) = &target.kind
-            && f.reference.stack == *stack.name()
-        {
-            alarm_errors_once(stack, f, alerts);
-            async_failures_once(stack, f, alerts);
+        match &target.kind {
+            TargetKind::Function(f) if f.reference.stack == *stack.name() => {
+                guard_async_target(stack, f, alerts);
+            }
+            // Its stack deploys first and cannot name this stack's topic: the caller wires it
+            // there, with a topic of that stack ([`guard_async_target`]; the spec does).
+            TargetKind::Function(_) => {}
+            TargetKind::Queue(q) => {
+                let path = q.path.child("DepthAlarm");
+                if q.reference.stack == *stack.name() && !stack.has_construct(&path) {
+                    let path = stack.child(&q.path, "DepthAlarm");
+                    Alarm::target_queue_depth(stack, path, q, alerts);
+                }
+            }
+            TargetKind::Bus(_) => {}
         }
     }
     rule
+}
+
+/// What a function that a rule invokes needs, in the function's own stack, unless it has it
+/// already: an errors alarm, and a queue (alarmed) for the events Lambda gives up on, with the
+/// alarms on events dropped and on deliveries to that queue that fail. [`add_rule_on`] adds it
+/// for a target function of the rule's stack; for a function of an earlier stack, call it on
+/// that stack (with a topic of that stack: it deploys before the rule's and cannot name its
+/// topic).
+pub fn guard_async_target(stack: &mut Stack, function: &Function, alerts: &Topic) {
+    alarm_errors_once(stack, function, alerts);
+    async_failures_once(stack, function, alerts);
+}
+
+/// Whether [`guard_async_target`] has wired `function` in `stack` already.
+pub fn is_async_guarded(stack: &Stack, function: &Function) -> bool {
+    stack.has_construct(&function.path.child("AsyncFailureQueue"))
 }
 
 /// Adds the errors alarm of a function unless it already has one.

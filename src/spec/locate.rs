@@ -138,12 +138,13 @@ impl Locate for SpecLocator {
     }
 }
 
-fn sections_of(s: &StackSpec) -> [(&'static str, Vec<String>); 6] {
+fn sections_of(s: &StackSpec) -> [(&'static str, Vec<String>); 7] {
     fn ids<K: ToString, V>(map: &indexmap::IndexMap<K, V>) -> Vec<String> {
         map.keys().map(ToString::to_string).collect()
     }
     [
         ("topics", ids(&s.topics)),
+        ("queues", ids(&s.queues)),
         ("buses", ids(&s.buses)),
         ("functions", ids(&s.functions)),
         ("streamToBus", ids(&s.stream_to_bus)),

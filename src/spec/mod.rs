@@ -13,8 +13,9 @@ pub use load::{MAX_ERRORS, SpecError, SpecErrors, load, parse};
 pub(crate) use load::{parse_document, read_text, with_suggestion};
 pub use locate::SpecSource;
 pub use model::{
-    AppSpec, AuthorizerSpec, FunctionRef, HttpApiSpec, JwtRouteAuth, RouteAuthSpec, RouteSpec,
-    RuleSpec, StackSpec, StageOverrides, StageSpec, StreamToBusSpec, TargetSpec, TopicSpec,
+    AppSpec, AuthorizerSpec, FunctionRef, HttpApiSpec, JwtRouteAuth, QueueSpec, RouteAuthSpec,
+    RouteSpec, RuleSpec, StackSpec, StageOverrides, StageSpec, StreamToBusSpec, TargetSpec,
+    TopicSpec,
 };
 pub use resolve::{build, build_into, build_stages};
 pub use unique::{RECOVERY_DEPTH, every_error, unique_entries};

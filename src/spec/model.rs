@@ -8,7 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::unique::unique_entries;
 use crate::constructs::email::EmailAddress;
-use crate::constructs::limits::{LOG_RETENTION_DAYS, RULE_TARGETS};
+use crate::constructs::limits::{
+    LOG_RETENTION_DAYS, MAXIMUM_MESSAGE_SIZE, MESSAGE_RETENTION_SECONDS, RULE_TARGETS,
+    VISIBILITY_TIMEOUT_SECONDS,
+};
+use crate::constructs::queue::FOURTEEN_DAYS;
 use crate::constructs::topic::DISPLAY_NAME_CHARS;
 use crate::constructs::{
     ApiAlarmOptions, BucketProps, Cors, EventBusProps, EventContract, EventPattern, FunctionProps,
@@ -166,6 +170,14 @@ pub struct StackSpec {
         skip_serializing_if = "IndexMap::is_empty"
     )]
     pub topics: IndexMap<ConstructId, TopicSpec>,
+    /// SQS queues (rule targets: `targets: [{queue: Id}]`), by id: standard queues, encrypted
+    /// with SSE-SQS, retained when the stack is deleted. Default: none.
+    #[serde(
+        deserialize_with = "unique_entries",
+        default,
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
+    pub queues: IndexMap<ConstructId, QueueSpec>,
     /// Lambda functions from handler crates, by id. Default: none.
     #[serde(
         deserialize_with = "unique_entries",
@@ -231,6 +243,60 @@ impl TopicSpec {
         TopicProps {
             display_name: self.display_name.clone(),
             email_subscriptions: self.email_subscriptions.clone(),
+        }
+    }
+}
+
+/// An SQS queue: a standard queue (FIFO queues are not offered: a FIFO target needs a message
+/// group per event), encrypted with SSE-SQS, retained when the stack is deleted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(expecting = "a map of the queue's settings (`{}` for the defaults)")]
+pub struct QueueSpec {
+    /// How long a message is kept, in seconds: 60..=1,209,600. Default: 1,209,600 (14 days).
+    #[serde(default = "fourteen_days")]
+    #[schemars(range(min = MESSAGE_RETENTION_SECONDS.min, max = MESSAGE_RETENTION_SECONDS.max))]
+    pub retention_seconds: u32,
+    /// How long a received message stays hidden, in seconds: 0..=43,200. Default: 30.
+    #[serde(default = "thirty")]
+    #[schemars(range(min = VISIBILITY_TIMEOUT_SECONDS.min, max = VISIBILITY_TIMEOUT_SECONDS.max))]
+    pub visibility_timeout_seconds: u32,
+    /// Largest message in bytes: 1,024..=1,048,576. Default: 1,048,576 (the SQS default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = MAXIMUM_MESSAGE_SIZE.min, max = MAXIMUM_MESSAGE_SIZE.max))]
+    pub maximum_message_size: Option<u32>,
+    /// Tags for every resource under this queue that takes tags (key -> value), besides the
+    /// app's and the stack's; a key set nearer the resource wins (construct > stack > app).
+    /// Keys 1..=128 characters, not starting with `aws:`; values 0..=256; letters, digits,
+    /// spaces and `_ . : / = + - @`; at most 50 tags per resource in all. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("maxProperties" = 50))]
+    pub tags: BTreeMap<String, String>,
+}
+
+impl Default for QueueSpec {
+    fn default() -> Self {
+        let props = QueueProps::default();
+        Self {
+            retention_seconds: props.retention_seconds,
+            visibility_timeout_seconds: props.visibility_timeout_seconds,
+            maximum_message_size: props.maximum_message_size,
+            tags: BTreeMap::new(),
+        }
+    }
+}
+
+fn fourteen_days() -> u32 {
+    FOURTEEN_DAYS
+}
+
+impl QueueSpec {
+    /// The queue's construct props.
+    pub fn props(&self) -> QueueProps {
+        QueueProps {
+            retention_seconds: self.retention_seconds,
+            visibility_timeout_seconds: self.visibility_timeout_seconds,
+            maximum_message_size: self.maximum_message_size,
         }
     }
 }
@@ -644,14 +710,35 @@ fn yes() -> bool {
     true
 }
 
-/// A rule target.
+/// A rule target: exactly one of `function`, `queue` or `bus`, and the retry policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[serde(expecting = "a map with `function` (and `retry`)")]
+#[serde(expecting = "a map with `function`, `queue` or `bus` (and `retry`)")]
 pub struct TargetSpec {
-    /// The id of a function of the rule's stack.
-    pub function: FunctionRef,
-    /// Delivery retries. Default: 185 attempts within 24 h.
-    #[serde(default)]
-    pub retry: TargetRetry,
+    /// A function: `Id` of the rule's stack, or `Stack/Id` of an earlier stack (its permission
+    /// is in the rule's stack; its alarms and failed-event queue in its own, with a topic there:
+    /// `<function>/Alerts`, unless a rule of its own stack targets it and wired them first).
+    /// Default: none (each target gives one of `function`, `queue` or `bus`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub function: Option<FunctionRef>,
+    /// A queue of `queues:` of the rule's stack (`Id`): its policy lets only this rule send,
+    /// and it is alarmed at its first waiting message. Default: none (each target gives one of
+    /// `function`, `queue` or `bus`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub queue: Option<String>,
+    /// Another event bus to forward the events to: a stream-to-bus pattern's or a bus of
+    /// `buses:` (`Id` or `Stack/Id`), or an existing bus by ARN
+    /// (`arn:aws:events:<region>:<account>:event-bus/<name>`, another account or region
+    /// included; its policy must let this account put events). EventBridge puts the events with
+    /// a role of the rule's, allowed `events:PutEvents` on that bus only. Not the rule's own bus.
+    /// Takes no `retry` (EventBridge has no retry policy for a bus target). Default: none (each
+    /// target gives one of `function`, `queue` or `bus`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
+    pub bus: Option<String>,
+    /// Delivery retries (not for a `bus`). Default: 185 attempts within 24 h.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<TargetRetry>,
 }

@@ -1,5 +1,5 @@
-//! Spec -> constructs: creates every construct of every stack in a fixed order (topics, buses,
-//! functions, patterns and their writers, HTTP APIs, rules), resolving names to handles. A name
+//! Spec -> constructs: creates every construct of every stack in a fixed order (topics, queues,
+//! buses, functions, patterns and their writers, HTTP APIs, rules), resolving names to handles. A name
 //! that resolves to nothing is reported at the construct that used it, with the closest name.
 
 use std::collections::BTreeMap;
@@ -7,14 +7,16 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
-use super::model::{AppSpec, BusSpec, RouteAuthSpec, StackSpec, WriterSpec};
+use super::model::{AppSpec, BusSpec, RouteAuthSpec, StackSpec, TargetSpec, WriterSpec};
 use crate::assets::Workspace;
 use crate::constructs::{
     EventBus, EventBusProps, EventContract, Function, FunctionProps, HttpApi, HttpApiProps,
-    JwtAuthorizer, RouteAuth, RuleProps, Target, TargetKind, Topic, TopicProps,
+    JwtAuthorizer, Queue, RouteAuth, RuleProps, Target, TargetKind, Topic, TopicProps,
 };
 use crate::core::{App, ConstructPath, Stack, StackName, Stage};
-use crate::patterns::{StreamToBus, StreamToBusProps, add_rule_on};
+use crate::patterns::{
+    StreamToBus, StreamToBusProps, add_rule_on, guard_async_target, is_async_guarded,
+};
 
 /// Builds the app a spec describes; handlers are the binaries of the cargo workspace at `root`.
 pub fn build(spec: &AppSpec, root: &Path) -> App {
@@ -69,6 +71,7 @@ fn build_selected(spec: &AppSpec, mut app: App, stages: &[String]) -> App {
             let stack = app.add_stack(name.clone(), stack_spec.env.clone());
             built.current = name.to_string();
             build_stack(stack, stack_spec, spec, &mut built);
+            guard_earlier_targets(&mut app, &mut built);
         }
         return app;
     }
@@ -99,9 +102,27 @@ fn build_selected(spec: &AppSpec, mut app: App, stages: &[String]) -> App {
             let stack = app.add_stage_stack(&stage, stack_name, &stack_spec.env);
             built.current = stack_name.to_string();
             build_stack(stack, stack_spec, spec, &mut built);
+            guard_earlier_targets(&mut app, &mut built);
         }
     }
     app
+}
+
+/// Wires the functions of earlier stacks that the stack just built targets (their alarms and
+/// failed-event queue, in the function's own stack, which deploys first): with a topic of that
+/// stack, `<function>/Alerts`, unless a rule of its own stack wired them already.
+fn guard_earlier_targets(app: &mut App, built: &mut Built) {
+    for function in std::mem::take(&mut built.earlier_targets) {
+        let Some(stack) = app.stack_mut(&function.reference.stack) else {
+            continue;
+        };
+        if is_async_guarded(stack, &function) {
+            continue;
+        }
+        let topic_path = stack.child(&function.path, "Alerts");
+        let alerts = Topic::new(stack, topic_path, &TopicProps::default());
+        guard_async_target(stack, &function, &alerts);
+    }
 }
 
 /// The stage `name` of the spec: its environment, tags, boundary and prefix.
@@ -136,6 +157,9 @@ fn make_stage(name: &str, spec: &super::model::StageSpec) -> Result<Stage, Vec<S
 struct Built {
     patterns: BTreeMap<(String, String), StreamToBus>,
     buses: BTreeMap<(String, String), EventBus>,
+    functions: BTreeMap<(String, String), Function>,
+    /// Functions of earlier stacks that rules of the stack being built target.
+    earlier_targets: Vec<Function>,
     /// By bus identity: the contracts of the patterns publishing to it, and whether every one
     /// of them has a contract (only then are rules on the bus checked against them).
     publishers: BTreeMap<String, (Vec<EventContract>, bool)>,
@@ -193,6 +217,7 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
     let mut kinds: IndexMap<&str, &str> = IndexMap::new();
     let sections = [
         ("topic", spec.topics.keys().collect::<Vec<_>>()),
+        ("queue", spec.queues.keys().collect()),
         ("bus", spec.buses.keys().collect()),
         ("function", spec.functions.keys().collect()),
         ("stream-to-bus pattern", spec.stream_to_bus.keys().collect()),
@@ -225,6 +250,16 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
         topics.insert(id.to_string(), Topic::new(stack, path, &topic.props()));
     }
 
+    let mut queues: IndexMap<String, Queue> = IndexMap::new();
+    for (id, queue) in &spec.queues {
+        if !first_of_its_name(id.as_str(), "queue") {
+            continue;
+        }
+        let path = stack.construct(id.as_str());
+        tag(stack, &path, &queue.tags);
+        queues.insert(id.to_string(), Queue::new(stack, path, &queue.props()));
+    }
+
     for (id, props) in &spec.buses {
         if !first_of_its_name(id.as_str(), "bus") {
             continue;
@@ -243,7 +278,11 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
         }
         let path = stack.construct(id.as_str());
         let props = relative_to(spec_dir, props);
-        functions.insert(id.to_string(), Function::new(stack, path, &props));
+        let function = Function::new(stack, path, &props);
+        built
+            .functions
+            .insert((built.current.clone(), id.to_string()), function.clone());
+        functions.insert(id.to_string(), function);
     }
 
     for (id, p) in &spec.stream_to_bus {
@@ -374,7 +413,8 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
             stack.suppress(&path, s.clone());
         }
         tag(stack, &path, &rule_spec.tags);
-        let Some((bus, pattern_alerts)) = rule_bus(stack, &path, &rule_spec.bus, built) else {
+        let Some((bus, pattern_alerts)) = rule_bus(stack, &path, "bus", &rule_spec.bus, built)
+        else {
             continue;
         };
         let alerts = match &rule_spec.alert_topic {
@@ -386,18 +426,12 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
         };
         let mut targets = Vec::new();
         for (i, t) in rule_spec.targets.iter().enumerate() {
-            if let Some(f) = lookup(
-                stack,
-                &path,
-                &format!("targets[{i}].function"),
-                "function",
-                &t.function,
-                &functions,
-            ) {
-                targets.push(Target {
-                    kind: TargetKind::Function(f),
-                    retry: t.retry,
-                });
+            let at = Resolving {
+                path: &path,
+                field: format!("targets[{i}]"),
+            };
+            if let Some(target) = target(stack, &at, t, &functions, &queues, built) {
+                targets.push(target);
             }
         }
         if targets.len() < rule_spec.targets.len() {
@@ -422,15 +456,99 @@ fn build_stack(stack: &mut Stack, spec: &StackSpec, app: &AppSpec, built: &mut B
     }
 }
 
+/// Where a name is being resolved: the construct and the field that holds the name.
+struct Resolving<'p> {
+    path: &'p ConstructPath,
+    field: String,
+}
+
+/// A rule's target from its spec, or `None` after reporting what it names that is not there.
+fn target(
+    stack: &mut Stack,
+    at: &Resolving,
+    spec: &TargetSpec,
+    functions: &IndexMap<String, Function>,
+    queues: &IndexMap<String, Queue>,
+    built: &mut Built,
+) -> Option<Target> {
+    let (path, field) = (at.path, at.field.as_str());
+    let given: Vec<&str> = [
+        spec.function.as_ref().map(|_| "function"),
+        spec.queue.as_ref().map(|_| "queue"),
+        spec.bus.as_ref().map(|_| "bus"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if given.len() != 1 {
+        let what = if given.is_empty() {
+            "names nothing".to_owned()
+        } else {
+            format!("names a {}", given.join(" and a "))
+        };
+        stack.error(
+            path,
+            format!("{field}: a target {what}; give exactly one of `function`, `queue` or `bus`"),
+        );
+        return None;
+    }
+    let kind = if let Some(name) = &spec.function {
+        let field = format!("{field}.function");
+        if name.contains('/') {
+            let key = qualified(&built.current, name);
+            let Some(f) = built.functions.get(&key).cloned() else {
+                let known: Vec<(String, String)> = built.functions.keys().cloned().collect();
+                report_dangling(stack, path, built, (&field, name), &key, &known, "function");
+                return None;
+            };
+            if f.reference.stack != *stack.name() && !built.earlier_targets.contains(&f) {
+                built.earlier_targets.push(f.clone());
+            }
+            TargetKind::Function(f)
+        } else {
+            TargetKind::Function(lookup(stack, path, &field, "function", name, functions)?)
+        }
+    } else if let Some(name) = &spec.queue {
+        let field = format!("{field}.queue");
+        if name.contains('/') && qualified(&built.current, name).0 != built.current {
+            stack.error(
+                path,
+                format!("{field}: `{name}` is a queue of another stack; a queue target must be of the rule's stack (the queue's one policy, which lets the rule send, is written where the queue is): write `Id` of `queues:` of this stack"),
+            );
+            return None;
+        }
+        let id = name.rsplit('/').next().unwrap_or(name);
+        TargetKind::Queue(lookup(stack, path, &field, "queue", id, queues)?)
+    } else if let Some(name) = &spec.bus {
+        let field = format!("{field}.bus");
+        let (bus, _) = rule_bus(stack, path, &field, name, built)?;
+        TargetKind::Bus(bus)
+    } else {
+        return None;
+    };
+    if matches!(kind, TargetKind::Bus(_)) && spec.retry.is_some() {
+        stack.error(
+            path,
+            format!("{field}.retry: EventBridge takes no retry policy for an event bus target (it retries on its own; undelivered events go to the rule's dead-letter queue); leave `retry` out"),
+        );
+        return None;
+    }
+    Some(Target {
+        kind,
+        retry: spec.retry.unwrap_or_default(),
+    })
+}
+
 /// The bus a rule names, and the alert topic of the pattern it names (if it names one): a
 /// pattern (`Id`, `Stack/Id`), a bus of `buses:`, or an existing bus by ARN.
 fn rule_bus(
     stack: &mut Stack,
     path: &ConstructPath,
+    field: &str,
     name: &str,
     built: &Built,
 ) -> Option<(EventBus, Option<Topic>)> {
-    if let Some(existing) = existing_bus(stack, path, "bus", name) {
+    if let Some(existing) = existing_bus(stack, path, field, name) {
         return existing.map(|bus| (bus, None));
     }
     let key = qualified(&built.current, name);
@@ -450,7 +568,7 @@ fn rule_bus(
         stack,
         path,
         built,
-        ("bus", name),
+        (field, name),
         &key,
         &known,
         "bus or stream-to-bus pattern",

@@ -75,7 +75,7 @@ fn spec_syntax_error_exits_1_with_location() {
     let (code, _, stderr) = tributary(&["list", "--app", spec.to_str().unwrap()]);
     assert_eq!(code, 1);
     let stderr = stderr.replace(dir.path().to_str().unwrap(), "[dir]");
-    insta::assert_snapshot!(stderr, @"error: [dir]/typo.yaml:3:5: stacks.S: unknown field `fuctions`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?");
+    insta::assert_snapshot!(stderr, @"error: [dir]/typo.yaml:3:5: stacks.S: unknown field `fuctions`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `queues`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?");
 }
 
 #[test]
@@ -168,7 +168,7 @@ fn every_bad_construct_of_a_spec_is_reported_in_one_run() {
     insta::assert_snapshot!(stderr, @r#"
     error: [dir]/typos.yaml:4:12: stacks.S.functions.A: unknown field `handlr`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `handler`?
     error: [dir]/typos.yaml:5:44: stacks.S.functions.B.tracing: invalid type: string "sometimes", expected a boolean
-    error: [dir]/typos.yaml:7:5: stacks.T: unknown field `topic`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `topics`?
+    error: [dir]/typos.yaml:7:5: stacks.T: unknown field `topic`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `queues`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `topics`?
     error: the app spec is invalid (3 errors)
     "#);
 }

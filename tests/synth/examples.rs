@@ -84,7 +84,7 @@ fn json_specs_work_like_yaml() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "bad.json:1:28: stacks.S: unknown field `functons`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?"
+        "bad.json:1:28: stacks.S: unknown field `functons`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `queues`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?"
     );
 }
 

@@ -73,6 +73,7 @@ const PLACES: &[(&str, &str)] = &[
     ("Region", "/stacks/S/env/region"),
     ("LogicalId", "/stacks/S/logicalIdOverrides"),
     ("TopicSpec", "/stacks/S/topics/Alerts"),
+    ("QueueSpec", "/stacks/S/queues/Work"),
     ("EmailAddress", "/stacks/S/topics/Alerts/emailSubscriptions"),
     ("FunctionProps", "/stacks/S/functions/Notify"),
     ("HandlerRef", "/stacks/S/functions/Notify/handler"),
@@ -179,6 +180,7 @@ fn instances() -> Vec<(&'static str, Value)> {
                 "namePrefix": "acme",
                 "logicalIdOverrides": {"O/Table/Resource": "OrdersTable"},
                 "topics": {"T": {}},
+                "queues": {"W": {}},
                 "functions": {"F": {"handler": "notify-staff"}},
                 "streamToBus": {"P": {
                     "table": {"partitionKey": {"name": "id"}},
@@ -206,6 +208,11 @@ fn instances() -> Vec<(&'static str, Value)> {
         ("Region", json!("us-isob-east-1")),
         ("LogicalId", json!({"O/Table/Resource": "OrdersTable"})),
         ("TopicSpec", json!({})),
+        ("QueueSpec", json!({})),
+        (
+            "QueueSpec",
+            json!({"retentionSeconds": 86_400, "visibilityTimeoutSeconds": 60, "maximumMessageSize": 2048, "tags": {"team": "orders"}}),
+        ),
         (
             "TopicSpec",
             json!({"displayName": "Alerts", "emailSubscriptions": ["ops@example.com"], "tags": {"pager": "yes"}}),
@@ -496,6 +503,14 @@ fn instances() -> Vec<(&'static str, Value)> {
         ),
         ("TargetSpec", json!({"function": "Notify"})),
         ("TargetSpec", json!({"function": "Notify", "retry": {}})),
+        (
+            "TargetSpec",
+            json!({"queue": "Work", "retry": {"maxAttempts": 3}}),
+        ),
+        (
+            "TargetSpec",
+            json!({"bus": "arn:aws:events:eu-west-1:111111111111:event-bus/partner"}),
+        ),
         ("TargetRetry", json!({})),
         (
             "TargetRetry",
@@ -1387,7 +1402,43 @@ fn cross_field_cases() -> Vec<CrossField> {
             "/stacks/S/rules/R/targets/0/function",
             json!("Nope"),
             "`Nope`",
-            "The id of a function of the rule's stack.",
+            "A function: `Id` of the rule's stack, or `Stack/Id` of an earlier stack",
+        ),
+        cross(
+            "/stacks/S/rules/R/targets/0",
+            json!({"queue": "Nope"}),
+            "targets[0].queue: there is no queue `Nope`",
+            "A queue of `queues:` of the rule's stack (`Id`)",
+        ),
+        cross(
+            "/stacks/S/rules/R/targets/0",
+            json!({"bus": "Nope"}),
+            "targets[0].bus: there is no bus or stream-to-bus pattern `Nope`",
+            "a stream-to-bus pattern's or a bus of `buses:` (`Id` or `Stack/Id`)",
+        ),
+        cross(
+            "/stacks/S/rules/R/targets/0",
+            json!({"function": "Notify", "bus": "O"}),
+            "give exactly one of `function`, `queue` or `bus`",
+            "each target gives one of `function`, `queue` or `bus`",
+        ),
+        cross(
+            "/stacks/S/rules/R/targets/0",
+            json!({"retry": {}}),
+            "a target names nothing",
+            "A rule target: exactly one of `function`, `queue` or `bus`",
+        ),
+        cross(
+            "/stacks/S/rules/R/targets/0",
+            json!({"bus": "O"}),
+            "an event loop",
+            "Not the rule's own bus.",
+        ),
+        cross(
+            "/stacks/S/rules/R/targets/0",
+            json!({"bus": "arn:aws:events:eu-west-1:111111111111:event-bus/partner", "retry": {}}),
+            "EventBridge takes no retry policy for an event bus target",
+            "Takes no `retry` (EventBridge has no retry policy for a bus target).",
         ),
         cross(
             "/stacks/S/rules/R/bus",

@@ -29,3 +29,4 @@ mod registry;
 mod schema;
 mod stages;
 mod tags;
+mod targets;

@@ -154,7 +154,7 @@ fn many_errors_json() {
     malformed/many_errors.json:1:90: stacks.Orders.functions.Api: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `memorySize`?
     malformed/many_errors.json:1:121: stacks.Orders.functions.Api.timeoutSeconds: invalid type: string "long", expected a whole number (0 or more)
     malformed/many_errors.json:1:228: stacks.Orders.functions.Publisher.tracing: invalid type: string "sometimes", expected a boolean
-    malformed/many_errors.json:1:255: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
+    malformed/many_errors.json:1:255: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `queues`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
     malformed/many_errors.json:1:295: stacks.Staff.functions.Notify: unknown field `handlr`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `handler`?
     "#);
 }
@@ -166,7 +166,7 @@ fn many_errors_yaml() {
     malformed/many_errors.yaml:6:63: stacks.Orders.functions.Publisher.timeoutSeconds: invalid value: integer `-1`, expected a whole number (0 or more)
     malformed/many_errors.yaml:10:22: stacks.Orders.functions.Env.environment: `MODE` is defined twice; names must be unique
     malformed/many_errors.yaml:12:7: stacks.Orders.topics: `2nd` must start with a letter
-    malformed/many_errors.yaml:14:5: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
+    malformed/many_errors.yaml:14:5: stacks.Staff: unknown field `descripton`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `queues`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `description`?
     ");
 }
 
@@ -180,7 +180,7 @@ fn many_errors_in_one_yaml() {
     malformed/many_errors_in_one.yaml:14:9: stacks.Orders.functions.Publisher: unknown field `descripton`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `description`?
     malformed/many_errors_in_one.yaml:16:18: stacks.Orders.functions.Notify.tracing: invalid type: string "maybe", expected a boolean
     malformed/many_errors_in_one.yaml:18:9: stacks.Orders.functions.NoHandler: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`; did you mean `memorySize`?
-    malformed/many_errors_in_one.yaml:19:5: stacks.Orders: unknown field `functons`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?
+    malformed/many_errors_in_one.yaml:19:5: stacks.Orders: unknown field `functons`, expected one of `env`, `description`, `terminationProtection`, `tags`, `permissionsBoundary`, `namePrefix`, `logicalIdOverrides`, `topics`, `queues`, `functions`, `buses`, `streamToBus`, `httpApis`, `rules`; did you mean `functions`?
     malformed/many_errors_in_one.yaml:24:49: stacks.Orders.streamToBus.Changes.publisher: unknown field `memmory`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`
     malformed/many_errors_in_one.yaml:25:42: stacks.Orders.streamToBus.Changes.stream.retries: retries must be a number or `infinite`, not `forever`
     malformed/many_errors_in_one.yaml:30:22: stacks.Orders.httpApis.Api.description: invalid type: list, expected a string

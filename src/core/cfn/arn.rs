@@ -36,6 +36,21 @@ pub fn execute_api_route(api_id: Value, method: Option<&str>, path: &str) -> Val
     )
 }
 
+/// The ARN of a rule of the deploying account and region, by its names (no reference to the
+/// rule: a role the rule names may trust it without a dependency cycle):
+/// `arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/<bus>/<rule>`, or
+/// `.../rule/<rule>` for a rule on the account's `default` bus.
+pub fn events_rule(bus: &str, rule: &str) -> Value {
+    let resource = if bus == "default" {
+        rule.to_owned()
+    } else {
+        format!("{bus}/{rule}")
+    };
+    Value::sub(format!(
+        "arn:${{AWS::Partition}}:events:${{AWS::Region}}:${{AWS::AccountId}}:rule/{resource}"
+    ))
+}
+
 /// The ARN of a role of a `cdk bootstrap` environment (`role` is e.g. `deploy`, `cfn-exec`,
 /// `lookup`), with the placeholders the CDK CLI fills in for account, region and partition.
 ///
@@ -67,6 +82,16 @@ mod tests {
                 "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/*/orders/{id}",
                 [("Api", Value::from("id"))]
             )
+        );
+        assert_eq!(
+            events_rule("orders", "OnCreated"),
+            Value::sub(
+                "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/orders/OnCreated"
+            )
+        );
+        assert_eq!(
+            events_rule("default", "R"),
+            Value::sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/R")
         );
         assert_eq!(
             bootstrap_role("hnb659fds", "deploy"),

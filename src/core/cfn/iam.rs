@@ -211,6 +211,9 @@ pub const SECURE_TRANSPORT_KEY: &str = "aws:SecureTransport";
 /// The condition key holding the ARN of the resource a service principal acts for.
 pub const SOURCE_ARN_KEY: &str = "aws:SourceArn";
 
+/// The condition key holding the account of the resource a service principal acts for.
+pub const SOURCE_ACCOUNT_KEY: &str = "aws:SourceAccount";
+
 /// The condition key holding the account that owns the S3 bucket a request is for.
 pub const S3_RESOURCE_ACCOUNT_KEY: &str = "s3:ResourceAccount";
 
@@ -234,6 +237,19 @@ pub fn insecure_transport() -> Value {
 /// `{"ArnEquals": {"aws:SourceArn": <arn>}}`.
 pub fn source_arn_equals(arn: Value) -> Value {
     Value::map([("ArnEquals", Value::map([(SOURCE_ARN_KEY, arn)]))])
+}
+
+/// The condition that scopes a service principal to one source resource of the stack's own
+/// account: `{"StringEquals": {"aws:SourceAccount": <account>}, "ArnEquals": {"aws:SourceArn":
+/// <arn>}}` (a trust policy's guard against the confused deputy).
+pub fn source_of_own_account(arn: Value) -> Value {
+    Value::map([
+        (
+            "StringEquals",
+            Value::map([(SOURCE_ACCOUNT_KEY, Value::Pseudo(Pseudo::AccountId))]),
+        ),
+        ("ArnEquals", Value::map([(SOURCE_ARN_KEY, arn)])),
+    ])
 }
 
 #[cfg(test)]
