@@ -12,6 +12,10 @@ use crate::common::{assembly_files, read_dir, root};
 #[allow(dead_code)]
 pub(crate) mod reservations;
 
+#[path = "../../examples/platform.rs"]
+#[allow(dead_code)]
+mod platform;
+
 fn synth_spec(file: &str) -> Synthesized {
     let path = root().join("examples").join(file);
     let spec = tributary::spec::load(&path).unwrap();
@@ -63,6 +67,23 @@ fn rust_and_spec_give_identical_assemblies() {
         assert!(
             bytes == &b[name],
             "{name} differs between examples/reservations.rs and .yaml"
+        );
+    }
+}
+
+/// The platform example's Rust twin (stages, shared bus, every target kind) gives the bytes of
+/// its spec, stage by stage.
+#[test]
+fn platform_rust_and_spec_give_identical_assemblies() {
+    let rust = platform::app(&root()).unwrap().synth().unwrap();
+    let spec = synth_spec("platform.yaml");
+    let (a, b) = (assembly_files(&rust), assembly_files(&spec));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    assert!(a.keys().any(|k| k.starts_with("dev-")) && a.keys().any(|k| k.starts_with("prod-")));
+    for (name, bytes) in &a {
+        assert!(
+            bytes == &b[name],
+            "{name} differs between examples/platform.rs and .yaml"
         );
     }
 }
