@@ -158,3 +158,36 @@ pub fn of_type<'a>(
         .filter(|(_, r)| r["Type"] == kind)
         .collect()
 }
+
+/// Every `examples/*.yaml`, by file name, synthesized (all stages).
+pub fn every_example() -> Vec<(String, Synthesized)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "the examples: {files:?}");
+    files
+        .into_iter()
+        .map(|path| {
+            let spec = tributary::spec::load(&path).unwrap();
+            let synth = tributary::spec::build(&spec, &root()).synth().unwrap();
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                synth,
+            )
+        })
+        .collect()
+}
+
+/// Whether any resource of the synth records a suppression of `rule`.
+pub fn suppresses(synth: &Synthesized, rule: &str) -> bool {
+    synth.stacks.iter().any(|s| {
+        s.template.resources.values().any(|r| {
+            r.metadata
+                .get("tributary:suppressions")
+                .is_some_and(|m| m.to_string().contains(rule))
+        })
+    })
+}

@@ -487,3 +487,17 @@ fn in_the_ses_sandbox_the_grant_covers_the_recipients() {
 ";
     insta::assert_snapshot!(errors(build(no_sender)), @"error: app.yaml:6:9: S/Mailer: sesSandboxRecipients are granted only beside a sender: give `sendEmailFrom` (the verified identity the function sends from) too");
 }
+
+/// Every example, every stage: no failure path without an alarm with an action, and none
+/// suppressed.
+#[test]
+fn no_example_leaves_a_failure_path_unalarmed() {
+    for (name, synth) in crate::common::every_example() {
+        assert!(
+            synth.warnings.iter().all(|w| w.code != Some("TRB023")),
+            "{name}: {:?}",
+            synth.warnings
+        );
+        assert!(!crate::common::suppresses(&synth, "TRB023"), "{name}");
+    }
+}

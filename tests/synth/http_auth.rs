@@ -421,3 +421,23 @@ fn the_examples_routes_all_require_a_token_and_trigger_no_rule() {
         assert!(r["Metadata"]["tributary:suppressions"].is_null(), "{r}");
     }
 }
+
+/// Every example, every stage: each route authorizes its callers, none by a suppression.
+#[test]
+fn no_example_has_an_unauthorized_route() {
+    for (name, synth) in crate::common::every_example() {
+        assert!(
+            synth.warnings.iter().all(|w| w.code != Some("TRB022")),
+            "{name}: {:?}",
+            synth.warnings
+        );
+        assert!(!crate::common::suppresses(&synth, "TRB022"), "{name}");
+        let routes = synth
+            .stacks
+            .iter()
+            .flat_map(|s| s.template.resources.values())
+            .filter(|r| r.kind.to_string() == "AWS::ApiGatewayV2::Route")
+            .count();
+        assert!(routes > 0, "{name} has no route to check");
+    }
+}
