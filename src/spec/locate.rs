@@ -82,7 +82,7 @@ impl SpecLocator {
     /// The spec paths a diagnostic may be about, most precise first.
     fn candidates(&self, diagnostic: &Diagnostic) -> Vec<String> {
         let Some(path) = &diagnostic.path else {
-            return Vec::new();
+            return Self::spec_field(&diagnostic.message);
         };
         let segments: Vec<&str> = path.as_str().split('/').collect();
         let Some(mut stack) = segments.first().copied() else {
@@ -123,6 +123,38 @@ impl SpecLocator {
             }
         }
         out.extend(nodes);
+        out
+    }
+}
+
+impl SpecLocator {
+    /// For a diagnostic of the spec itself, which names its field first
+    /// (`stages.dev.overrides.stacks.Orders.functions.Api.memorySze: unknown field ...`): that
+    /// field, then each field it is under, most precise first.
+    fn spec_field(message: &str) -> Vec<String> {
+        let Some(field) = message
+            .split_once(": ")
+            .map(|(field, _)| field)
+            .filter(|f| f.starts_with("stages.") && !f.contains(' '))
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        // `...functions: there is no `NotifyStaf` to override`: the misspelt key itself.
+        if let Some(name) = message
+            .split_once("there is no ")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .map(|(name, _)| name)
+        {
+            out.push(format!("{field}.{name}"));
+        }
+        out.push(field.to_owned());
+        let mut rest = field;
+        while let Some((parent, _)) = rest.rsplit_once('.') {
+            out.push(parent.to_owned());
+            rest = parent;
+        }
         out
     }
 }

@@ -115,18 +115,18 @@ fn a_reference_into_another_stage_is_an_error() {
 #[test]
 fn overrides_name_what_the_spec_has_and_are_read_as_the_spec_is() {
     let unknown_stack = STAGES.replace("        Reservations:\n", "        Reservatons:\n");
-    insta::assert_snapshot!(errors(synth(&unknown_stack)), @"error: stages.dev.overrides.stacks: there is no stack `Reservatons` to override; did you mean `Reservations`?");
+    insta::assert_snapshot!(errors(synth(&unknown_stack)), @"error: examples/staged.yaml:76:9: stages.dev.overrides.stacks: there is no stack `Reservatons` to override; did you mean `Reservations`?");
     let unknown_construct = STAGES.replace(
         "            CreateReservation: {",
         "            CreateReservaton: {",
     );
-    insta::assert_snapshot!(errors(synth(&unknown_construct)), @"error: stages.dev.overrides.stacks.Reservations.functions: there is no `CreateReservaton` to override (a stage changes what the spec has, it adds nothing); did you mean `CreateReservation`?");
+    insta::assert_snapshot!(errors(synth(&unknown_construct)), @"error: examples/staged.yaml:80:13: stages.dev.overrides.stacks.Reservations.functions: there is no `CreateReservaton` to override (a stage changes what the spec has, it adds nothing); did you mean `CreateReservation`?");
     let bad_field = STAGES.replace("{ memorySize: 512 }", "{ memorySise: 512 }");
-    insta::assert_snapshot!(errors(synth(&bad_field)), @"error: stages.dev.overrides.stacks.Reservations.functions.CreateReservation.memorySise: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`");
+    insta::assert_snapshot!(errors(synth(&bad_field)), @"error: examples/staged.yaml:80:34: stages.dev.overrides.stacks.Reservations.functions.CreateReservation.memorySise: unknown field `memorySise`, expected one of `handler`, `code`, `architecture`, `memorySize`, `timeoutSeconds`, `environment`, `logRetentionDays`, `tracing`, `reservedConcurrency`, `description`, `sendEmailFrom`, `sesSandboxRecipients`, `suppress`, `tags`");
     let bad_value = STAGES.replace("{ memorySize: 512 }", "{ memorySize: 64 }");
     insta::assert_snapshot!(errors(synth(&bad_value)), @"error: examples/staged.yaml:17:7: dev-Reservations/CreateReservation: memorySize = 64 is out of range: AWS::Lambda::Function MemorySize allows 128..=10240");
     let bad_name = STAGES.replace("  dev:\n", "  dev_1:\n");
-    insta::assert_snapshot!(errors(synth(&bad_name)), @"error: stages.dev_1: stage `dev_1`: a stage name is a letter, then letters and digits, at most 32 characters (it prefixes its stacks' names)");
+    insta::assert_snapshot!(errors(synth(&bad_name)), @"error: examples/staged.yaml:71:3: stages.dev_1: stage `dev_1`: a stage name is a letter, then letters and digits, at most 32 characters (it prefixes its stacks' names)");
 }
 
 #[test]
