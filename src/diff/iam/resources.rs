@@ -26,6 +26,11 @@ pub(super) enum Kind {
     },
     /// `AWS::Events::EventBusPolicy`: a `Statement`, or the older `Principal`/`Action`/`Condition`.
     BusPolicy,
+    /// `AWS::Events::EventBus`: its inline resource policy (`Policy`), if any.
+    Bus,
+    /// `AWS::ApiGatewayV2::Route`: who may call it (`AuthorizationType`, its authorizer and
+    /// scopes); dropping or replacing any of them lets more callers in.
+    Route,
     /// `AWS::Lambda::Permission`: one statement in properties.
     Permission,
     /// `AWS::IAM::UserToGroupAddition`: users added to a group get its policies.
@@ -52,6 +57,8 @@ impl Kind {
                 noun: "bucket",
             },
             "AWS::Events::EventBusPolicy" => Self::BusPolicy,
+            "AWS::Events::EventBus" => Self::Bus,
+            "AWS::ApiGatewayV2::Route" => Self::Route,
             "AWS::Lambda::Permission" => Self::Permission,
             "AWS::IAM::UserToGroupAddition" => Self::GroupAddition,
             _ => return None,
@@ -89,6 +96,46 @@ pub(super) fn extract(kind: Kind, props: &Value) -> Extract {
         Kind::Attached => attached(&mut x, props),
         Kind::OnResource { targets, noun } => on_resource(&mut x, props, targets, noun),
         Kind::BusPolicy => bus_policy(&mut x, props),
+        Kind::Bus => {
+            // A bus without a policy lets only its own account in: nothing granted.
+            if let Some(doc) = props.get("Policy") {
+                let d = Defaults {
+                    principals: None,
+                    resource: Some(Atom::implicit("bus", "the event bus")),
+                };
+                x.document(("policy", "Policy"), doc, doc, &d);
+            }
+        }
+        Kind::Route => {
+            // `NONE` checks no one: a route that leaves it, or the property, checks more.
+            let mut props = props.clone();
+            if props
+                .get("AuthorizationType")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case("NONE"))
+            {
+                props.remove("AuthorizationType");
+            }
+            let props = &props;
+            x.list(
+                props,
+                "AuthorizationType",
+                Growth::Shrinks,
+                "authorization {} removed or replaced (the route's callers are checked less, or differently)",
+            );
+            x.list(
+                props,
+                "AuthorizerId",
+                Growth::Shrinks,
+                "authorizer {} no longer checks the route's callers",
+            );
+            x.list(
+                props,
+                "AuthorizationScopes",
+                Growth::Shrinks,
+                "scope {} no longer required of the route's callers",
+            );
+        }
         Kind::Permission => permission(&mut x, props),
         Kind::GroupAddition => {
             x.list(props, "Users", Growth::Grows, "user {} added to the group");

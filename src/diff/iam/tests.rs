@@ -992,3 +992,86 @@ fn every_policy_tributary_writes_is_read() {
     // bucket policy: it only denies)
     assert!(read >= 9, "{read}");
 }
+
+#[test]
+fn an_event_bus_s_inline_policy_is_compared_like_a_bus_policy() {
+    let bus = |accounts: &[&str]| {
+        let statements: Vec<Value> = accounts
+            .iter()
+            .map(|a| json!({"Sid": format!("PutEventsFrom{a}"), "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{a}:root")},
+                "Action": "events:PutEvents", "Resource": "arn:aws:events:eu-west-1:111111111111:event-bus/central"}))
+            .collect();
+        let mut props = json!({"Name": "central"});
+        if !statements.is_empty() {
+            props["Policy"] = doc(Value::Array(statements));
+        }
+        props
+    };
+    let found = diff(
+        "AWS::Events::EventBus",
+        bus(&["333333333333"]),
+        bus(&["333333333333", "444444444444"]),
+    );
+    assert_eq!(
+        whats(&found),
+        [
+            "Allow events:PutEvents on arn:aws:events:eu-west-1:111111111111:event-bus/central to AWS arn:aws:iam::444444444444:root"
+        ]
+    );
+    assert_eq!(found[0].policy, "Policy");
+    // A new bus with a policy grants what it says; one without grants nothing.
+    assert_eq!(
+        widenings("AWS::Events::EventBus", None, Some(&bus(&["333333333333"]))).len(),
+        1
+    );
+    assert!(widenings("AWS::Events::EventBus", None, Some(&bus(&[]))).is_empty());
+    none(
+        "AWS::Events::EventBus",
+        bus(&["333333333333", "444444444444"]),
+        bus(&["333333333333"]),
+    );
+    none("AWS::Events::EventBus", bus(&["333333333333"]), bus(&[]));
+}
+
+#[test]
+fn a_route_that_checks_its_callers_less_is_a_widening() {
+    const ROUTE: &str = "AWS::ApiGatewayV2::Route";
+    let route = |auth: Option<&str>, scopes: &[&str]| {
+        let mut r = json!({"ApiId": {"Ref": "Api"}, "RouteKey": "POST /reservations"});
+        if let Some(kind) = auth {
+            r["AuthorizationType"] = json!(kind);
+        }
+        if auth == Some("JWT") {
+            r["AuthorizerId"] = json!({"Ref": "ApiDiners"});
+            r["AuthorizationScopes"] = json!(scopes);
+        }
+        r
+    };
+    let jwt = route(Some("JWT"), &["reservations/write"]);
+    let opened = diff(ROUTE, jwt.clone(), route(None, &[]));
+    let found = whats(&opened);
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|w| w.starts_with("authorization JWT removed")),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|w| w.starts_with("scope reservations/write no longer required")),
+        "{found:#?}"
+    );
+    assert_eq!(
+        whats(&diff(ROUTE, jwt.clone(), route(Some("JWT"), &[]))),
+        ["scope reservations/write no longer required of the route's callers"]
+    );
+    // Adding authorization or a scope, or a route that has always been open, widens nothing.
+    none(ROUTE, route(None, &[]), jwt.clone());
+    none(ROUTE, route(Some("JWT"), &[]), jwt.clone());
+    none(ROUTE, route(Some("NONE"), &[]), jwt.clone());
+    none(ROUTE, route(Some("NONE"), &[]), route(Some("AWS_IAM"), &[]));
+    assert!(widenings(ROUTE, None, Some(&route(Some("NONE"), &[]))).is_empty());
+}
