@@ -11,6 +11,8 @@ use crate::core::{ConstructPath, Reference, Resource, Stack, Value};
 
 /// The queue metric the dead-letter alarms watch.
 pub const QUEUE_DEPTH_METRIC: &str = "ApproximateNumberOfMessagesVisible";
+/// SQS: the age of a queue's oldest message, in seconds.
+pub const QUEUE_AGE_METRIC: &str = "ApproximateAgeOfOldestMessage";
 /// The mapping metric counting records sent to its on-failure destination.
 pub const ON_FAILURE_DELIVERED_METRIC: &str = "OnFailureDestinationDeliveredEventCount";
 
@@ -94,19 +96,32 @@ impl Alarm {
         Self::queue_depth(stack, path, queue, topic, description)
     }
 
-    /// Any message waiting in a queue a rule delivers to: its readers are not reading (a
-    /// message left there expires with the queue's retention).
-    pub fn target_queue_depth(
+    /// The oldest message of a queue a rule delivers to has waited more than `threshold_seconds`
+    /// (for 5 minutes): its readers stopped or fall behind, and a message left there expires
+    /// with the queue's retention. (Its depth is no signal: a queue being read has messages.)
+    pub fn target_queue_age(
         stack: &mut Stack,
         path: ConstructPath,
         queue: &Queue,
+        threshold_seconds: i64,
         topic: &Topic,
     ) -> Self {
-        let description = format!(
-            "Messages are waiting in the rule target queue {}",
-            queue.path
-        );
-        Self::queue_depth(stack, path, queue, topic, description)
+        let props = AlarmProps {
+            description: format!(
+                "The oldest message of the rule target queue {} waits more than {threshold_seconds} s",
+                queue.path
+            ),
+            metric: Metric {
+                namespace: "AWS/SQS",
+                name: QUEUE_AGE_METRIC,
+                dimensions: vec![("QueueName", queue.name())],
+                statistic: "Maximum",
+            },
+            threshold: threshold_seconds,
+            period_seconds: 60,
+            evaluation_periods: 5,
+        };
+        Self::new(stack, path, props, topic)
     }
 
     fn queue_depth(

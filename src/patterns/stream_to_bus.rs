@@ -453,10 +453,10 @@ pub fn add_rule_on(
             // there, with a topic of that stack ([`guard_async_target`]; the spec does).
             TargetKind::Function(_) => {}
             TargetKind::Queue(q) => {
-                let path = q.path.child("DepthAlarm");
+                let path = q.path.child("OldestMessageAlarm");
                 if q.reference.stack == *stack.name() && !stack.has_construct(&path) {
-                    let path = stack.child(&q.path, "DepthAlarm");
-                    Alarm::target_queue_depth(stack, path, q, alerts);
+                    let path = stack.child(&q.path, "OldestMessageAlarm");
+                    Alarm::target_queue_age(stack, path, q, TARGET_QUEUE_AGE_SECONDS, alerts);
                 }
             }
             TargetKind::Bus(_) => {}
@@ -464,6 +464,10 @@ pub fn add_rule_on(
     }
     rule
 }
+
+/// How long the oldest message of a rule's target queue may wait before its alarm fires: an
+/// hour (a reader that stopped is noticed long before the 14 days a message is kept).
+pub const TARGET_QUEUE_AGE_SECONDS: i64 = 3600;
 
 /// What a function that a rule invokes needs, in the function's own stack, unless it has it
 /// already: an errors alarm, and a queue (alarmed) for the events Lambda gives up on, with the

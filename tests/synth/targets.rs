@@ -135,8 +135,10 @@ fn a_queue_target_lets_only_its_rule_send_and_is_alarmed() {
       ]
     }
     "#);
-    let alarm = &resource(&t, "WorkDepthAlarm")["Properties"];
-    assert_eq!(alarm["MetricName"], "ApproximateNumberOfMessagesVisible");
+    // Its readers falling behind, not its depth (a queue being read has messages).
+    let alarm = &resource(&t, "WorkOldestMessageAlarm")["Properties"];
+    assert_eq!(alarm["MetricName"], "ApproximateAgeOfOldestMessage");
+    assert_eq!(alarm["Threshold"], 3600);
     assert_eq!(
         alarm["Dimensions"],
         json!([{"Name": "QueueName", "Value": {"Fn::GetAtt": ["Work", "QueueName"]}}])
