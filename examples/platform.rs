@@ -107,6 +107,7 @@ fn build_stage(
                 .iter()
                 .map(|a| AccountId::new(a))
                 .collect::<Result<_, _>>()?,
+            tags: [("data-class".to_owned(), "business-events".to_owned())].into(),
             ..Default::default()
         },
     );

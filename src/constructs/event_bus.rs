@@ -1,6 +1,8 @@
 //! EventBridge custom bus with an archive for replay and a resource policy for the accounts (or
 //! the AWS Organization) that may put events on it; or an existing bus, named by its ARN.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +53,13 @@ pub struct EventBusProps {
     /// all put events on the bus (`aws:PrincipalOrgID`). Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_organization: Option<OrganizationId>,
+    /// Tags for the bus (its archive takes none), besides the app's, the stack's and those of the
+    /// constructs it is in; a key set nearer the resource wins. Keys 1..=128 characters, not
+    /// starting with `aws:`; values 0..=256; letters, digits, spaces and `_ . : / = + - @`; at
+    /// most 50 tags per resource in all. Default: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("maxProperties" = 50))]
+    pub tags: BTreeMap<String, String>,
 }
 
 impl Default for EventBusProps {
@@ -62,6 +71,7 @@ impl Default for EventBusProps {
             description: None,
             allow_accounts: Vec::new(),
             allow_organization: None,
+            tags: BTreeMap::new(),
         }
     }
 }
@@ -185,6 +195,9 @@ pub const BUS_DESCRIPTION_CHARS: usize = 512;
 impl EventBus {
     /// Adds a custom bus (and its archive).
     pub fn new(stack: &mut Stack, path: ConstructPath, props: &EventBusProps) -> Self {
+        for (key, value) in &props.tags {
+            stack.tag(&path, key, value);
+        }
         let name = match &props.name {
             Some(name) => {
                 stack.given_name(&path, &EVENT_BUS_NAME, None, name);

@@ -281,3 +281,26 @@ fn a_pattern_on_a_shared_bus_takes_no_settings_for_a_bus_of_its_own() {
     }));
     insta::assert_snapshot!(found, @"error: Test/Orders: the bus settings configure a bus of the pattern's own, but it publishes to Test/Central; set them on that bus, or leave them out");
 }
+
+#[test]
+fn a_bus_of_buses_takes_tags_of_its_own_and_a_bad_one_is_named_at_its_line() {
+    let tagged = PLATFORM.replace(
+        "        allowOrganization: o-a1b2c3d4e5\n",
+        "        allowOrganization: o-a1b2c3d4e5\n        tags: { data-class: business-events }\n",
+    );
+    let done = synth(&("tags: { team: platform }\n".to_owned() + &tagged)).unwrap();
+    let t = stack_json(&done, "Platform");
+    let (_, bus) = of_type(&t, "AWS::Events::EventBus").pop().unwrap();
+    assert_eq!(
+        bus["Properties"]["Tags"],
+        json!([
+            {"Key": "data-class", "Value": "business-events"},
+            {"Key": "team", "Value": "platform"}
+        ])
+    );
+    let bad = PLATFORM.replace(
+        "        allowOrganization: o-a1b2c3d4e5\n",
+        "        allowOrganization: o-a1b2c3d4e5\n        tags: { 'aws:owner': me }\n",
+    );
+    insta::assert_snapshot!(errors(synth(&bad)), @"error: app.yaml:8:9: Platform/Central: tags: key `aws:owner` starts with `aws:`, which AWS reserves for its own tags");
+}

@@ -166,6 +166,7 @@ fn bus_rule_targets_api_alarms() {
                     description: None,
                     allow_accounts: vec![AccountId::new("111111111111").unwrap()],
                     allow_organization: Some("o-a1b2c3d4e5".to_owned().try_into().unwrap()),
+                    tags: Default::default(),
                 },
             );
             let f = function(s, "Target");

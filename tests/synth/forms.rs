@@ -360,7 +360,7 @@ fn instances() -> Vec<(&'static str, Value)> {
         ),
         (
             "EventBusProps",
-            json!({"allowAccounts": ["111111111111", 222222222222_u64], "allowOrganization": "o-a1b2c3d4e5"}),
+            json!({"allowAccounts": ["111111111111", 222222222222_u64], "allowOrganization": "o-a1b2c3d4e5", "tags": {"team": "platform"}}),
         ),
         ("OrganizationId", json!("o-abcdefghij0123456789")),
         ("BusSpec", json!("Central")),
