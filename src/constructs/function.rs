@@ -16,8 +16,8 @@ use crate::core::cfn::{Attr, ResourceType, arn};
 use std::path::PathBuf;
 
 use crate::core::{
-    Architecture, Code, ConstructPath, HandlerRef, Map, PolicyDocument, Reference, RemovalPolicy,
-    Resource, Stack, Statement, Suppression, Value, bootstrap,
+    Architecture, Code, ConstructPath, HandlerRef, Map, Reference, RemovalPolicy, Resource, Stack,
+    Statement, Suppression, Value, bootstrap,
 };
 
 /// The runtime every Rust handler runs on.
@@ -214,26 +214,10 @@ impl Function {
         );
 
         let role_path = stack.child(&path, "ServiceRole");
-        let role = stack.add(
+        let (role, policy) = super::role::service_role(
+            stack,
             &role_path,
-            Resource::new(ResourceType::IamRole).prop(
-                "AssumeRolePolicyDocument",
-                Value::Policy(Box::new(PolicyDocument::with(vec![
-                    Statement::allow_service(LAMBDA_SERVICE, ASSUME_ROLE, Vec::new(), None),
-                ]))),
-            ),
-        );
-        let policy_path = stack.child(&role_path, "DefaultPolicy");
-        let policy_name = crate::core::names::physical_name(
-            &[&crate::core::LogicalId::text_of(&policy_path)],
-            &super::limits::IAM_POLICY_NAME,
-        );
-        let policy = stack.add(
-            &policy_path,
-            Resource::new(ResourceType::IamPolicy)
-                .with_policy_document()
-                .prop("PolicyName", policy_name)
-                .prop("Roles", Value::List(vec![Value::Ref(role.clone())])),
+            Statement::allow_service(LAMBDA_SERVICE, ASSUME_ROLE, Vec::new(), None),
         );
 
         let code = match &asset {
@@ -340,21 +324,15 @@ impl Function {
 
     /// Adds a statement to the execution role's policy. The function must be in `stack`.
     pub fn grant(&self, stack: &mut Stack, statement: Statement) {
-        match stack
-            .resource_mut(&self.policy)
-            .and_then(|r| r.policy_document.as_mut())
-        {
-            Some(doc) => doc.add(statement),
-            None => {
-                let path = self.path.clone();
-                stack.error(
-                    &path,
-                    format!(
-                        "cannot grant to this function from stack `{}`: wire it in its own stack",
-                        stack.name()
-                    ),
-                );
-            }
+        if !stack.add_statement(&self.policy, statement) {
+            let path = self.path.clone();
+            stack.error(
+                &path,
+                format!(
+                    "cannot grant to this function from stack `{}`: wire it in its own stack",
+                    stack.name()
+                ),
+            );
         }
     }
 

@@ -14,6 +14,7 @@ pub mod http_auth;
 pub mod limits;
 pub mod pattern;
 pub mod queue;
+pub(crate) mod role;
 pub mod route_path;
 pub mod rule;
 pub mod stream_source;

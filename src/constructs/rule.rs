@@ -13,9 +13,7 @@ use super::pattern::{self, Dialect, EventPattern};
 use super::queue::Queue;
 use crate::core::cfn::iam::{self, ASSUME_ROLE, EVENTS_SERVICE, LAMBDA_INVOKE, QUEUE_SEND};
 use crate::core::cfn::{Attr, ResourceType, arn};
-use crate::core::{
-    ConstructPath, LogicalId, PolicyDocument, Reference, Resource, Stack, Statement, Value,
-};
+use crate::core::{ConstructPath, LogicalId, Reference, Resource, Stack, Statement, Value};
 
 fn retry_attempts() -> u32 {
     185
@@ -47,6 +45,9 @@ impl Default for TargetRetry {
         }
     }
 }
+
+/// Why a bus target takes no `retry` (the error's reason, in the spec and in Rust).
+pub(crate) const NO_BUS_TARGET_RETRY: &str = "EventBridge takes no retry policy for an event bus target (it retries on its own; undelivered events go to the rule's dead-letter queue); leave `retry` out";
 
 /// What a target delivers to.
 #[derive(Debug, Clone, PartialEq)]
@@ -226,13 +227,12 @@ impl Rule {
                     if target.retry != TargetRetry::default() {
                         stack.error(
                             &rule.path,
-                            format!(
-                                "targets[{i}].retry: EventBridge takes no retry policy for an event bus target (it retries on its own; undelivered events go to the rule's dead-letter queue); leave `retry` out"
-                            ),
+                            format!("targets[{i}].retry: {NO_BUS_TARGET_RETRY}"),
                         );
                     }
                     let role = bus_role(stack, &rule, &mut role);
-                    grant_put_events(stack, &role.1, b);
+                    // PutEvents on this bus, and on nothing else.
+                    stack.add_statement(&role.1, b.put_events());
                     entry.push(("Arn", b.arn()));
                     entry.push(("RoleArn", Value::GetAtt(role.0.clone(), Attr::Arn)));
                 }
@@ -278,12 +278,7 @@ fn add_queue_statement(stack: &mut Stack, policy: &Reference, queue: &Queue, rul
         vec![queue.arn()],
         Some(iam::source_arn_equals(rule.arn())),
     );
-    if let Some(doc) = stack
-        .resource_mut(policy)
-        .and_then(|r| r.policy_document.as_mut())
-    {
-        doc.add(statement);
-    }
+    stack.add_statement(policy, statement);
 }
 
 /// Whether `a` and `b` are one bus: one resource of the app, or one ARN.
@@ -312,35 +307,6 @@ fn bus_role<'r>(
             Vec::new(),
             Some(iam::source_of_own_account(rule_arn)),
         );
-        let role = stack.add(
-            &role_path,
-            Resource::new(ResourceType::IamRole).prop(
-                "AssumeRolePolicyDocument",
-                Value::Policy(Box::new(PolicyDocument::with(vec![trust]))),
-            ),
-        );
-        let policy_path = stack.child(&role_path, "DefaultPolicy");
-        let policy_name = crate::core::names::physical_name(
-            &[&LogicalId::text_of(&policy_path)],
-            &super::limits::IAM_POLICY_NAME,
-        );
-        let policy = stack.add(
-            &policy_path,
-            Resource::new(ResourceType::IamPolicy)
-                .with_policy_document()
-                .prop("PolicyName", policy_name)
-                .prop("Roles", Value::List(vec![Value::Ref(role.clone())])),
-        );
-        (role, policy)
+        super::role::service_role(stack, &role_path, trust)
     })
-}
-
-/// Lets the rule's role put events on `bus`, and on nothing else.
-fn grant_put_events(stack: &mut Stack, policy: &Reference, bus: &EventBus) {
-    if let Some(doc) = stack
-        .resource_mut(policy)
-        .and_then(|r| r.policy_document.as_mut())
-    {
-        doc.add(bus.put_events());
-    }
 }

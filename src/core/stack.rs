@@ -12,6 +12,7 @@ use super::diagnostic::{Diagnostic, Severity};
 use super::env::Environment;
 use super::id::{ConstructId, ConstructPath, LogicalId, NameError, StackName};
 use super::names::{self, NameClaim, NameRule};
+use super::policy::Statement;
 use super::scope::{ConstructTags, NamePrefix, PermissionsBoundary, Scope, TagLevel, check_tag};
 use super::suppression::Suppression;
 use super::template::{FastHash, Output, Resource, Template};
@@ -204,6 +205,22 @@ impl Stack {
             .resources
             .get_mut(&reference.logical_id)
             .map(|r| &mut **r)
+    }
+
+    /// Adds `statement` to the policy document of the resource `policy` (an `AWS::IAM::Policy`,
+    /// a queue or topic policy...). `false` when that resource is not of this stack or has no
+    /// document: nothing was granted.
+    pub fn add_statement(&mut self, policy: &Reference, statement: Statement) -> bool {
+        match self
+            .resource_mut(policy)
+            .and_then(|r| r.policy_document.as_mut())
+        {
+            Some(doc) => {
+                doc.add(statement);
+                true
+            }
+            None => false,
+        }
     }
 
     /// The resource of kind `kind` attached to `owner` in this stack (e.g. the one queue policy of a

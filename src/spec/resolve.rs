@@ -529,7 +529,10 @@ fn target(
     if matches!(kind, TargetKind::Bus(_)) && spec.retry.is_some() {
         stack.error(
             path,
-            format!("{field}.retry: EventBridge takes no retry policy for an event bus target (it retries on its own; undelivered events go to the rule's dead-letter queue); leave `retry` out"),
+            format!(
+                "{field}.retry: {}",
+                crate::constructs::rule::NO_BUS_TARGET_RETRY
+            ),
         );
         return None;
     }
