@@ -15,7 +15,7 @@ use tributary::constructs::{
     HttpApi, HttpApiProps, HttpMethod, JwtAuthorizerProps, NonEmpty, Queue, QueueProps, RouteAuth,
     RuleProps, TableProps, Target, TargetKind, TargetRetry, Topic, TopicProps,
 };
-use tributary::core::{AccountId, App, Environment, Region, StackName, Stage};
+use tributary::core::{AccountId, App, Environment, Region, Stack, StackName, Stage};
 use tributary::patterns::{StreamToBus, StreamToBusProps, add_rule_on};
 
 /// What differs between the stages.
@@ -119,15 +119,7 @@ fn build_stage(
     );
     stack.set_description("Restaurant reservations - API, table and stream publisher");
     stack.add_tag("team", "reservations");
-    let path = stack.construct("Alerts");
-    let alerts = Topic::new(
-        stack,
-        path,
-        &TopicProps {
-            email_subscriptions: vec![oncall("reservations-oncall@example.com").parse()?],
-            ..Default::default()
-        },
-    );
+    let alerts = alert_topic(stack, &oncall("reservations-oncall@example.com"))?;
     let path = stack.construct("CreateReservation");
     let mut props = FunctionProps {
         description: Some("Validates a reservation request and writes it to the table".into()),
@@ -180,15 +172,7 @@ fn build_stage(
     );
     stack.set_description("Deposits that hold a table - table and stream publisher");
     stack.add_tag("team", "payments");
-    let path = stack.construct("Alerts");
-    let alerts = Topic::new(
-        stack,
-        path,
-        &TopicProps {
-            email_subscriptions: vec![oncall("payments-oncall@example.com").parse()?],
-            ..Default::default()
-        },
-    );
+    let alerts = alert_topic(stack, &oncall("payments-oncall@example.com"))?;
     // Written by the payment provider's webhook handler (another team's).
     let path = stack.construct("Deposits");
     let mut props = StreamToBusProps::new(
@@ -212,15 +196,7 @@ fn build_stage(
     );
     stack.set_description("What the restaurant does about reservations and deposits");
     stack.add_tag("team", "front-of-house");
-    let path = stack.construct("Alerts");
-    let alerts = Topic::new(
-        stack,
-        path,
-        &TopicProps {
-            email_subscriptions: vec![oncall("front-of-house@example.com").parse()?],
-            ..Default::default()
-        },
-    );
+    let alerts = alert_topic(stack, &oncall("front-of-house@example.com"))?;
     // Captured deposits, for the accounting system to book (it polls the queue).
     let path = stack.construct("Bookkeeping");
     let bookkeeping = Queue::new(
@@ -311,6 +287,16 @@ fn build_stage(
         &alerts,
     );
     Ok(())
+}
+
+/// The stack's `Alerts` topic, mailing `email`.
+fn alert_topic(stack: &mut Stack, email: &str) -> Result<Topic, Box<dyn std::error::Error>> {
+    let path = stack.construct("Alerts");
+    let props = TopicProps {
+        email_subscriptions: vec![email.parse()?],
+        ..Default::default()
+    };
+    Ok(Topic::new(stack, path, &props))
 }
 
 #[allow(dead_code)]

@@ -24,12 +24,11 @@ fn render_all(stacks: &[SynthesizedStack]) -> Vec<Result<Vec<u8>, AssemblyError>
     if threads < 2 || stacks.len() < 2 || resources < PARALLEL_RENDER_RESOURCES {
         return render(stacks);
     }
-    let runs: Vec<&[SynthesizedStack]> = stacks.chunks(stacks.len().div_ceil(threads)).collect();
+    let mut runs = stacks.chunks(stacks.len().div_ceil(threads));
     std::thread::scope(|s| {
-        let (first, rest) = runs
-            .split_first()
-            .map_or((&[][..], &[][..]), |(f, r)| (*f, r));
-        let handles: Vec<_> = rest.iter().map(|run| s.spawn(|| render(run))).collect();
+        // This thread renders the first run while the others render the rest.
+        let first = runs.next().unwrap_or_default();
+        let handles: Vec<_> = runs.map(|run| s.spawn(move || render(run))).collect();
         let mut out = render(first);
         for handle in handles {
             match handle.join() {

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use indexmap::IndexMap;
 
 use super::*;
+use crate::constructs::BusArn;
 use crate::constructs::alarm::{self, ON_FAILURE_DELIVERED_METRIC, QUEUE_DEPTH_METRIC};
 use crate::constructs::limits::{self, MESSAGE_RETENTION_SECONDS, STACK_OUTPUTS};
 use crate::constructs::pattern::{self, Dialect};
@@ -339,7 +340,7 @@ fn targets(rule: &Resource) -> impl Iterator<Item = &crate::core::Map> {
 /// Whether a target's `Arn` is an event bus: a bus of the app, or a bus ARN written out.
 fn is_bus_target(app: &App, arn: Option<&Value>) -> bool {
     match arn {
-        Some(Value::Str(s)) => s.contains(":events:") && s.contains(":event-bus/"),
+        Some(Value::Str(s)) => s.parse::<BusArn>().is_ok(),
         Some(v) => app
             .target(v)
             .is_some_and(|(r, _, _)| r.kind == ResourceType::EventsEventBus),

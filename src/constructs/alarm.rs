@@ -89,11 +89,22 @@ impl Alarm {
 
     /// Any message in a dead-letter queue: something failed for good and needs a human.
     pub fn dlq_depth(stack: &mut Stack, path: ConstructPath, queue: &Queue, topic: &Topic) -> Self {
-        let description = format!(
-            "Messages are waiting in the dead-letter queue {}",
-            queue.path
-        );
-        Self::queue_depth(stack, path, queue, topic, description)
+        let props = AlarmProps {
+            description: format!(
+                "Messages are waiting in the dead-letter queue {}",
+                queue.path
+            ),
+            metric: Metric {
+                namespace: "AWS/SQS",
+                name: QUEUE_DEPTH_METRIC,
+                dimensions: vec![("QueueName", queue.name())],
+                statistic: "Maximum",
+            },
+            threshold: 1,
+            period_seconds: 60,
+            evaluation_periods: 1,
+        };
+        Self::new(stack, path, props, topic)
     }
 
     /// The oldest message of a queue a rule delivers to has waited more than `threshold_seconds`
@@ -120,28 +131,6 @@ impl Alarm {
             threshold: threshold_seconds,
             period_seconds: 60,
             evaluation_periods: 5,
-        };
-        Self::new(stack, path, props, topic)
-    }
-
-    fn queue_depth(
-        stack: &mut Stack,
-        path: ConstructPath,
-        queue: &Queue,
-        topic: &Topic,
-        description: String,
-    ) -> Self {
-        let props = AlarmProps {
-            description,
-            metric: Metric {
-                namespace: "AWS/SQS",
-                name: QUEUE_DEPTH_METRIC,
-                dimensions: vec![("QueueName", queue.name())],
-                statistic: "Maximum",
-            },
-            threshold: 1,
-            period_seconds: 60,
-            evaluation_periods: 1,
         };
         Self::new(stack, path, props, topic)
     }
