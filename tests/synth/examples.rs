@@ -202,3 +202,37 @@ fn stack_selection_follows_dependencies_unless_exclusive() {
         "there is no stack `Staff` (stacks: Reservations, StaffNotifications)"
     );
 }
+
+/// An app large enough to be rendered on several threads (2,000 resources and up) keeps its
+/// stacks' order, and each template is the bytes it renders to alone.
+#[test]
+fn a_large_app_renders_each_stack_as_it_renders_alone_in_order() {
+    let mut app = tributary::core::App::new(tributary::core::NamedAssets);
+    let names: Vec<String> = (0..60).map(|i| format!("Service{i:02}")).collect();
+    for name in &names {
+        let stack = app.add_stack(
+            tributary::core::StackName::new(name).unwrap(),
+            tributary::core::Environment::agnostic(),
+        );
+        for f in 0..10 {
+            crate::common::function(stack, &format!("F{f}"));
+        }
+    }
+    let synth = app.synth().unwrap();
+    let resources: usize = synth
+        .stacks
+        .iter()
+        .map(|s| s.template.resources.len())
+        .sum();
+    assert!(resources >= 2_000, "{resources} resources");
+    let order: Vec<&str> = synth.stacks.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(order, names);
+    for stack in &synth.stacks {
+        let alone = render_template(stack, TemplateFormat::Json).unwrap();
+        assert!(
+            stack.rendered.as_deref() == Some(&alone[..]),
+            "{}",
+            stack.name
+        );
+    }
+}
